@@ -1,0 +1,11 @@
+// Package surveys ships the reference data that the binary needs wherever it runs:
+// the geography tables under geo/ (see geo/SOURCES.md for their licence and attribution).
+// Survey and codebook files are read from the surveys directory on disk at start.
+package surveys
+
+import "embed"
+
+// Geo holds geo/*.csv and geo/SOURCES.md.
+//
+//go:embed geo/*.csv geo/SOURCES.md
+var Geo embed.FS
