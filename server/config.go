@@ -1,0 +1,124 @@
+package main
+
+import (
+	"fmt"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is the whole configuration, read from the environment and validated at start.
+type Config struct {
+	Port           int
+	DataDir        string
+	MongoURI       string
+	Database       string
+	SurveysDir     string
+	JWTSecret      string
+	TrustedProxies []string
+	RequestTimeout time.Duration
+	BodyLimit      int
+	LogLevel       string
+}
+
+// setting documents one environment variable for --help.
+type setting struct {
+	name, def, help string
+}
+
+var settings = []setting{
+	{"PORT", "8080", "TCP port to serve HTTP on"},
+	{"CHORUS_DATA", "./data", "directory for the embedded store's files and generated secrets"},
+	{"MONGODB_URI", "", "MongoDB URI (replica set, w=majority); unset starts the embedded store"},
+	{"CHORUS_DATABASE", "chorus", "database name (a URI's path overrides it)"},
+	{"CHORUS_SURVEYS", "./surveys", "directory of survey and codebook files"},
+	{"CHORUS_JWT_SECRET", "", "secret for signing staff tokens, at least 32 bytes; generated into CHORUS_DATA with the embedded store"},
+	{"CHORUS_TRUSTED_PROXIES", "", "comma-separated addresses of reverse proxies whose X-Forwarded-* headers are trusted"},
+	{"CHORUS_REQUEST_TIMEOUT", "10s", "deadline for each request, including store calls"},
+	{"CHORUS_BODY_LIMIT", "65536", "largest request body in bytes"},
+	{"CHORUS_LOG_LEVEL", "info", "debug, info, warn or error"},
+}
+
+// LoadConfig reads the configuration from getenv. Each error names its variable.
+func LoadConfig(getenv func(string) string) (Config, error) {
+	get := func(name string) string {
+		if v := getenv(name); v != "" {
+			return v
+		}
+		for _, s := range settings {
+			if s.name == name {
+				return s.def
+			}
+		}
+		return ""
+	}
+	var c Config
+	var err error
+	if c.Port, err = strconv.Atoi(get("PORT")); err != nil || c.Port < 0 || c.Port > 65535 {
+		return c, fmt.Errorf("PORT: must be a number from 1 to 65535, got %q", get("PORT"))
+	}
+	c.DataDir = get("CHORUS_DATA")
+	c.MongoURI = get("MONGODB_URI")
+	if c.MongoURI != "" {
+		u, err := url.Parse(c.MongoURI)
+		if err != nil || (u.Scheme != "mongodb" && u.Scheme != "mongodb+srv") || u.Host == "" {
+			return c, fmt.Errorf("MONGODB_URI: must look like mongodb://host:27017/?replicaSet=rs0")
+		}
+	}
+	c.Database = get("CHORUS_DATABASE")
+	c.SurveysDir = get("CHORUS_SURVEYS")
+	c.JWTSecret = get("CHORUS_JWT_SECRET")
+	if c.JWTSecret != "" && len(c.JWTSecret) < 32 {
+		return c, fmt.Errorf("CHORUS_JWT_SECRET: must be at least 32 bytes, got %d", len(c.JWTSecret))
+	}
+	if c.JWTSecret == "" && c.MongoURI != "" {
+		return c, fmt.Errorf("CHORUS_JWT_SECRET: must be set (at least 32 bytes) when MONGODB_URI is set, so every instance signs alike")
+	}
+	for _, p := range strings.Split(get("CHORUS_TRUSTED_PROXIES"), ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			c.TrustedProxies = append(c.TrustedProxies, p)
+		}
+	}
+	if c.RequestTimeout, err = time.ParseDuration(get("CHORUS_REQUEST_TIMEOUT")); err != nil || c.RequestTimeout <= 0 {
+		return c, fmt.Errorf("CHORUS_REQUEST_TIMEOUT: must be a positive duration such as 10s, got %q", get("CHORUS_REQUEST_TIMEOUT"))
+	}
+	if c.BodyLimit, err = strconv.Atoi(get("CHORUS_BODY_LIMIT")); err != nil || c.BodyLimit < 1024 {
+		return c, fmt.Errorf("CHORUS_BODY_LIMIT: must be a number of bytes, at least 1024, got %q", get("CHORUS_BODY_LIMIT"))
+	}
+	switch c.LogLevel = strings.ToLower(get("CHORUS_LOG_LEVEL")); c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		return c, fmt.Errorf("CHORUS_LOG_LEVEL: must be debug, info, warn or error, got %q", c.LogLevel)
+	}
+	if c.MongoURI == "" {
+		if err := os.MkdirAll(c.DataDir, 0o700); err != nil {
+			return c, fmt.Errorf("CHORUS_DATA: cannot use %s: %v", c.DataDir, err)
+		}
+	}
+	return c, nil
+}
+
+func usage() string {
+	var b strings.Builder
+	b.WriteString(`Chorus — anonymous surveys for children and young people in care.
+
+Usage:
+  chorus [serve]                      start the server (the default)
+  chorus version                      print the version
+  chorus survey validate [FILE...]    check survey files (default: every survey in CHORUS_SURVEYS)
+  chorus user add --email E --role admin|facilitator|viewer [--areas CODES]
+  chorus user list | disable --email E | reset-password --email E
+
+Environment:
+`)
+	for _, s := range settings {
+		def := s.def
+		if def == "" {
+			def = "(unset)"
+		}
+		fmt.Fprintf(&b, "  %-24s %s (default %s)\n", s.name, s.help, def)
+	}
+	return b.String()
+}

@@ -1,0 +1,190 @@
+// Command chorus serves Chorus: survey pages for children and young people, staff pages,
+// and the JSON API. Run it with no arguments to start everything on an embedded store.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"strconv"
+	"syscall"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/chorus-voice/chorus/server/mongodb"
+	"github.com/chorus-voice/chorus/server/web"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// run dispatches a subcommand and returns the process exit code.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	cmd := "serve"
+	if len(args) > 0 {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		return serve(stdout, stderr)
+	case "version":
+		fmt.Fprintln(stdout, "chorus", version())
+		return 0
+	case "help", "-h", "--help", "-help":
+		fmt.Fprint(stdout, usage())
+		return 0
+	default:
+		fmt.Fprintf(stderr, "chorus: unknown command %q\n\n%s", cmd, usage())
+		return 2
+	}
+}
+
+func serve(stdout, stderr io.Writer) int {
+	cfg, err := LoadConfig(os.Getenv)
+	if err != nil {
+		fmt.Fprintln(stderr, "chorus:", err)
+		return 1
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	m := NewMain(cfg, newLogger(stderr, cfg.LogLevel))
+	m.Out = stdout
+	if err := m.Run(ctx); err != nil {
+		fmt.Fprintln(stderr, "chorus:", err)
+		_ = m.Close()
+		return 1
+	}
+	<-ctx.Done()
+	m.Log.Info("shutting down")
+	if err := m.Close(); err != nil {
+		fmt.Fprintln(stderr, "chorus: shutdown:", err)
+		return 1
+	}
+	return 0
+}
+
+func newLogger(w io.Writer, level string) *slog.Logger {
+	var l slog.Level
+	_ = l.UnmarshalText([]byte(level))
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l}))
+}
+
+func version() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "dev"
+	}
+	v := info.Main.Version
+	for _, s := range info.Settings {
+		if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+			v += " " + s.Value[:12]
+		}
+	}
+	return v
+}
+
+// Main is the running program: the store, the services and the HTTP server. End-to-end
+// tests use it the same way main does.
+type Main struct {
+	Config Config
+	Log    *slog.Logger
+	Out    io.Writer
+
+	DB   *mongodb.DB
+	HTTP *web.Server
+	// Addr is the address the HTTP server listens on, once Run returns.
+	Addr string
+
+	registry *prometheus.Registry
+	ln       net.Listener
+	served   chan error
+	cancel   context.CancelFunc
+}
+
+// NewMain returns a Main for cfg.
+func NewMain(cfg Config, log *slog.Logger) *Main {
+	return &Main{Config: cfg, Log: log, Out: io.Discard}
+}
+
+// Run opens the store, builds the services and starts serving. It returns once the
+// server listens; the store may still be coming up (see /readyz).
+func (m *Main) Run(ctx context.Context) error {
+	ctx, m.cancel = context.WithCancel(ctx)
+	m.registry = prometheus.NewRegistry()
+	m.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+
+	ln, err := net.Listen("tcp", net.JoinHostPort("", strconv.Itoa(m.Config.Port)))
+	if err != nil {
+		if errors.Is(err, syscall.EADDRINUSE) {
+			return fmt.Errorf("PORT: port %d is already in use; stop the other program or set PORT to a free port", m.Config.Port)
+		}
+		return fmt.Errorf("PORT: %w", err)
+	}
+	m.ln = ln
+	m.Addr = ln.Addr().String()
+
+	db, err := mongodb.Open(ctx, mongodb.Options{
+		URI: m.Config.MongoURI, DataDir: m.Config.DataDir, Database: m.Config.Database,
+		Logger: m.Log, Registerer: m.registry,
+	})
+	if err != nil {
+		return err
+	}
+	m.DB = db
+	if db.Embedded() {
+		fmt.Fprintf(m.Out, "Embedded store (FerretDB on SQLite in %s): %s\n", m.Config.DataDir, db.URI)
+	}
+	go func() {
+		if err := db.WaitReady(ctx); err == nil {
+			m.Log.Info("store ready")
+		}
+	}()
+
+	m.HTTP, err = web.New(web.Config{
+		RequestTimeout: m.Config.RequestTimeout,
+		BodyLimit:      m.Config.BodyLimit,
+		TrustedProxies: m.Config.TrustedProxies,
+		Version:        version(),
+	}, m.Log, m.registry)
+	if err != nil {
+		return err
+	}
+	m.HTTP.Store = db
+
+	m.served = make(chan error, 1)
+	go func() { m.served <- m.HTTP.Serve(ln) }()
+	fmt.Fprintf(m.Out, "Chorus is listening on http://localhost:%d\n", ln.Addr().(*net.TCPAddr).Port)
+	return nil
+}
+
+// Close stops the HTTP server (finishing in-flight requests), drains pending writes
+// and closes the store.
+func (m *Main) Close() error {
+	var errs []error
+	if m.HTTP != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		errs = append(errs, m.HTTP.Shutdown(ctx))
+		cancel()
+		<-m.served
+	} else if m.ln != nil {
+		errs = append(errs, m.ln.Close())
+	}
+	if m.cancel != nil {
+		m.cancel()
+	}
+	if m.DB != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		errs = append(errs, m.DB.Close(ctx))
+		cancel()
+	}
+	return errors.Join(errs...)
+}

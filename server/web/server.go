@@ -1,0 +1,193 @@
+// Package web is the only package that imports Fiber: routes, handlers, middleware,
+// the one error handler and the view models of every page.
+package web
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"log/slog"
+	"net"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/compress"
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// Config holds what the web layer needs from the program's configuration.
+type Config struct {
+	// RequestTimeout bounds every request's work, including store calls.
+	RequestTimeout time.Duration
+	// BodyLimit is the largest request body accepted, in bytes.
+	BodyLimit int
+	// TrustedProxies are the addresses of reverse proxies whose X-Forwarded-* headers
+	// are believed. HSTS is sent only for requests that came through one over HTTPS.
+	TrustedProxies []string
+	// Version is shown in /metrics and the version command.
+	Version string
+}
+
+// Readier reports whether the store answers.
+type Readier interface {
+	// Ready returns nil when the store answers within ctx, EUNAVAILABLE otherwise.
+	Ready(ctx context.Context) error
+}
+
+// Server serves every page and API route. Its exported fields are the services the
+// handlers call; main sets them before Listen.
+type Server struct {
+	app     *fiber.App
+	cfg     Config
+	log     *slog.Logger
+	views   *views
+	metrics *metrics
+
+	Store Readier
+}
+
+// New builds the Fiber app with its middleware and routes.
+func New(cfg Config, log *slog.Logger, reg prometheus.Registerer) (*Server, error) {
+	if cfg.RequestTimeout <= 0 {
+		cfg.RequestTimeout = 10 * time.Second
+	}
+	if cfg.BodyLimit <= 0 {
+		cfg.BodyLimit = 64 << 10
+	}
+	v, err := loadViews()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: cfg, log: log, views: v, metrics: newMetrics(reg)}
+	s.app = fiber.New(fiber.Config{
+		AppName:               "chorus",
+		ErrorHandler:          s.handleError,
+		BodyLimit:             cfg.BodyLimit,
+		ReadTimeout:           cfg.RequestTimeout,
+		WriteTimeout:          cfg.RequestTimeout,
+		IdleTimeout:           60 * time.Second,
+		ReadBufferSize:        16 << 10,
+		StreamRequestBody:     false,
+		Immutable:             true,
+		DisableStartupMessage: true,
+		// ProxyHeader is only believed from the trusted proxies.
+		ProxyHeader:             proxyHeader(cfg.TrustedProxies),
+		EnableTrustedProxyCheck: len(cfg.TrustedProxies) > 0,
+		TrustedProxies:          cfg.TrustedProxies,
+	})
+	s.app.Use(s.requestID, s.observe, s.recoverPanic, s.securityHeaders, s.deadline)
+	s.app.Use(compress.New(compress.Config{
+		Level: compress.LevelBestSpeed,
+		Next: func(c *fiber.Ctx) bool {
+			return c.Method() != fiber.MethodGet || strings.HasPrefix(c.Path(), "/static/")
+		},
+	}))
+	s.routes()
+	return s, nil
+}
+
+func proxyHeader(trusted []string) string {
+	if len(trusted) == 0 {
+		return ""
+	}
+	return fiber.HeaderXForwardedFor
+}
+
+// routes registers every route. Each noun has its own register function.
+func (s *Server) routes() {
+	s.registerHealthRoutes()
+	s.registerStaticRoutes()
+	s.app.Get("/", s.handleHome)
+}
+
+// App returns the Fiber app, for tests that call app.Test.
+func (s *Server) App() *fiber.App { return s.app }
+
+// Serve serves HTTP on ln until Shutdown.
+func (s *Server) Serve(ln net.Listener) error { return s.app.Listener(ln) }
+
+// Shutdown stops accepting connections and waits for in-flight requests until ctx ends.
+func (s *Server) Shutdown(ctx context.Context) error { return s.app.ShutdownWithContext(ctx) }
+
+// requestID gives each request a random id that reveals nothing about the client.
+func (s *Server) requestID(c *fiber.Ctx) error {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	id := hex.EncodeToString(b[:])
+	c.Locals(localRequestID, id)
+	c.Set("X-Request-Id", id)
+	return c.Next()
+}
+
+type localKey int
+
+const (
+	localRequestID localKey = iota
+)
+
+func requestIDOf(c *fiber.Ctx) string {
+	id, _ := c.Locals(localRequestID).(string)
+	return id
+}
+
+// deadline puts a per-request deadline on the user context that services receive.
+func (s *Server) deadline(c *fiber.Ctx) error {
+	ctx, cancel := context.WithTimeout(context.Background(), s.cfg.RequestTimeout)
+	defer cancel()
+	c.SetUserContext(ctx)
+	return c.Next()
+}
+
+// recoverPanic turns a panic in a handler into a 500 with the request id, logged once.
+func (s *Server) recoverPanic(c *fiber.Ctx) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			s.log.Error("panic", "request_id", requestIDOf(c), "panic", r)
+			err = fiber.ErrInternalServerError
+		}
+	}()
+	return c.Next()
+}
+
+// securityHeaders sets the headers every response carries.
+func (s *Server) securityHeaders(c *fiber.Ctx) error {
+	c.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "+
+		"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+	c.Set("X-Content-Type-Options", "nosniff")
+	c.Set("Referrer-Policy", "no-referrer")
+	c.Set("X-Frame-Options", "DENY")
+	c.Set("Cross-Origin-Opener-Policy", "same-origin")
+	c.Set("Cross-Origin-Resource-Policy", "same-origin")
+	c.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
+	if len(s.cfg.TrustedProxies) > 0 && c.IsProxyTrusted() && c.Get(fiber.HeaderXForwardedProto) == "https" {
+		c.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+	}
+	return c.Next()
+}
+
+// observe logs each request (method, route pattern, status, duration, id — never an
+// address, a path with tokens in it, or a body) and records metrics.
+func (s *Server) observe(c *fiber.Ctx) error {
+	start := time.Now()
+	err := c.Next()
+	if err != nil {
+		if herr := s.app.ErrorHandler(c, err); herr != nil {
+			_ = c.SendStatus(fiber.StatusInternalServerError)
+		}
+	}
+	route := c.Route().Path
+	if c.Route().Method == "USE" || route == "/" && c.Path() != "/" {
+		route = "unmatched"
+	}
+	status := c.Response().StatusCode()
+	d := time.Since(start)
+	s.metrics.requests.WithLabelValues(c.Method(), route, strconv.Itoa(status)).Inc()
+	s.metrics.latency.WithLabelValues(c.Method(), route).Observe(d.Seconds())
+	if route != "/metrics" && route != "/healthz" && route != "/readyz" {
+		s.log.Info("request", "id", requestIDOf(c), "method", c.Method(), "route", route,
+			"status", status, "ms", float64(d.Microseconds())/1000)
+	}
+	return nil
+}
