@@ -285,3 +285,4 @@ func redactURI(uri string) string {
 	}
 	return u.String()
 }
+

@@ -25,9 +25,12 @@ func registerIndexes(collection string, models ...mongo.IndexModel) {
 }
 
 func (d *DB) ensureIndexes(ctx context.Context) error {
+	// One index per command: FerretDB v1 panics when a batch mixes existing and new indexes.
 	for coll, models := range indexes {
-		if _, err := d.db.Collection(coll).Indexes().CreateMany(ctx, models); err != nil {
-			return translate(fmt.Sprintf("create indexes on %s", coll), err)
+		for _, m := range models {
+			if _, err := d.db.Collection(coll).Indexes().CreateOne(ctx, m); err != nil {
+				return translate(fmt.Sprintf("create index on %s", coll), err)
+			}
 		}
 	}
 	return nil

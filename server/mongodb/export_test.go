@@ -1,0 +1,4 @@
+package mongodb
+
+// Translate exposes translate to the tests.
+var Translate = translate
