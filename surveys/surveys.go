@@ -9,3 +9,8 @@ import "embed"
 //
 //go:embed geo/*.csv geo/SOURCES.md
 var Geo embed.FS
+
+// Schema is the JSON Schema (draft 2020-12) of survey files, schema.json.
+//
+//go:embed schema.json
+var Schema []byte
