@@ -1,0 +1,88 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/limiter"
+
+	"github.com/chorus-voice/chorus/server/chorus"
+)
+
+func (s *Server) registerResponseRoutes() {
+	s.app.Post("/api/v1/responses", s.submitLimiter(), s.handleResponseCreate)
+}
+
+// submitLimiter limits submissions per client address, in memory only. The limit is
+// generous so a children's home or school sharing one connection is not locked out;
+// 0 turns it off.
+func (s *Server) submitLimiter() fiber.Handler {
+	if s.cfg.SubmitsPerMinute <= 0 {
+		return func(c *fiber.Ctx) error { return c.Next() }
+	}
+	return limiter.New(limiter.Config{
+		Max:        s.cfg.SubmitsPerMinute,
+		Expiration: time.Minute,
+		LimitReached: func(*fiber.Ctx) error {
+			return chorus.Errorf(chorus.ETOOMANY, "Too many answers from this connection. Please wait a minute and try again.")
+		},
+	})
+}
+
+// responseRequest is the body of POST /api/v1/responses.
+type responseRequest struct {
+	Survey       string         `json:"survey"`
+	Version      string         `json:"version"`
+	Lang         string         `json:"lang"`
+	SubmissionID string         `json:"submission_id"`
+	Answers      chorus.Answers `json:"answers"`
+	Token        string         `json:"token"`
+}
+
+// responseReply is the body of 201 and 200 answers.
+type responseReply struct {
+	Receipt  string `json:"receipt"`
+	ShowHelp bool   `json:"show_help"`
+}
+
+// handleResponseCreate stores a child's answers: 201 the first time, 200 for an
+// identical repeat, 409 for the same id with other answers, 422 for bad answers.
+func (s *Server) handleResponseCreate(c *fiber.Ctx) error {
+	if !strings.HasPrefix(strings.ToLower(c.Get(fiber.HeaderContentType)), fiber.MIMEApplicationJSON) {
+		return fiber.NewError(fiber.StatusUnsupportedMediaType, "Send the answers as application/json.")
+	}
+	var req responseRequest
+	if err := json.Unmarshal(c.Body(), &req); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		if errors.As(err, &typeErr) && typeErr.Field != "" {
+			return fiber.NewError(fiber.StatusBadRequest, "The field "+typeErr.Field+" has the wrong type.")
+		}
+		return fiber.NewError(fiber.StatusBadRequest, "The body is not valid JSON.")
+	}
+	fields := map[string]string{}
+	for name, v := range map[string]string{"survey": req.Survey, "version": req.Version, "submission_id": req.SubmissionID} {
+		if v == "" {
+			fields[name] = "is required"
+		}
+	}
+	if len(fields) > 0 {
+		return chorus.Invalid("Some fields are missing.", fields)
+	}
+	receipt, err := s.Responses.Submit(c.UserContext(), &chorus.Submission{
+		Survey: req.Survey, Version: req.Version, Lang: req.Lang,
+		SubmissionID: req.SubmissionID, Answers: req.Answers,
+	})
+	if err != nil {
+		return err
+	}
+	status, outcome := fiber.StatusCreated, "stored"
+	if !receipt.Created {
+		status, outcome = fiber.StatusOK, "repeat"
+	}
+	s.metrics.submissions.WithLabelValues(outcome).Inc()
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Status(status).JSON(responseReply{Receipt: receipt.Code, ShowHelp: receipt.ShowHelp})
+}
