@@ -285,4 +285,3 @@ func redactURI(uri string) string {
 	}
 	return u.String()
 }
-
