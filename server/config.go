@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"net"
 	"net/url"
 	"os"
 	"strconv"
@@ -17,10 +18,14 @@ type Config struct {
 	Database       string
 	SurveysDir     string
 	JWTSecret      string
+	AdminEmail     string
 	TrustedProxies []string
 	RequestTimeout time.Duration
 	BodyLimit      int
+	SubmitsPerMin  int
 	LogLevel       string
+	// PProf is a loopback address for net/http/pprof; empty (the default) serves none.
+	PProf string
 }
 
 // setting documents one environment variable for --help.
@@ -35,10 +40,14 @@ var settings = []setting{
 	{"CHORUS_DATABASE", "chorus", "database name (a URI's path overrides it)"},
 	{"CHORUS_SURVEYS", "./surveys", "directory of survey and codebook files"},
 	{"CHORUS_JWT_SECRET", "", "secret for signing staff tokens, at least 32 bytes; generated into CHORUS_DATA with the embedded store"},
+	{"CHORUS_JWT_SECRET_FILE", "", "file holding CHORUS_JWT_SECRET (a Docker or Kubernetes secret)"},
+	{"CHORUS_SUBMITS_PER_MINUTE", "600", "survey submissions per minute from one address (kept in memory only; 0 = no limit)"},
+	{"CHORUS_ADMIN_EMAIL", "admin@localhost", "email of the admin created, with a one-time password, on a first start with no users"},
 	{"CHORUS_TRUSTED_PROXIES", "", "comma-separated addresses of reverse proxies whose X-Forwarded-* headers are trusted"},
 	{"CHORUS_REQUEST_TIMEOUT", "10s", "deadline for each request, including store calls"},
 	{"CHORUS_BODY_LIMIT", "65536", "largest request body in bytes"},
 	{"CHORUS_LOG_LEVEL", "info", "debug, info, warn or error"},
+	{"CHORUS_PPROF", "", "loopback address such as 127.0.0.1:6060 to serve Go profiles (net/http/pprof) on, for performance work only"},
 }
 
 // LoadConfig reads the configuration from getenv. Each error names its variable.
@@ -70,12 +79,20 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	c.Database = get("CHORUS_DATABASE")
 	c.SurveysDir = get("CHORUS_SURVEYS")
 	c.JWTSecret = get("CHORUS_JWT_SECRET")
+	if f := get("CHORUS_JWT_SECRET_FILE"); f != "" && c.JWTSecret == "" {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return c, fmt.Errorf("CHORUS_JWT_SECRET_FILE: %v", err)
+		}
+		c.JWTSecret = strings.TrimSpace(string(b))
+	}
 	if c.JWTSecret != "" && len(c.JWTSecret) < 32 {
 		return c, fmt.Errorf("CHORUS_JWT_SECRET: must be at least 32 bytes, got %d", len(c.JWTSecret))
 	}
 	if c.JWTSecret == "" && c.MongoURI != "" {
 		return c, fmt.Errorf("CHORUS_JWT_SECRET: must be set (at least 32 bytes) when MONGODB_URI is set, so every instance signs alike")
 	}
+	c.AdminEmail = get("CHORUS_ADMIN_EMAIL")
 	for _, p := range strings.Split(get("CHORUS_TRUSTED_PROXIES"), ",") {
 		if p = strings.TrimSpace(p); p != "" {
 			c.TrustedProxies = append(c.TrustedProxies, p)
@@ -87,10 +104,19 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	if c.BodyLimit, err = strconv.Atoi(get("CHORUS_BODY_LIMIT")); err != nil || c.BodyLimit < 1024 {
 		return c, fmt.Errorf("CHORUS_BODY_LIMIT: must be a number of bytes, at least 1024, got %q", get("CHORUS_BODY_LIMIT"))
 	}
+	if c.SubmitsPerMin, err = strconv.Atoi(get("CHORUS_SUBMITS_PER_MINUTE")); err != nil || c.SubmitsPerMin < 0 {
+		return c, fmt.Errorf("CHORUS_SUBMITS_PER_MINUTE: must be a whole number, 0 for no limit, got %q", get("CHORUS_SUBMITS_PER_MINUTE"))
+	}
 	switch c.LogLevel = strings.ToLower(get("CHORUS_LOG_LEVEL")); c.LogLevel {
 	case "debug", "info", "warn", "error":
 	default:
 		return c, fmt.Errorf("CHORUS_LOG_LEVEL: must be debug, info, warn or error, got %q", c.LogLevel)
+	}
+	if c.PProf = get("CHORUS_PPROF"); c.PProf != "" {
+		host, _, err := net.SplitHostPort(c.PProf)
+		if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
+			return c, fmt.Errorf("CHORUS_PPROF: must be a loopback address such as 127.0.0.1:6060, got %q", c.PProf)
+		}
 	}
 	if c.MongoURI == "" {
 		if err := os.MkdirAll(c.DataDir, 0o700); err != nil {

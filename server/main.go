@@ -19,6 +19,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/chorus-voice/chorus/server/auth"
+	"github.com/chorus-voice/chorus/server/geo"
+	"github.com/chorus-voice/chorus/server/intake"
 	"github.com/chorus-voice/chorus/server/mongodb"
 	"github.com/chorus-voice/chorus/server/web"
 )
@@ -36,6 +39,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	switch cmd {
 	case "serve":
 		return serve(stdout, stderr)
+	case "user":
+		return runUser(args, stdin, stdout, stderr, os.Getenv)
+	case "survey":
+		return runSurvey(args, stdout, stderr)
+	case "healthcheck":
+		return runHealthcheck(stderr)
 	case "version":
 		fmt.Fprintln(stdout, "chorus", version())
 		return 0
@@ -63,7 +72,19 @@ func serve(stdout, stderr io.Writer) int {
 		_ = m.Close()
 		return 1
 	}
-	<-ctx.Done()
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	for done := false; !done; {
+		select {
+		case <-hup:
+			if err := m.Surveys.Reload(ctx); err != nil {
+				m.Log.Error("survey reload failed; the running surveys were kept", "errors", err.Error())
+			}
+		case <-ctx.Done():
+			done = true
+		}
+	}
 	m.Log.Info("shutting down")
 	if err := m.Close(); err != nil {
 		fmt.Fprintln(stderr, "chorus: shutdown:", err)
@@ -99,8 +120,14 @@ type Main struct {
 	Log    *slog.Logger
 	Out    io.Writer
 
-	DB   *mongodb.DB
-	HTTP *web.Server
+	DB        *mongodb.DB
+	HTTP      *web.Server
+	Geo       *geo.Geography
+	Surveys   *intake.Catalog
+	Responses *mongodb.ResponseStore
+	// Auth manages staff accounts; Tokens signs their sessions (see cmd_user.go).
+	Auth   *auth.Service
+	Tokens *auth.Tokens
 	// Addr is the address the HTTP server listens on, once Run returns.
 	Addr string
 
@@ -121,6 +148,9 @@ func (m *Main) Run(ctx context.Context) error {
 	ctx, m.cancel = context.WithCancel(ctx)
 	m.registry = prometheus.NewRegistry()
 	m.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	if err := m.startPprof(ctx, m.Config.PProf); err != nil {
+		return err
+	}
 
 	ln, err := net.Listen("tcp", net.JoinHostPort("", strconv.Itoa(m.Config.Port)))
 	if err != nil {
@@ -143,22 +173,35 @@ func (m *Main) Run(ctx context.Context) error {
 	if db.Embedded() {
 		fmt.Fprintf(m.Out, "Embedded store (FerretDB on SQLite in %s): %s\n", m.Config.DataDir, db.URI)
 	}
+	if err := m.openAccounts(db); err != nil {
+		return err
+	}
 	go func() {
 		if err := db.WaitReady(ctx); err == nil {
 			m.Log.Info("store ready")
+			m.ensureFirstAdmin(ctx)
 		}
 	}()
 
 	m.HTTP, err = web.New(web.Config{
-		RequestTimeout: m.Config.RequestTimeout,
-		BodyLimit:      m.Config.BodyLimit,
-		TrustedProxies: m.Config.TrustedProxies,
-		Version:        version(),
+		RequestTimeout:   m.Config.RequestTimeout,
+		BodyLimit:        m.Config.BodyLimit,
+		TrustedProxies:   m.Config.TrustedProxies,
+		Version:          version(),
+		SubmitsPerMinute: m.Config.SubmitsPerMin,
 	}, m.Log, m.registry)
 	if err != nil {
 		return err
 	}
 	m.HTTP.Store = db
+	if err := m.openSurveys(); err != nil {
+		return err
+	}
+	m.wireAccounts()
+	// Reports: saved briefings, the young people's page switch, and area names.
+	m.HTTP.Geo = m.Geo
+	m.HTTP.Briefings = mongodb.NewBriefingService(db)
+	m.HTTP.Publications = mongodb.NewPublicationService(db)
 
 	m.served = make(chan error, 1)
 	go func() { m.served <- m.HTTP.Serve(ln) }()
@@ -177,6 +220,11 @@ func (m *Main) Close() error {
 		<-m.served
 	} else if m.ln != nil {
 		errs = append(errs, m.ln.Close())
+	}
+	if m.Responses != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		errs = append(errs, m.Responses.Close(ctx))
+		cancel()
 	}
 	if m.cancel != nil {
 		m.cancel()

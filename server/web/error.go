@@ -53,8 +53,11 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	if strings.HasPrefix(c.Path(), "/api/") {
 		return c.Status(status).JSON(errorBody{Error: message, Errors: chorus.ErrorFields(err), RequestID: id})
 	}
+	page := s.page(c, titleForStatus(status))
+	// A child's survey page keeps the quick exit and the help note when it fails.
+	page.Respondent = strings.HasPrefix(c.Path(), "/s/")
 	return s.render(c.Status(status), "error", &errorPage{
-		Page:    s.page(c, titleForStatus(status)),
+		Page:    page,
 		Status:  status,
 		Message: message,
 	})

@@ -15,6 +15,10 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/compress"
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/chorus-voice/chorus/server/auth"
+	"github.com/chorus-voice/chorus/server/chorus"
+	"github.com/chorus-voice/chorus/server/geo"
 )
 
 // Config holds what the web layer needs from the program's configuration.
@@ -28,6 +32,8 @@ type Config struct {
 	TrustedProxies []string
 	// Version is shown in /metrics and the version command.
 	Version string
+	// SubmitsPerMinute limits submissions per client address (in memory); 0 is no limit.
+	SubmitsPerMinute int
 }
 
 // Readier reports whether the store answers.
@@ -45,7 +51,26 @@ type Server struct {
 	views   *views
 	metrics *metrics
 
-	Store Readier
+	Store     Readier
+	Surveys   chorus.SurveyService
+	Responses chorus.ResponseService
+
+	// Staff accounts (see auth.go, authz.go): the account service, token signing, and
+	// the stores the pages read. Without Auth and Tokens every caller is anonymous.
+	Auth       *auth.Service
+	Tokens     *auth.Tokens
+	Users      chorus.UserService
+	Audit      chorus.AuditService
+	ShareLinks chorus.ShareLinkService
+
+	// Results and reports (see dashboard.go, briefing.go, youngpeople.go): raw results,
+	// which every page passes through disclosure control; saved briefings; whether each
+	// survey's page for young people is published; and the geography areas are named
+	// and rolled up by.
+	Results      chorus.ResultService
+	Briefings    chorus.BriefingService
+	Publications chorus.PublicationService
+	Geo          *geo.Geography
 }
 
 // New builds the Fiber app with its middleware and routes.
@@ -85,6 +110,9 @@ func New(cfg Config, log *slog.Logger, reg prometheus.Registerer) (*Server, erro
 		},
 	}))
 	s.routes()
+	if err := s.guardRoutes(); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -100,6 +128,15 @@ func (s *Server) routes() {
 	s.registerHealthRoutes()
 	s.registerStaticRoutes()
 	s.app.Get("/", s.handleHome)
+	s.registerSurveyRoutes()
+	s.registerResponseRoutes()
+	s.registerYoungPeopleRoutes() // before the respondent routes: /s/:survey/:version would match /s/:survey/results
+	s.registerRespondentRoutes()
+	s.registerAuthRoutes()
+	s.registerUserRoutes()
+	s.registerAuditRoutes()
+	s.registerDashboardRoutes()
+	s.registerBriefingRoutes()
 }
 
 // App returns the Fiber app, for tests that call app.Test.

@@ -1,0 +1,10 @@
+import { chromium } from '/work/main/frontend/node_modules/playwright-core/index.mjs';
+const b = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless','--no-sandbox','--disable-gpu'] });
+const p = await (await b.newContext({ viewport: {width: 1000, height: 900} })).newPage();
+await p.goto('http://localhost:18081/login');
+await p.fill('#email', 'admin@localhost'); await p.fill('#password', 'purple elephant dancing quietly'); await p.click('main button[type=submit]');
+await p.goto('http://localhost:18081/admin/users');
+await p.click('a:has-text("viewer1280@example.org")');
+await p.fill('#areas', 'Kent'); await p.click('main form[action^="/admin/users/"] button');
+await p.screenshot({ path: '/tmp/user-page.png', fullPage: false });
+await b.close();

@@ -1,0 +1,77 @@
+// Every respondent page at 360×740 has no axe-core violations of WCAG 2.2 A and AA,
+// as the full form without JavaScript and as steps with it.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launch, openPage, blockScript, axe, SURVEY, VERSIONS } from './helpers.mjs';
+
+let srv, browser;
+before(async () => { srv = await startServer(); browser = await launch(); });
+after(async () => { await browser?.close(); await srv?.stop(); });
+
+async function check(path, { js = true, status = 200, prepare } = {}) {
+  const { context, page, foreign, csp } = await openPage(browser, srv.base);
+  try {
+    if (!js) await blockScript(page);
+    const resp = await page.goto(srv.base + path);
+    if (prepare) await prepare(page);
+    else assert.equal(resp.status(), status, path);
+    const label = `${page.url()} (${js ? 'JavaScript' : 'no JavaScript'})`;
+    assert.deepEqual(await axe(page), [], label);
+    assert.deepEqual(foreign, [], `${label}: requests to other hosts`);
+    assert.deepEqual(csp, [], `${label}: CSP or script errors`);
+  } finally {
+    await context.close();
+  }
+}
+
+test('start page, English and Welsh', async () => {
+  for (const js of [true, false]) {
+    await check(`/s/${SURVEY}`, { js });
+    await check(`/s/${SURVEY}?lang=cy`, { js });
+  }
+});
+
+for (const v of VERSIONS) {
+  test(`questionnaire ${v}`, async () => {
+    await check(`/s/${SURVEY}/${v}`, { js: false });
+    await check(`/s/${SURVEY}/${v}?lang=cy`, { js: false });
+    // With JavaScript: the first step, then a later one.
+    await check(`/s/${SURVEY}/${v}`, {
+      prepare: async (page) => {
+        await page.waitForSelector('.stepper:not([hidden])');
+        assert.deepEqual(await axe(page), [], `${v} first step`);
+        for (let i = 0; i < 9 && await page.isVisible('[data-next]'); i++) await page.click('[data-next]');
+      },
+    });
+  });
+}
+
+test('thank-you page, with and without the urgent help', async () => {
+  await check(`/s/${SURVEY}/thanks?r=ABCD-2345`);
+  await check(`/s/${SURVEY}/thanks?r=ABCD-2345&h=1&lang=cy`, { js: false });
+});
+
+test('a form with a validation error', async () => {
+  for (const js of [false, true]) {
+    await check(`/s/${SURVEY}/13-17`, {
+      js,
+      prepare: async (page) => {
+        if (js) {
+          await page.waitForSelector('.stepper:not([hidden])');
+          while (!(await page.isVisible('#q-matters_most'))) await page.click('[data-next]');
+        }
+        for (const o of ['family', 'friends', 'home', 'trusted_adult', 'listened_to', 'health']) {
+          await page.check(`input[name="q.matters_most"][value="${o}"]`);
+        }
+        if (js) while (await page.isVisible('[data-next]')) await page.click('[data-next]');
+        await Promise.all([page.waitForURL(/13-17/, { waitUntil: 'load' }), page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/13-17')), page.click('[data-send]')]);
+        await page.waitForSelector('.error-summary');
+      },
+    });
+  }
+});
+
+test('error pages', async () => {
+  await check(`/s/no-such-survey`, { status: 404 });
+  await check(`/s/${SURVEY}/no-such-version`, { status: 404, js: false });
+});

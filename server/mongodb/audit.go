@@ -1,0 +1,87 @@
+package mongodb
+
+import (
+	"context"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/chorus-voice/chorus/server/chorus"
+)
+
+func init() {
+	registerIndexes("audit",
+		mongo.IndexModel{Keys: bson.D{{Key: "time", Value: -1}}, Options: options.Index().SetName("time")},
+		mongo.IndexModel{Keys: bson.D{{Key: "action", Value: 1}, {Key: "time", Value: -1}}, Options: options.Index().SetName("action_time")},
+		mongo.IndexModel{Keys: bson.D{{Key: "object", Value: 1}, {Key: "time", Value: -1}}, Options: options.Index().SetName("object_time")})
+}
+
+// AuditService stores the audit log in the audit collection.
+type AuditService struct{ db *DB }
+
+// NewAuditService returns an AuditService on db.
+func NewAuditService(db *DB) *AuditService { return &AuditService{db: db} }
+
+var _ chorus.AuditService = (*AuditService)(nil)
+
+type auditDoc struct {
+	ID      bson.ObjectID `bson:"_id"`
+	Time    time.Time     `bson:"time"`
+	ActorID string        `bson:"actor_id,omitempty"`
+	Via     string        `bson:"via"`
+	Action  string        `bson:"action"`
+	Object  string        `bson:"object,omitempty"`
+	Detail  string        `bson:"detail,omitempty"`
+}
+
+// RecordAudit stores e, setting its ID and, if zero, its Time.
+func (s *AuditService) RecordAudit(ctx context.Context, e *chorus.AuditEntry) error {
+	if e.Time.IsZero() {
+		e.Time = time.Now()
+	}
+	d := auditDoc{ID: bson.NewObjectID(), Time: e.Time.UTC().Truncate(time.Millisecond), ActorID: e.ActorID,
+		Via: e.Via, Action: e.Action, Object: e.Object, Detail: e.Detail}
+	if _, err := s.db.db.Collection("audit").InsertOne(ctx, d); err != nil {
+		return translate("insert audit entry", err)
+	}
+	e.ID, e.Time = d.ID.Hex(), d.Time
+	return nil
+}
+
+// FindAudit returns the entries matching f, newest first.
+func (s *AuditService) FindAudit(ctx context.Context, f chorus.AuditFilter) ([]*chorus.AuditEntry, error) {
+	filter := bson.D{}
+	eq := func(key, v string) {
+		if v != "" {
+			filter = append(filter, bson.E{Key: key, Value: bson.D{{Key: "$eq", Value: v}}})
+		}
+	}
+	eq("action", f.Action)
+	eq("actor_id", f.ActorID)
+	eq("object", f.Object)
+	if !f.Before.IsZero() {
+		filter = append(filter, bson.E{Key: "time", Value: bson.D{{Key: "$lt", Value: f.Before.UTC()}}})
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 100
+	}
+	limit = min(limit, 1000)
+	cur, err := s.db.db.Collection("audit").Find(ctx, filter,
+		options.Find().SetSort(bson.D{{Key: "time", Value: -1}, {Key: "_id", Value: -1}}).SetLimit(int64(limit)))
+	if err != nil {
+		return nil, translate("find audit entries", err)
+	}
+	var docs []auditDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, translate("read audit entries", err)
+	}
+	entries := make([]*chorus.AuditEntry, len(docs))
+	for i, d := range docs {
+		entries[i] = &chorus.AuditEntry{ID: d.ID.Hex(), Time: d.Time, ActorID: d.ActorID, Via: d.Via,
+			Action: d.Action, Object: d.Object, Detail: d.Detail}
+	}
+	return entries, nil
+}

@@ -1,0 +1,835 @@
+package results
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/chorus-voice/chorus/server/chorus"
+	"github.com/chorus-voice/chorus/server/disclosure"
+)
+
+// Places is the geography results roll up through: councils, their regions, England,
+// and the constituencies made of councils.
+type Places struct {
+	// Councils lists every council with its region.
+	Councils []chorus.Area
+	// CountryCode and CountryName name the top of the roll-up (England).
+	CountryCode, CountryName string
+	// Constituency returns a constituency's name and the councils it overlaps, or false.
+	Constituency func(code string) (name string, councils []string, ok bool)
+
+	once    sync.Once
+	council map[string]chorus.Area
+	regions map[string]string   // code → name
+	members map[string][]string // region → councils
+}
+
+func (pl *Places) init() {
+	pl.once.Do(func() {
+		if pl.CountryCode == "" {
+			pl.CountryCode, pl.CountryName = "E92000001", "England"
+		}
+		pl.council = map[string]chorus.Area{}
+		pl.regions = map[string]string{}
+		pl.members = map[string][]string{}
+		for _, a := range pl.Councils {
+			pl.council[a.Code] = a
+			pl.regions[a.RegionCode] = a.RegionName
+			pl.members[a.RegionCode] = append(pl.members[a.RegionCode], a.Code)
+		}
+	})
+}
+
+// all is the code of the root of the area and period hierarchies: every response.
+const all = "*"
+
+// noArea is the pseudo-area of responses that give no council.
+const noArea = "-"
+
+// parent returns an area's parent for disclosure.RollUp: council → region → England →
+// every response; responses with no area hang from the root directly.
+func (pl *Places) parent(code string) (string, string) {
+	switch {
+	case code == all:
+		return "", ""
+	case code == noArea || code == pl.CountryCode:
+		return all, "all"
+	}
+	if a, ok := pl.council[code]; ok {
+		return a.RegionCode, "region"
+	}
+	if _, ok := pl.regions[code]; ok {
+		return pl.CountryCode, "country"
+	}
+	return all, "all"
+}
+
+func (pl *Places) name(code string) string {
+	switch code {
+	case all:
+		return "All responses"
+	case noArea:
+		return "No council given"
+	case pl.CountryCode:
+		return pl.CountryName
+	}
+	if a, ok := pl.council[code]; ok {
+		return a.Name
+	}
+	return pl.regions[code]
+}
+
+func (pl *Places) level(code string) string {
+	switch code {
+	case all:
+		return "all"
+	case pl.CountryCode:
+		return "country"
+	}
+	if _, ok := pl.council[code]; ok {
+		return "council"
+	}
+	if _, ok := pl.regions[code]; ok {
+		return "region"
+	}
+	return ""
+}
+
+// publication is everything published from one snapshot of a survey's cube under one
+// policy. Every group's rows are worked out once, all siblings together, and kept, so
+// that every request sees the same decisions.
+type publication struct {
+	s      *chorus.Survey
+	m      Mapping
+	c      *Cube
+	p      disclosure.Policy
+	places *Places
+	lines  []*line
+	base   bool // whether the survey's response count is shown
+
+	mu       sync.Mutex
+	top      map[*line]*row            // the whole survey
+	dims     map[Dim]map[string]rowSet // categorical dimension → value → rows
+	sizes    map[Dim]map[string]bool   // categorical dimension → value → size shown
+	areas    map[string]disclosure.Placement
+	areaRows map[string]rowSet // area code → rows
+	periods  map[string]disclosure.Placement
+	months   map[string]rowSet // month → rows
+}
+
+// rowSet is one group's rows, by line.
+type rowSet map[*line]*row
+
+func newPublication(s *chorus.Survey, m Mapping, c *Cube, p disclosure.Policy, places *Places) *publication {
+	places.init()
+	pb := &publication{s: s, m: m, c: c, p: p, places: places, lines: c.lines(s, m),
+		dims: map[Dim]map[string]rowSet{}, sizes: map[Dim]map[string]bool{}, areaRows: map[string]rowSet{},
+		months: map[string]rowSet{}}
+	pb.base = p.Count(int(c.total.n)).Shown()
+	pb.top = rowSet{}
+	for _, l := range pb.lines {
+		pb.top[l] = c.protectOne(p, l, &c.total)
+	}
+	pb.rollUps()
+	return pb
+}
+
+// rollUps places every area (council → region → England → all) and every period (week →
+// month → all) with disclosure.RollUp.
+func (pb *publication) rollUps() {
+	counts := map[string]int{noArea: 0}
+	for _, a := range pb.places.Councils {
+		counts[a.Code] = 0
+	}
+	for code, v := range pb.c.views[DimArea] {
+		if _, ok := pb.places.council[code]; ok {
+			counts[code] += int(v.n)
+		} else {
+			counts[noArea] += int(v.n)
+		}
+	}
+	pb.areas = disclosure.RollUp(counts, pb.places.parent, pb.p.K())
+
+	weeks := map[string]int{}
+	for w, v := range pb.c.views[DimWeek] {
+		if v.n != 0 {
+			weeks[w] = int(v.n)
+		}
+	}
+	pb.periods = disclosure.RollUp(weeks, func(code string) (string, string) {
+		switch {
+		case code == all:
+			return "", ""
+		case strings.Contains(code, "-W"):
+			if m := Month(code); m != "" {
+				return m, "month"
+			}
+		}
+		return all, "all"
+	}, pb.p.K())
+}
+
+// shownArea reports whether an area's (or period's) own count is shown.
+func shownPlace(m map[string]disclosure.Placement, code string) bool {
+	pl, ok := m[code]
+	return ok && pl.Code == code && pl.Cause == disclosure.Own
+}
+
+// categories returns the rows of every value of a categorical dimension, and whether each
+// value's size is shown (worked out once per dimension).
+func (pb *publication) categories(d Dim) (map[string]rowSet, map[string]bool) {
+	if rs, ok := pb.dims[d]; ok {
+		return rs, pb.sizes[d]
+	}
+	var dl *line
+	for _, l := range pb.lines {
+		if l.id == "dim:"+d.String() {
+			dl = l
+		}
+	}
+	sizes := map[string]bool{}
+	var values []string
+	var kids []*vec
+	var shown []bool
+	for i, v := range dl.ids {
+		sizes[v] = pb.top[dl].shown[i]
+		if k := pb.c.cell(d, v); k.n > 0 {
+			values, kids, shown = append(values, v), append(kids, k), append(shown, sizes[v])
+		}
+	}
+	rs := map[string]rowSet{}
+	for _, v := range values {
+		rs[v] = rowSet{}
+	}
+	for _, l := range pb.lines {
+		rows := pb.c.protectChildren(pb.p, l, pb.top[l], pb.base, kids, shown)
+		for i, v := range values {
+			rs[v][l] = rows[i]
+		}
+	}
+	pb.dims[d], pb.sizes[d] = rs, sizes
+	return rs, sizes
+}
+
+// children returns the published area children of an area code, with their vectors.
+func (pb *publication) areaKids(code string) []string {
+	var kids []string
+	switch {
+	case code == all:
+		kids = []string{pb.places.CountryCode, noArea}
+	case code == pb.places.CountryCode:
+		for r := range pb.places.members {
+			kids = append(kids, r)
+		}
+	default:
+		kids = slices.Clone(pb.places.members[code])
+	}
+	sort.Strings(kids)
+	return kids
+}
+
+// areaVec returns the counts of an area code.
+func (pb *publication) areaVec(code string) *vec {
+	switch {
+	case code == all:
+		return &pb.c.total
+	case code == noArea:
+		out := &vec{}
+		for k, v := range pb.c.views[DimArea] {
+			if _, ok := pb.places.council[k]; !ok {
+				out.plus(v)
+			}
+		}
+		return out
+	case code == pb.places.CountryCode:
+		out := &vec{}
+		for k, v := range pb.c.views[DimArea] {
+			if _, ok := pb.places.council[k]; ok {
+				out.plus(v)
+			}
+		}
+		return out
+	}
+	if members, ok := pb.places.members[code]; ok {
+		return pb.c.sum(DimArea, members)
+	}
+	return pb.c.cell(DimArea, code)
+}
+
+// areaRowSet returns the rows of an area, protecting its siblings with it.
+func (pb *publication) areaRowSet(code string) rowSet {
+	if code == all {
+		return pb.top
+	}
+	if rs, ok := pb.areaRows[code]; ok {
+		return rs
+	}
+	up, _ := pb.places.parent(code)
+	parent := pb.areaRowSet(up)
+	var codes []string
+	var kids []*vec
+	var shown []bool
+	for _, k := range pb.areaKids(up) {
+		if v := pb.areaVec(k); v.n > 0 {
+			codes, kids, shown = append(codes, k), append(kids, v), append(shown, shownPlace(pb.areas, k))
+		}
+	}
+	parentBase := up == all && pb.base || shownPlace(pb.areas, up)
+	sets := make([]rowSet, len(codes))
+	for i := range sets {
+		sets[i] = rowSet{}
+	}
+	for _, l := range pb.lines {
+		rows := pb.c.protectChildren(pb.p, l, parent[l], parentBase, kids, shown)
+		for i := range codes {
+			sets[i][l] = rows[i]
+		}
+	}
+	for i, k := range codes {
+		pb.areaRows[k] = sets[i]
+	}
+	if rs, ok := pb.areaRows[code]; ok {
+		return rs
+	}
+	// An area with no responses: nothing shown.
+	rs := rowSet{}
+	for _, l := range pb.lines {
+		vals, ans, none := pb.c.values(l, &vec{})
+		rs[l] = hiddenRow(vals, ans, none)
+	}
+	pb.areaRows[code] = rs
+	return rs
+}
+
+// monthRowSet returns the rows of a calendar month, protecting every month with it.
+func (pb *publication) monthRowSet(month string) rowSet {
+	if rs, ok := pb.months[month]; ok {
+		return rs
+	}
+	byMonth := map[string][]string{}
+	for w, v := range pb.c.views[DimWeek] {
+		if v.n > 0 {
+			m := Month(w)
+			byMonth[m] = append(byMonth[m], w)
+		}
+	}
+	var months []string
+	for m := range byMonth {
+		months = append(months, m)
+	}
+	sort.Strings(months)
+	var kids []*vec
+	var shown []bool
+	for _, m := range months {
+		kids = append(kids, pb.c.sum(DimWeek, byMonth[m]))
+		shown = append(shown, m != "" && shownPlace(pb.periods, m))
+	}
+	sets := make([]rowSet, len(months))
+	for i := range sets {
+		sets[i] = rowSet{}
+	}
+	for _, l := range pb.lines {
+		rows := pb.c.protectChildren(pb.p, l, pb.top[l], pb.base, kids, shown)
+		for i := range months {
+			sets[i][l] = rows[i]
+		}
+	}
+	for i, m := range months {
+		pb.months[m] = sets[i]
+	}
+	if rs, ok := pb.months[month]; ok {
+		return rs
+	}
+	return nil
+}
+
+// Request says which results to publish. At most one of Version, AgeBand, LiveWith, an
+// area (Area, Region or Constituency) and a period (From, To) may be given.
+type Request struct {
+	Version  string
+	AgeBand  string
+	LiveWith string
+	// Area is a council code, Region a region code, Constituency a constituency code.
+	Area, Region, Constituency string
+	// From and To are dates (YYYY-MM-DD); results are by whole calendar months of ISO
+	// weeks (a week belongs to the month of its Thursday), so they select every month
+	// they touch.
+	From, To string
+	// Limit holds the councils a viewer is limited to; nil means every area. A limited
+	// viewer's request without an area is for all their councils together.
+	Limit []string
+	// RoundTo rounds every shown count (5 for viewers); 0 shows exact counts.
+	RoundTo int
+}
+
+func (r Request) conditions() int {
+	n := 0
+	for _, s := range []string{r.Version, r.AgeBand, r.LiveWith} {
+		if s != "" {
+			n++
+		}
+	}
+	if r.Area != "" || r.Region != "" || r.Constituency != "" {
+		n++
+	}
+	if r.From != "" || r.To != "" {
+		n++
+	}
+	return n
+}
+
+// publish builds the report for a request.
+func (pb *publication) publish(req Request) (*Report, error) {
+	pb.mu.Lock()
+	defer pb.mu.Unlock()
+	rep := pb.newReport(req)
+	if req.Limit != nil && req.Area == "" && req.Region == "" && req.Constituency == "" {
+		if len(req.Limit) == 0 {
+			return nil, chorus.Errorf(chorus.EFORBIDDEN, "Your account does not cover any area.")
+		}
+		if req.conditions() > 0 {
+			return nil, chorus.Errorf(chorus.EINVALID, "Your account shows results for your areas only, without other filters.")
+		}
+	}
+	if req.conditions() > 1 {
+		return nil, chorus.Errorf(chorus.EINVALID,
+			"Choose one filter at a time: results for combined filters could be compared to pick out a few young people.")
+	}
+	k := pb.p.K()
+	switch {
+	case req.Version != "":
+		return pb.publishCategory(rep, DimVersion, req.Version, "version")
+	case req.AgeBand != "":
+		return pb.publishCategory(rep, DimAge, req.AgeBand, "age_band")
+	case req.LiveWith != "":
+		return pb.publishCategory(rep, DimLive, req.LiveWith, "live_with")
+	case req.Area != "" || req.Region != "" || req.Constituency != "" || req.Limit != nil:
+		return pb.publishAreas(rep, req)
+	case req.From != "" || req.To != "":
+		return pb.publishPeriod(rep, req)
+	}
+	// The whole survey.
+	rep.Level = "all"
+	pb.fill(rep, pb.top, &pb.c.total)
+	pb.fillAreas(rep)
+	pb.fillWeeks(rep, nil)
+	if pb.c.total.n > 0 && pb.c.total.n < int64(k) {
+		rep.Note = fmt.Sprintf("Fewer than %d young people have answered so far, so no results can be shown yet.", k)
+	}
+	return rep, nil
+}
+
+func (pb *publication) publishCategory(rep *Report, d Dim, value, field string) (*Report, error) {
+	rows, sizes := pb.categories(d)
+	rs, ok := rows[value]
+	if !ok || !sizes[value] {
+		return nil, pb.refuse(field, "Too few young people in this group have answered to show their results without risking someone being identified.")
+	}
+	v := pb.c.cell(d, value)
+	if err := pb.check(v.n, pb.c.total.n); err != nil {
+		return nil, err
+	}
+	rep.Level = d.String()
+	rep.Group = &Group{ID: value, Label: dimLabel(pb.s, pb.m, d, value)}
+	pb.fill(rep, rs, v)
+	return rep, nil
+}
+
+func (pb *publication) refuse(field, message string) error {
+	return chorus.Invalid(message, map[string]string{field: message})
+}
+
+// check applies disclosure.CheckFilter as a last guard, reporting a refusal as EINVALID.
+func (pb *publication) check(n int64, bases ...int64) error {
+	var b []int
+	for _, x := range bases {
+		b = append(b, int(x))
+	}
+	if err := pb.p.CheckFilter(int(n), b...); err != nil {
+		if chorus.ErrorCode(err) == chorus.EFORBIDDEN {
+			return chorus.Wrap(chorus.EINVALID, err, chorus.ErrorMessage(err))
+		}
+		return err
+	}
+	return nil
+}
+
+func (pb *publication) publishAreas(rep *Report, req Request) (*Report, error) {
+	pl := pb.places
+	var asked []string // councils, or a region
+	field, label := "area", ""
+	switch {
+	case req.Area != "":
+		code := strings.ToUpper(req.Area)
+		a, ok := pl.council[code]
+		if !ok {
+			return nil, pb.refuse("area", "There is no council with that code.")
+		}
+		asked, label = []string{code}, a.Name
+	case req.Region != "":
+		field = "region"
+		code := strings.ToUpper(req.Region)
+		if _, ok := pl.regions[code]; !ok {
+			return nil, pb.refuse("region", "There is no region with that code.")
+		}
+		asked, label = []string{code}, pl.regions[code]
+	case req.Constituency != "":
+		field = "constituency"
+		var name string
+		var councils []string
+		ok := false
+		if pl.Constituency != nil {
+			name, councils, ok = pl.Constituency(strings.ToUpper(req.Constituency))
+		}
+		if !ok {
+			return nil, pb.refuse("constituency", "There is no constituency with that code.")
+		}
+		asked, label = councils, name
+	default:
+		asked, label = slices.Clone(req.Limit), "Your areas"
+	}
+	if req.Limit != nil {
+		for _, code := range asked {
+			members := []string{code}
+			if m, ok := pl.members[code]; ok {
+				members = m
+			}
+			for _, c := range members {
+				if !slices.Contains(req.Limit, c) {
+					return nil, chorus.Errorf(chorus.EFORBIDDEN, "Your account does not cover that area.")
+				}
+			}
+		}
+	}
+	// Where each asked area is shown; then drop areas inside another chosen one.
+	var codes []string
+	var reasons []string
+	for _, code := range asked {
+		p, ok := pb.areas[code]
+		if !ok || p.Cause == disclosure.NoResults || p.Code == "" {
+			return nil, pb.refuse(field, "Too few young people have answered so far to show any results without risking someone being identified.")
+		}
+		if !slices.Contains(codes, p.Code) {
+			codes = append(codes, p.Code)
+		}
+		if p.Hops > 0 && !slices.Contains(reasons, p.Reason) {
+			reasons = append(reasons, p.Reason)
+		}
+	}
+	codes = slices.DeleteFunc(slices.Clone(codes), func(c string) bool {
+		for up, _ := pl.parent(c); up != ""; up, _ = pl.parent(up) {
+			if slices.Contains(codes, up) {
+				return true
+			}
+		}
+		return false
+	})
+	sort.Strings(codes)
+	var sets []rowSet
+	v := &vec{}
+	for _, c := range codes {
+		sets = append(sets, pb.areaRowSet(c))
+		v.plus(pb.areaVec(c))
+	}
+	if err := pb.check(v.n, pb.c.total.n); err != nil {
+		return nil, err
+	}
+	rs := sets[0]
+	if len(sets) > 1 {
+		rs = rowSet{}
+		for _, l := range pb.lines {
+			var rows []*row
+			for _, s := range sets {
+				rows = append(rows, s[l])
+			}
+			rs[l] = union(rows)
+		}
+	}
+	shown := &ShownArea{Asked: label}
+	for _, c := range codes {
+		shown.Codes = append(shown.Codes, c)
+		shown.Names = append(shown.Names, pl.name(c))
+	}
+	rep.Area = shown
+	switch {
+	case len(codes) == 1:
+		rep.Level = pl.level(codes[0])
+	default:
+		rep.Level = "areas"
+	}
+	if len(reasons) > 0 {
+		rep.Note = strings.Join(reasons, " ")
+	}
+	pb.fill(rep, rs, v)
+	return rep, nil
+}
+
+func (pb *publication) publishPeriod(rep *Report, req Request) (*Report, error) {
+	var all []string
+	for w, v := range pb.c.views[DimWeek] {
+		if v.n > 0 {
+			if m := Month(w); !slices.Contains(all, m) {
+				all = append(all, m)
+			}
+		}
+	}
+	sort.Strings(all)
+	lo, hi := "", "9999-99"
+	if req.From != "" {
+		if lo = monthOfDay(req.From); lo == "" {
+			return nil, pb.refuse("from", "Use a date such as 2026-10-01.")
+		}
+	}
+	if req.To != "" {
+		if hi = monthOfDay(req.To); hi == "" {
+			return nil, pb.refuse("to", "Use a date such as 2026-10-31.")
+		}
+	}
+	var months []string
+	for _, m := range all {
+		if m >= lo && m <= hi {
+			months = append(months, m)
+		}
+	}
+	if len(months) == 0 {
+		return nil, pb.refuse("from", "No young people answered in that period.")
+	}
+	rep.Level = "period"
+	rep.Period = &Period{Months: months}
+	if len(months) == len(all) {
+		// Every month with responses: the whole survey.
+		pb.fill(rep, pb.top, &pb.c.total)
+		pb.fillWeeks(rep, months)
+		return rep, nil
+	}
+	var sets []rowSet
+	v := &vec{}
+	for _, m := range months {
+		if !shownPlace(pb.periods, m) {
+			return nil, pb.refuse("from", fmt.Sprintf("Too few young people answered in %s to show it on its own without risking someone being identified. Choose a longer period.", monthName(m)))
+		}
+		sets = append(sets, pb.monthRowSet(m))
+		for w, x := range pb.c.views[DimWeek] {
+			if Month(w) == m {
+				v.plus(x)
+			}
+		}
+	}
+	if err := pb.check(v.n, pb.c.total.n); err != nil {
+		return nil, err
+	}
+	rs := sets[0]
+	if len(sets) > 1 {
+		rs = rowSet{}
+		for _, l := range pb.lines {
+			var rows []*row
+			for _, s := range sets {
+				rows = append(rows, s[l])
+			}
+			rs[l] = union(rows)
+		}
+	}
+	pb.fill(rep, rs, v)
+	pb.fillWeeks(rep, months)
+	return rep, nil
+}
+
+func monthName(m string) string {
+	t, err := time.Parse("2006-01", m)
+	if err != nil {
+		return m
+	}
+	return t.Format("January 2006")
+}
+
+// fill puts a group's rows into the report.
+func (pb *publication) fill(rep *Report, rs rowSet, v *vec) {
+	p := pb.p
+	rep.Base = p.Count(int(v.n))
+	rep.ContainsDemo = pb.c.count(v, slotDemo) > 0
+	byID := map[string]*line{}
+	for _, l := range pb.lines {
+		byID[l.id] = l
+	}
+	for _, q := range pb.s.Questions {
+		if !closed(q.Kind) || pb.m.isDim(q.ID) {
+			continue
+		}
+		qr := QuestionReport{ID: q.ID, Kind: q.Kind, Text: q.Text.In(""), Wordings: wordings(pb.s, q)}
+		if q.Kind == chorus.KindGrid {
+			for _, l := range pb.lines {
+				if !strings.HasPrefix(l.id, "q:"+q.ID+":") {
+					continue
+				}
+				item := strings.TrimPrefix(l.id, "q:"+q.ID+":")
+				label := item
+				if it := q.Item(item); it != nil {
+					label = it.Text.In("")
+				}
+				lr := pb.listReport(l, rs[l], rep.Base)
+				qr.Items = append(qr.Items, ItemReport{ID: item, Label: label, Answered: lr.Answered,
+					NoAnswer: lr.NoAnswer, Options: lr.Options})
+			}
+		} else if l := byID["q:"+q.ID]; l != nil {
+			lr := pb.listReport(l, rs[l], rep.Base)
+			qr.Answered, qr.NoAnswer, qr.Options = lr.Answered, lr.NoAnswer, lr.Options
+		}
+		rep.Questions = append(rep.Questions, qr)
+	}
+	if l := byID["themes"]; l != nil {
+		lr := pb.listReport(l, rs[l], rep.Base)
+		rep.Themes = &lr
+	}
+	for _, d := range []Dim{DimVersion, DimAge, DimLive} {
+		l := byID["dim:"+d.String()]
+		lr := pb.listReport(l, rs[l], rep.Base)
+		switch d {
+		case DimVersion:
+			rep.Versions = lr.Options
+		case DimAge:
+			rep.AgeBands = lr.Options
+		case DimLive:
+			rep.LiveWith = lr.Options
+		}
+	}
+}
+
+// listReport turns a published row into counts and percentages.
+func (pb *publication) listReport(l *line, r *row, base disclosure.Value) ListReport {
+	p := pb.p
+	val := func(n int64, shown bool) disclosure.Value {
+		if !shown {
+			return disclosure.Value{}
+		}
+		return p.Count(int(n))
+	}
+	var lr ListReport
+	var answered int64
+	switch {
+	case l.kind == lineMulti:
+		lr.Answered, lr.NoAnswer = val(r.ans, r.ansShown), val(r.none, r.noneShown)
+		answered = r.ans
+	case l.noNone:
+		lr.Answered = base
+		for _, x := range r.vals {
+			answered += x
+		}
+	default:
+		none := r.vals[len(r.vals)-1]
+		lr.NoAnswer = val(none, r.ansShown)
+		answered = -none
+		for _, x := range r.vals {
+			answered += x
+		}
+		lr.Answered = val(answered, r.ansShown && base.Shown())
+	}
+	for i := range l.slots {
+		c := Count{ID: l.ids[i], Label: l.labels[i], Count: val(r.vals[i], r.shown[i])}
+		if l.percent {
+			c.Percent = percent(p, c.Count, lr.Answered, answered)
+		}
+		lr.Options = append(lr.Options, c)
+	}
+	return lr
+}
+
+// percent is count as a percentage of base to one decimal place, worked out from the
+// shown (rounded) numbers, only where both are shown and the true base is at least k.
+func percent(p disclosure.Policy, count, base disclosure.Value, trueBase int64) *float64 {
+	if !count.Shown() || !base.Shown() || base.N() == 0 || trueBase < int64(p.K()) {
+		return nil
+	}
+	v := math.Round(float64(count.N())*1000/float64(base.N())) / 10
+	return &v
+}
+
+// wordings lists the distinct wordings of a question across the versions that ask it,
+// for the methods note: answers to one question pool across versions.
+func wordings(s *chorus.Survey, q *chorus.Question) []Wording {
+	var out []Wording
+	for _, v := range s.Versions {
+		if !slices.Contains(v.Questions, q.ID) {
+			continue
+		}
+		text := q.TextFor(v.ID, "")
+		i := slices.IndexFunc(out, func(w Wording) bool { return w.Text == text })
+		if i < 0 {
+			out = append(out, Wording{Text: text})
+			i = len(out) - 1
+		}
+		out[i].Versions = append(out[i].Versions, v.ID)
+	}
+	if len(out) < 2 {
+		return nil
+	}
+	return out
+}
+
+// fillAreas adds the councils, regions and England, each shown only where RollUp shows it.
+func (pb *publication) fillAreas(rep *Report) {
+	pl := pb.places
+	add := func(code string) {
+		n := int(pb.areaVec(code).n)
+		v := disclosure.Value{}
+		if shownPlace(pb.areas, code) {
+			v = pb.p.Count(n)
+		}
+		rep.Areas = append(rep.Areas, AreaCount{Code: code, Name: pl.name(code), Level: pl.level(code), Count: v})
+	}
+	add(pl.CountryCode)
+	var regions []string
+	for r := range pl.regions {
+		regions = append(regions, r)
+	}
+	sort.Strings(regions)
+	for _, r := range regions {
+		add(r)
+	}
+	for _, a := range pl.Councils {
+		add(a.Code)
+	}
+}
+
+// fillWeeks adds responses by week and by month (of the given months, or all), each shown
+// only where RollUp shows it.
+func (pb *publication) fillWeeks(rep *Report, months []string) {
+	var weeks []string
+	for w, v := range pb.c.views[DimWeek] {
+		if v.n > 0 && (months == nil || slices.Contains(months, Month(w))) {
+			weeks = append(weeks, w)
+		}
+	}
+	sort.Strings(weeks)
+	seen := map[string]bool{}
+	for _, w := range weeks {
+		v := disclosure.Value{}
+		if shownPlace(pb.periods, w) {
+			v = pb.p.Count(int(pb.c.views[DimWeek][w].n))
+		}
+		rep.Weeks = append(rep.Weeks, Count{ID: w, Label: w, Count: v})
+		m := Month(w)
+		if !seen[m] {
+			seen[m] = true
+			mv := disclosure.Value{}
+			if m != "" && shownPlace(pb.periods, m) {
+				mv = pb.p.Count(int(pb.periods[m].Base))
+			}
+			rep.Months = append(rep.Months, Count{ID: m, Label: monthName(m), Count: mv})
+		}
+	}
+}
+
+func (pb *publication) newReport(req Request) *Report {
+	return &Report{
+		Survey: pb.s.ID, Title: pb.s.Title.In(""),
+		Filter: ReportFilter{Version: req.Version, AgeBand: req.AgeBand, LiveWith: req.LiveWith,
+			Area: req.Area, Region: req.Region, Constituency: req.Constituency, From: req.From, To: req.To},
+		Threshold: pb.p.K(), RoundedTo: max(pb.p.RoundTo, 0),
+		Methods: pb.p.Note() + " Answers to the same question pool across versions of the survey; where versions word a question differently, each wording is listed with the question.",
+	}
+}

@@ -1,0 +1,243 @@
+// Package safeguard spots answers that may disclose harm or risk to a child
+// ("he hits me", "i wanna die", "nobody feeds me") so that a person reviews
+// them, the answer is kept out of quotes and briefings, and the child is shown
+// where to get help.
+//
+// Detection is by phrase rules over normalized text: misspellings,
+// text-speak and leetspeak are rewritten first (see Normalize), negated
+// phrases ("he never hits me") do not count, and idioms that only look risky
+// ("hit me up", "dying to see my sister", "I ran away from a spider") are
+// excluded. It errs towards flagging: a person reviews every flag.
+package safeguard
+
+import (
+	"slices"
+	"strings"
+)
+
+// Categories of risk that Detect reports.
+const (
+	Abuse          = "abuse"
+	Neglect        = "neglect"
+	SelfHarm       = "self_harm"
+	Suicide        = "suicide"
+	UnsafeHome     = "unsafe_home"
+	Exploitation   = "exploitation"
+	RunningAway    = "running_away"
+	BullyingSevere = "bullying_severe"
+)
+
+// Categories lists every category Detect can report, in a fixed order.
+var Categories = []string{Abuse, Neglect, SelfHarm, Suicide, UnsafeHome, Exploitation, RunningAway, BullyingSevere}
+
+// Result is what Detect found in one answer.
+type Result struct {
+	// Flagged is true when the answer needs a person to look at it.
+	Flagged bool
+	// Categories are the kinds of risk found, sorted and without repeats.
+	Categories []string
+}
+
+// Detect reports whether text looks like a disclosure of harm or risk, and
+// of which kinds.
+func Detect(text string) Result {
+	words := Normalize(text)
+	if len(words) == 0 {
+		return Result{}
+	}
+	var cats []string
+	for i := range words {
+		for _, r := range defaultRules.byFirst[words[i]] {
+			if cat, ok := r.matchAt(words, i); ok && !slices.Contains(cats, cat) {
+				cats = append(cats, cat)
+			}
+		}
+	}
+	if len(cats) == 0 {
+		return Result{}
+	}
+	slices.Sort(cats)
+	return Result{Flagged: true, Categories: cats}
+}
+
+// negators cancel a rule when they come just before its match or inside one
+// of its gaps: "he never hits me", "nobody hurts me".
+var negators = map[string]bool{"not": true, "never": true, "nobody": true, "none": true,
+	"no": true, "nothing": true, "nowhere": true, "neither": true, "nor": true}
+
+// adverbs are skipped when looking for a word before a match.
+var adverbs = map[string]bool{"really": true, "realy": true, "just": true, "always": true,
+	"sometimes": true, "actually": true, "totaly": true, "so": true, "literaly": true,
+	"kinda": true, "properly": true, "properl": true, "deeply": true, "deply": true, "stil": true}
+
+// element is one position of a rule: a set of alternatives, each a word or
+// a short run of words, possibly optional; or a gap of up to n words.
+type element struct {
+	alts     [][]string
+	optional bool
+	gap      int
+}
+
+// rule is a phrase pattern for one category, with the idioms that cancel it.
+type rule struct {
+	category string
+	elems    []element
+	// negatable rules are cancelled by a negator just before or inside them.
+	negatable bool
+	// unless are patterns that cancel a match they overlap.
+	unless [][]element
+	// notAfter are words that cancel the match when directly before it.
+	notAfter []string
+}
+
+// matchAt reports whether r matches words starting at i, and returns the
+// rule's category.
+func (r *rule) matchAt(words []string, i int) (string, bool) {
+	end, gapWords, ok := matchElems(r.elems, words, i)
+	if !ok {
+		return "", false
+	}
+	if len(r.notAfter) > 0 {
+		// "it hits me", "it really touched me"
+		j := i - 1
+		for j >= 0 && adverbs[words[j]] {
+			j--
+		}
+		if j >= 0 && slices.Contains(r.notAfter, words[j]) {
+			return "", false
+		}
+	}
+	if r.negatable {
+		for j := i - 1; j >= 0 && j >= i-2 && words[j] != stop; j-- {
+			if negators[words[j]] {
+				return "", false
+			}
+		}
+		for _, j := range gapWords {
+			if negators[words[j]] {
+				return "", false
+			}
+		}
+	}
+	for _, u := range r.unless {
+		// An exclusion cancels the match if it overlaps it.
+		for s := max(0, i-12); s < end; s++ {
+			if uEnd, _, ok := matchElems(u, words, s); ok && uEnd > i {
+				return "", false
+			}
+		}
+	}
+	return r.category, true
+}
+
+// matchElems matches elems against words from i and returns the end of the
+// match and the indexes of words that fell in gaps.
+func matchElems(elems []element, words []string, i int) (int, []int, bool) {
+	if len(elems) == 0 {
+		return i, nil, true
+	}
+	e := elems[0]
+	if e.gap > 0 {
+		for n := 0; n <= e.gap && i+n <= len(words); n++ {
+			if n > 0 && words[i+n-1] == stop {
+				break
+			}
+			if end, gaps, ok := matchElems(elems[1:], words, i+n); ok {
+				for k := i; k < i+n; k++ {
+					gaps = append(gaps, k)
+				}
+				return end, gaps, true
+			}
+		}
+		return 0, nil, false
+	}
+	for _, alt := range e.alts {
+		if i+len(alt) > len(words) || !slices.Equal(words[i:i+len(alt)], alt) {
+			continue
+		}
+		if end, gaps, ok := matchElems(elems[1:], words, i+len(alt)); ok {
+			return end, gaps, true
+		}
+	}
+	if e.optional {
+		return matchElems(elems[1:], words, i)
+	}
+	return 0, nil, false
+}
+
+// ruleSet holds compiled rules indexed by the words that can start them.
+type ruleSet struct {
+	byFirst map[string][]*rule
+}
+
+// parsePattern compiles a pattern written as space-separated elements:
+// "a|b" is any of the alternatives, "every_day" is a run of words within
+// one alternative, a trailing "?" makes an element optional, and "~2" skips
+// up to two words (never past the end of a sentence). Words go through
+// Normalize, so patterns are written in plain English.
+func parsePattern(p string) []element {
+	var elems []element
+	for _, f := range strings.Fields(p) {
+		if strings.HasPrefix(f, "~") {
+			n := 0
+			for _, c := range f[1:] {
+				n = n*10 + int(c-'0')
+			}
+			elems = append(elems, element{gap: n})
+			continue
+		}
+		var e element
+		if strings.HasSuffix(f, "?") {
+			e.optional = true
+			f = strings.TrimSuffix(f, "?")
+		}
+		for _, alt := range strings.Split(f, "|") {
+			norm := Normalize(strings.ReplaceAll(alt, "_", " "))
+			if len(norm) == 0 || slices.Contains(norm, stop) {
+				panic("safeguard: bad pattern word " + alt)
+			}
+			e.alts = append(e.alts, norm)
+		}
+		elems = append(elems, e)
+	}
+	return elems
+}
+
+// firstWords returns the words a match of elems can start with, expanding
+// leading optional elements. Rules must start with a plain word element.
+func firstWords(elems []element) []string {
+	var out []string
+	for _, e := range elems {
+		if e.gap > 0 {
+			panic("safeguard: a rule must not start with a gap")
+		}
+		for _, alt := range e.alts {
+			if !slices.Contains(out, alt[0]) {
+				out = append(out, alt[0])
+			}
+		}
+		if !e.optional {
+			break
+		}
+	}
+	return out
+}
+
+func compileRules(specs []ruleSpec) ruleSet {
+	rs := ruleSet{byFirst: map[string][]*rule{}}
+	for _, s := range specs {
+		for _, p := range s.patterns {
+			r := &rule{category: s.category, elems: parsePattern(p), negatable: !s.keepNegated}
+			for _, u := range s.unless {
+				r.unless = append(r.unless, parsePattern(u))
+			}
+			for _, w := range s.notAfter {
+				r.notAfter = append(r.notAfter, Normalize(w)...)
+			}
+			for _, w := range firstWords(r.elems) {
+				rs.byFirst[w] = append(rs.byFirst[w], r)
+			}
+		}
+	}
+	return rs
+}

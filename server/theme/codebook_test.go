@@ -1,0 +1,231 @@
+package theme
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+const validCodebook = `survey: test-survey
+themes:
+  - id: family
+    label_young: Seeing my family
+    label_adult: Contact with family
+    words: [mum, dad]
+    phrases:
+      - see my brother
+  - id: school
+    label_young: School
+    label_adult: School and education
+    description: School and learning.
+    words: [school]
+    exclude: [school holidays]
+`
+
+func TestLoad(t *testing.T) {
+	cb, err := Load("test.codebook.yaml", []byte(validCodebook))
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	if cb.Survey != "test-survey" {
+		t.Errorf("Survey = %q, want %q", cb.Survey, "test-survey")
+	}
+	if len(cb.Themes) != 2 {
+		t.Fatalf("len(Themes) = %d, want 2", len(cb.Themes))
+	}
+	want := Theme{ID: "school", LabelYoung: "School", LabelAdult: "School and education",
+		Description: "School and learning.", Words: []string{"school"}, Exclude: []string{"school holidays"}}
+	if got := cb.Themes[1]; !equalTheme(got, want) {
+		t.Errorf("Themes[1] = %+v, want %+v", got, want)
+	}
+	if got, want := cb.Themes[0].Phrases, []string{"see my brother"}; !slices.Equal(got, want) {
+		t.Errorf("Themes[0].Phrases = %q, want %q", got, want)
+	}
+	if len(cb.Revision) != 12 {
+		t.Errorf("Revision = %q, want 12 hex digits", cb.Revision)
+	}
+	other, err := Load("x", []byte(validCodebook+"\n"))
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	if other.Revision == cb.Revision {
+		t.Errorf("Revision did not change when the bytes changed")
+	}
+	if th, ok := cb.Theme("family"); !ok || th.LabelYoung != "Seeing my family" {
+		t.Errorf("Theme(%q) = %+v, %v; want the family theme", "family", th, ok)
+	}
+	if _, ok := cb.Theme("nope"); ok {
+		t.Errorf("Theme(%q) found a theme, want none", "nope")
+	}
+}
+
+func equalTheme(a, b Theme) bool {
+	return a.ID == b.ID && a.LabelYoung == b.LabelYoung && a.LabelAdult == b.LabelAdult &&
+		a.Description == b.Description && slices.Equal(a.Words, b.Words) &&
+		slices.Equal(a.Phrases, b.Phrases) && slices.Equal(a.Exclude, b.Exclude)
+}
+
+func TestLoadErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		want []string // each must appear as a line of the error
+	}{
+		{"ErrSyntax", "survey: x\nthemes: [\n", []string{"c.yaml:2: invalid YAML"}},
+		{"ErrEmpty", "", []string{"c.yaml:1: the codebook is empty"}},
+		{"ErrNotMapping", "- a\n- b\n", []string{"c.yaml:1: the codebook must be a mapping of keys to values"}},
+		{"ErrMissingSurvey", "themes:\n  - id: a\n    label_young: A\n    label_adult: A\n    words: [a]\n",
+			[]string{`c.yaml:1: missing "survey"`}},
+		{"ErrMissingThemes", "survey: s\n", []string{`c.yaml:1: missing "themes"`}},
+		{"ErrEmptyThemes", "survey: s\nthemes: []\n", []string{"c.yaml:2: themes is empty"}},
+		{"ErrBadSurvey", "survey: Big Survey\nthemes:\n  - id: a\n    label_young: A\n    label_adult: A\n    words: [a]\n",
+			[]string{`c.yaml:1: survey "Big Survey" must match`}},
+		{"ErrUnknownTopKey", "survey: s\ntitle: x\nthemes:\n  - id: a\n    label_young: A\n    label_adult: A\n    words: [a]\n",
+			[]string{`c.yaml:2: unknown key "title"`}},
+		{"ErrThemesNotList", "survey: s\nthemes: lots\n", []string{"c.yaml:2: themes must be a list"}},
+		{"ErrThemeNotMapping", "survey: s\nthemes:\n  - just text\n", []string{"c.yaml:3: each theme must be a mapping"}},
+		{"ErrBadID", "survey: s\nthemes:\n  - id: Family-Contact\n    label_young: A\n    label_adult: A\n    words: [a]\n",
+			[]string{`c.yaml:3: theme id "Family-Contact" must match ^[a-z][a-z0-9_]*$`}},
+		{"ErrMissingID", "survey: s\nthemes:\n  - label_young: A\n    label_adult: A\n    words: [a]\n",
+			[]string{`c.yaml:3: theme is missing "id"`}},
+		{"ErrDuplicateID",
+			"survey: s\nthemes:\n  - id: a\n    label_young: A\n    label_adult: A\n    words: [a]\n  - id: a\n    label_young: B\n    label_adult: B\n    words: [b]\n",
+			[]string{`c.yaml:7: duplicate theme id "a" (first at line 3)`}},
+		{"ErrEmptyLabel", "survey: s\nthemes:\n  - id: a\n    label_young: \"  \"\n    label_adult: A\n    words: [a]\n",
+			[]string{`c.yaml:4: theme "a": label_young is empty`}},
+		{"ErrMissingLabel", "survey: s\nthemes:\n  - id: a\n    label_young: A\n    words: [a]\n",
+			[]string{`c.yaml:3: theme "a" is missing "label_adult"`}},
+		{"ErrNoWords", "survey: s\nthemes:\n  - id: a\n    label_young: A\n    label_adult: A\n    exclude: [x]\n",
+			[]string{`c.yaml:3: theme "a" needs at least one word or phrase`}},
+		{"ErrWordWithSpace", "survey: s\nthemes:\n  - id: a\n    label_young: A\n    label_adult: A\n    words:\n      - ok\n      - see my mum\n",
+			[]string{`c.yaml:8: theme "a": word "see my mum" has more than one word; put it under phrases`}},
+		{"ErrEmptyPhrase", "survey: s\nthemes:\n  - id: a\n    label_young: A\n    label_adult: A\n    phrases:\n      - \"\"\n",
+			[]string{`c.yaml:7: theme "a": empty entry in phrases`, `c.yaml:3: theme "a" needs at least one word or phrase`}},
+		{"ErrWordsNotList", "survey: s\nthemes:\n  - id: a\n    label_young: A\n    label_adult: A\n    words: mum\n",
+			[]string{"c.yaml:6: words must be a list"}},
+		{"ErrUnknownThemeKey", "survey: s\nthemes:\n  - id: a\n    label_young: A\n    label_adult: A\n    word: [a]\n",
+			[]string{`c.yaml:6: unknown theme key "word"`, `c.yaml:3: theme "a" needs at least one word or phrase`}},
+		{"ErrDuplicateKey", "survey: s\nsurvey: t\nthemes:\n  - id: a\n    label_young: A\n    label_adult: A\n    words: [a]\n",
+			[]string{`c.yaml:2: invalid YAML: mapping key "survey" already defined`}},
+		{"ErrLabelNotText", "survey: s\nthemes:\n  - id: a\n    label_young: [x]\n    label_adult: A\n    words: [a]\n",
+			[]string{"c.yaml:4: label_young must be text"}},
+		{"ErrSeveral", "survey: s\nthemes:\n  - id: A\n    label_young: A\n    label_adult: A\n    words: [a]\n  - id: b\n    label_young: B\n    label_adult: \"\"\n",
+			[]string{`c.yaml:3: theme id "A" must match`, `c.yaml:9: theme "b": label_adult is empty`, `c.yaml:7: theme "b" needs at least one word or phrase`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cb, err := Load("c.yaml", []byte(tt.in))
+			if err == nil {
+				t.Fatalf("Load(%q) = %+v, want an error", tt.in, cb)
+			}
+			lines := strings.Split(err.Error(), "\n")
+			for _, w := range tt.want {
+				found := false
+				for _, l := range lines {
+					found = found || strings.HasPrefix(l, w)
+				}
+				if !found {
+					t.Errorf("Load error = %q, want a line starting %q", err, w)
+				}
+			}
+			if len(lines) != len(tt.want) {
+				t.Errorf("Load error has %d lines, want %d:\n%s", len(lines), len(tt.want), err)
+			}
+		})
+	}
+}
+
+func TestLoadFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "x.codebook.yaml")
+	if err := os.WriteFile(path, []byte("survey: s\nthemes: []\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := LoadFile(path)
+	if err == nil || !strings.HasPrefix(err.Error(), path+":2: ") {
+		t.Errorf("LoadFile error = %v, want it to start %q", err, path+":2: ")
+	}
+	if _, err := LoadFile(filepath.Join(t.TempDir(), "missing.yaml")); err == nil {
+		t.Errorf("LoadFile of a missing file gave no error")
+	}
+}
+
+func TestShippedCodebookLoads(t *testing.T) {
+	cb, err := LoadFile(shippedCodebook)
+	if err != nil {
+		t.Fatalf("LoadFile: %v", err)
+	}
+	if cb.Survey != "your-life-your-voice" {
+		t.Errorf("Survey = %q, want %q", cb.Survey, "your-life-your-voice")
+	}
+	if len(cb.Themes) != 14 {
+		t.Errorf("len(Themes) = %d, want 14", len(cb.Themes))
+	}
+}
+
+// TestSchemaMatchesLoader checks that the published JSON Schema names the
+// same keys the loader accepts and requires.
+func TestSchemaMatchesLoader(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "..", "surveys", "codebook.schema.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var schema struct {
+		Schema     string                     `json:"$schema"`
+		Required   []string                   `json:"required"`
+		Properties map[string]json.RawMessage `json:"properties"`
+		Defs       struct {
+			Theme struct {
+				Required   []string                   `json:"required"`
+				Properties map[string]json.RawMessage `json:"properties"`
+			} `json:"theme"`
+		} `json:"$defs"`
+	}
+	if err := json.Unmarshal(data, &schema); err != nil {
+		t.Fatalf("codebook.schema.json: %v", err)
+	}
+	if schema.Schema != "https://json-schema.org/draft/2020-12/schema" {
+		t.Errorf("$schema = %q, want draft 2020-12", schema.Schema)
+	}
+	keys := func(m map[string]json.RawMessage) []string {
+		var out []string
+		for k := range m {
+			out = append(out, k)
+		}
+		slices.Sort(out)
+		return out
+	}
+	sorted := func(s []string) []string { s = slices.Clone(s); slices.Sort(s); return s }
+	if got, want := keys(schema.Properties), sorted(topKeys); !slices.Equal(got, want) {
+		t.Errorf("schema properties = %v, want %v", got, want)
+	}
+	if got, want := keys(schema.Defs.Theme.Properties), sorted(themeKeys); !slices.Equal(got, want) {
+		t.Errorf("schema theme properties = %v, want %v", got, want)
+	}
+	if got, want := sorted(schema.Defs.Theme.Required), []string{"id", "label_adult", "label_young"}; !slices.Equal(got, want) {
+		t.Errorf("schema theme required = %v, want %v", got, want)
+	}
+}
+
+func FuzzLoad(f *testing.F) {
+	f.Add([]byte(validCodebook))
+	f.Add([]byte("survey: s\nthemes: [{id: a, label_young: A, label_adult: A, words: [1, true]}]\n"))
+	f.Add([]byte("a: &x [1]\nb: *x\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		cb, err := Load("f.yaml", data)
+		if err == nil {
+			if cb.Survey == "" || len(cb.Themes) == 0 {
+				t.Fatalf("Load accepted a codebook without a survey or themes: %+v", cb)
+			}
+			cb.Compile().Tag("my mum and school")
+			return
+		}
+		for _, l := range strings.Split(err.Error(), "\n") {
+			if !strings.HasPrefix(l, "f.yaml:") {
+				t.Fatalf("error line %q does not start with the file name", l)
+			}
+		}
+	})
+}

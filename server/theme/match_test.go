@@ -1,0 +1,206 @@
+package theme
+
+import (
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+var shippedCodebook = filepath.Join("..", "..", "surveys", "your-life-your-voice.codebook.yaml")
+
+// testCodebook is a small codebook for the matcher's rules.
+var testCodebook = &Codebook{Survey: "t", Themes: []Theme{
+	{ID: "listening", LabelYoung: "L", LabelAdult: "L", Words: []string{"listen"}, Phrases: []string{"don't listen", "have a say"}},
+	{ID: "family", LabelYoung: "F", LabelAdult: "F", Words: []string{"mum", "brother"}, Phrases: []string{"see my"}, Exclude: []string{"foster mum"}},
+	{ID: "leaving", LabelYoung: "C", LabelAdult: "C", Words: []string{"independent", "self-esteem"}, Exclude: []string{"independent school"}},
+	{ID: "moving", LabelYoung: "M", LabelAdult: "M", Words: []string{"moving"}, Phrases: []string{"new placements"}},
+}}
+
+func TestTag(t *testing.T) {
+	m := testCodebook.Compile()
+	tests := []struct {
+		name string
+		in   string
+		want []string
+	}{
+		{"Word", "I want them to listen", []string{"listening"}},
+		{"StemListened", "nobody ever listened. i was ignored", nil},
+		{"StemListening", "they are listening now", []string{"listening"}},
+		{"StemListens", "she listens", []string{"listening"}},
+		{"StemMoves", "I moved three times", []string{"moving"}},
+		{"StemPhrase", "so many new placement changes", []string{"moving"}},
+		{"PhraseStems", "I saw my mum", []string{"family"}},
+		{"Phrase", "I want to have a say", []string{"listening"}},
+		{"PhraseAcrossClauseBreak", "have a. say", nil},
+		{"CaseInsensitive", "MY MUM", []string{"family"}},
+		{"Possessive", "my brother's room", []string{"family"}},
+		{"Sorted", "my mum should listen", []string{"family", "listening"}},
+		{"Uncoded", "pizza on fridays", nil},
+		{"Empty", "", nil},
+		{"NegationNot", "I do not miss my mum", nil},
+		{"NegationDont", "I don't want to move, I dont listen", nil},
+		{"NegationNever", "they never listen", nil},
+		{"NegationCant", "can't listen", nil},
+		{"NegationIsnt", "it isn't my brother", nil},
+		{"NegationNo", "no brother", nil},
+		{"NegationCurlyApostrophe", "they don’t listen", []string{"listening"}},
+		{"NegationFarAway", "I'm not sure why but they listen", []string{"listening"}},
+		{"NegationFourWordsBack", "not that it really matters mum", []string{"family"}},
+		{"NegationStopsAtClause", "not sure. my mum is great", []string{"family"}},
+		{"NegationInsidePhrase", "they don't listen", []string{"listening"}},
+		{"NegationBeforeOtherWord", "not my mum but my brother", []string{"family"}},
+		{"Exclude", "my foster mum is kind", nil},
+		{"ExcludeOnlyOverlapping", "my foster mum and my mum", []string{"family"}},
+		{"ExcludePhrase", "I go to an independent school", nil},
+		{"ExcludeNotThere", "I want to be independent", []string{"leaving"}},
+		{"HyphenatedWord", "my self-esteem is low", []string{"leaving"}},
+		{"RedactionTag", "[name] said [school] was fine", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := m.Tag(tt.in); !slices.Equal(got, tt.want) {
+				t.Errorf("Tag(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+// TestShippedCodebookTags runs the shipped codebook over answers written the
+// way children and young people write.
+func TestShippedCodebookTags(t *testing.T) {
+	cb, err := LoadFile(shippedCodebook)
+	if err != nil {
+		t.Fatalf("LoadFile: %v", err)
+	}
+	m := cb.Compile()
+	tests := []struct {
+		name string
+		in   string
+		want []string // every one of these themes must be tagged
+		not  []string // none of these may be tagged
+	}{
+		{"SeeBrother", "I want to see my little brother more", []string{"family_contact"}, nil},
+		{"MissMum", "i miss my mum so much", []string{"family_contact"}, nil},
+		{"CantSeeSisters", "i cant see my sisters because they live far away", []string{"family_contact"}, nil},
+		{"ContactNan", "more contact with my nan", []string{"family_contact"}, nil},
+		{"SocialWorkerChanges", "I have had 6 social workers in 2 years", []string{"social_workers"}, nil},
+		{"SocialWorkerListen", "my social worker doesnt listen to me", []string{"social_workers", "having_a_say"}, nil},
+		{"SwNeverRings", "my sw never rings me back", []string{"social_workers"}, nil},
+		{"MovedPlacements", "I've moved placement 5 times and it's hard", []string{"placement_moves"}, nil},
+		{"KeepMoving", "stop moving me around", []string{"placement_moves"}, nil},
+		{"DontWantToMove", "i dont want to move again", []string{"placement_moves"}, nil},
+		{"SchoolHelp", "more help with my homework and exams", []string{"school_education"}, nil},
+		{"Excluded", "i got excluded from school and nobody helped", []string{"school_education"}, nil},
+		{"Teachers", "the teachers at school should understand care", []string{"school_education"}, nil},
+		{"TalkToSomeone", "someone to talk to when im sad", []string{"mental_health"}, nil},
+		{"NoOneToTalkTo", "I have no one to talk to", []string{"mental_health"}, nil},
+		{"Camhs", "waiting for CAMHS for a year", []string{"mental_health"}, nil},
+		{"Anxious", "i get really anxious", []string{"mental_health"}, nil},
+		{"FeelSafe", "I feel safe where I live now", []string{"feeling_safe"}, nil},
+		{"NotSafe", "I don't feel safe in my area", []string{"feeling_safe"}, nil},
+		{"HaveASay", "I want to have a say in where I live", []string{"having_a_say"}, nil},
+		{"NobodyListens", "nobody listens to kids in care", []string{"having_a_say"}, nil},
+		{"Turning18", "scared about turning 18 and leaving care", []string{"leaving_care"}, nil},
+		{"OwnFlat", "help getting my own flat and paying bills", []string{"leaving_care"}, nil},
+		{"PersonalAdviser", "my personal adviser is great", []string{"leaving_care"}, nil},
+		{"PocketMoney", "more pocket money", []string{"money_things"}, nil},
+		{"Phone", "I want my own phone like everyone else", []string{"money_things", "identity"}, nil},
+		{"PhoneMum", "I want to phone my mum every night", []string{"family_contact"}, []string{"money_things"}},
+		{"Friends", "being allowed to have sleepovers with my friends", []string{"friends"}, nil},
+		{"NoFriends", "i have no friends at my new school", []string{"friends", "school_education"}, nil},
+		{"Football", "i love playing football at the weekend", []string{"activities_fun"}, nil},
+		{"NothingToDo", "there is nothing to do round here", []string{"activities_fun"}, nil},
+		{"Carers", "my carers are really kind and make me feel at home", []string{"carers_home"}, nil},
+		{"FosterMum", "my foster mum is the best", []string{"carers_home"}, []string{"family_contact"}},
+		{"ChildrensHome", "the staff at my children's home change a lot", []string{"carers_home"}, nil},
+		{"Different", "I feel different to everyone at school because I'm in care", []string{"identity", "school_education"}, nil},
+		{"Culture", "I want to learn about my culture and religion", []string{"identity"}, nil},
+		{"Bullied", "I get bullied because I am in care", []string{"bullying"}, nil},
+		{"CalledNames", "they call me names on snapchat", []string{"bullying"}, nil},
+		{"IndependentSchool", "I go to an independent school", []string{"school_education"}, []string{"leaving_care"}},
+		{"Uncoded", "pizza every friday", nil, []string{"family_contact", "school_education", "friends"}},
+		{"NotWorried", "I'm not worried about anything", nil, []string{"mental_health"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := m.Tag(tt.in)
+			for _, w := range tt.want {
+				if !slices.Contains(got, w) {
+					t.Errorf("Tag(%q) = %q, want it to include %q", tt.in, got, w)
+				}
+			}
+			for _, n := range tt.not {
+				if slices.Contains(got, n) {
+					t.Errorf("Tag(%q) = %q, want it not to include %q", tt.in, got, n)
+				}
+			}
+			if tt.want == nil && tt.not == nil && len(got) > 0 {
+				t.Errorf("Tag(%q) = %q, want no themes", tt.in, got)
+			}
+		})
+	}
+}
+
+func TestTagSortedUnique(t *testing.T) {
+	cb, err := LoadFile(shippedCodebook)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := cb.Compile().Tag("my mum my mum school school friends my mum")
+	if !slices.IsSorted(got) || len(slices.Compact(slices.Clone(got))) != len(got) {
+		t.Errorf("Tag = %q, want sorted and unique", got)
+	}
+}
+
+func FuzzTag(f *testing.F) {
+	f.Add("I want to see my brother more")
+	f.Add("don't listen [name] ’ ' can't")
+	f.Add("\xff\xfe [ ] [x] [name")
+	cb, err := LoadFile(shippedCodebook)
+	if err != nil {
+		f.Fatal(err)
+	}
+	m := cb.Compile()
+	ids := map[string]bool{}
+	for _, t := range cb.Themes {
+		ids[t.ID] = true
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		got := m.Tag(in)
+		if !slices.IsSorted(got) {
+			t.Fatalf("Tag(%q) = %q, not sorted", in, got)
+		}
+		for i, id := range got {
+			if !ids[id] {
+				t.Fatalf("Tag(%q) returned unknown theme %q", in, id)
+			}
+			if i > 0 && got[i-1] == id {
+				t.Fatalf("Tag(%q) = %q has repeats", in, got)
+			}
+		}
+		if again := m.Tag(in); !slices.Equal(again, got) {
+			t.Fatalf("Tag(%q) is not deterministic: %q then %q", in, got, again)
+		}
+	})
+}
+
+func BenchmarkTag(b *testing.B) {
+	cb, err := LoadFile(shippedCodebook)
+	if err != nil {
+		b.Fatal(err)
+	}
+	m := cb.Compile()
+	answers := []string{
+		"I want to see my brother more and my social worker never listens to me",
+		"more pocket money and a new phone",
+		"I've moved placement 5 times and school is hard",
+		"pizza every friday",
+		strings.Repeat("I feel safe with my carers and I love football. ", 4),
+	}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		m.Tag(answers[i%len(answers)])
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "answers/s")
+}

@@ -1,0 +1,146 @@
+package web
+
+import (
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/chorus-voice/chorus/server/chorus"
+)
+
+func (s *Server) registerAuditRoutes() {
+	s.app.Get("/admin/audit", s.handleAuditPage)
+}
+
+// audit records a staff action by whoever is signed in (or holds the share link).
+// action is one of the chorus.Action… constants; object names what was acted on as
+// kind:id ("survey:wellbeing"); detail is a short note for admins and must never hold
+// a password, token, email address or a child's words. It returns the store's error
+// (EUNAVAILABLE): a handler about to show free text should stop rather than show it
+// unrecorded.
+func (s *Server) audit(c *fiber.Ctx, action, object, detail string) error {
+	if s.Audit == nil {
+		return chorus.Errorf(chorus.EUNAVAILABLE, "The audit log is not available.")
+	}
+	e := &chorus.AuditEntry{Via: "web", Action: action, Object: object, Detail: detail}
+	if isAPIRequest(c) {
+		e.Via = "api"
+	}
+	if u := currentUser(c); u != nil {
+		e.ActorID = u.ID
+	} else if sh := currentShare(c); sh != nil {
+		e.Via = "share:" + sh.LinkID
+	}
+	return s.Audit.RecordAudit(c.UserContext(), e)
+}
+
+// auditActions names each action for the audit page, in the order its filter lists them.
+var auditActions = []struct{ Action, Label string }{
+	{chorus.ActionSignIn, "Signed in"},
+	{chorus.ActionSignInFailed, "Failed sign-in"},
+	{chorus.ActionSignOut, "Signed out"},
+	{chorus.ActionSessionsRevoke, "Ended all sessions"},
+	{chorus.ActionPasswordChange, "Changed password"},
+	{chorus.ActionUserCreate, "Added user"},
+	{chorus.ActionUserUpdate, "Changed user"},
+	{chorus.ActionUserDisable, "Disabled user"},
+	{chorus.ActionUserEnable, "Enabled user"},
+	{chorus.ActionPasswordReset, "Reset password"},
+	{chorus.ActionShareCreate, "Created share link"},
+	{chorus.ActionShareRevoke, "Withdrew share link"},
+	{chorus.ActionFreeTextRead, "Read free text"},
+	{chorus.ActionSurveyChange, "Changed survey"},
+	{chorus.ActionThemeChange, "Changed themes"},
+	{chorus.ActionQuoteChange, "Changed quotes"},
+}
+
+func auditLabel(action string) string {
+	for _, a := range auditActions {
+		if a.Action == action {
+			return a.Label
+		}
+	}
+	return action
+}
+
+type auditRow struct {
+	Time, Who, Action, Object, Detail string
+}
+
+type auditPage struct {
+	staffPage
+	Actions []struct{ Action, Label string }
+	Action  string
+	Rows    []auditRow
+	Older   string // link to the next page back, if any
+}
+
+const auditPageSize = 100
+
+// handleAuditPage shows the audit log, newest first, filtered by action, for admins.
+func (s *Server) handleAuditPage(c *fiber.Ctx) error {
+	f := chorus.AuditFilter{Limit: auditPageSize}
+	for _, a := range auditActions {
+		if a.Action == c.Query("action") {
+			f.Action = a.Action
+		}
+	}
+	if b := c.Query("before"); b != "" {
+		t, err := time.Parse(time.RFC3339Nano, b)
+		if err != nil {
+			return chorus.Errorf(chorus.EINVALID, "That page of the audit log does not exist.")
+		}
+		f.Before = t
+	}
+	entries, err := s.Audit.FindAudit(c.UserContext(), f)
+	if err != nil {
+		return err
+	}
+	users, err := s.Users.FindUsers(c.UserContext())
+	if err != nil {
+		return err
+	}
+	emails := map[string]string{}
+	for _, u := range users {
+		emails[u.ID] = u.Email
+	}
+	p := &auditPage{staffPage: s.staffPage(c, "Audit log"), Actions: auditActions, Action: f.Action}
+	for _, e := range entries {
+		p.Rows = append(p.Rows, auditRow{Time: e.Time.UTC().Format("2006-01-02 15:04:05 UTC"),
+			Who: auditWho(e, emails), Action: auditLabel(e.Action), Object: auditObject(e.Object, emails), Detail: e.Detail})
+	}
+	if len(entries) == auditPageSize {
+		q := url.Values{"before": {entries[len(entries)-1].Time.UTC().Format(time.RFC3339Nano)}}
+		if f.Action != "" {
+			q.Set("action", f.Action)
+		}
+		p.Older = "/admin/audit?" + q.Encode()
+	}
+	return s.render(c, "staff-audit", p)
+}
+
+func auditWho(e *chorus.AuditEntry, emails map[string]string) string {
+	switch {
+	case e.ActorID != "" && emails[e.ActorID] != "":
+		return emails[e.ActorID]
+	case e.ActorID != "":
+		return "user " + e.ActorID
+	case e.Via == "cli":
+		return "command line"
+	case e.Via == "system":
+		return "Chorus"
+	case strings.HasPrefix(e.Via, "share:"):
+		return "share link"
+	default:
+		return "unknown"
+	}
+}
+
+func auditObject(object string, emails map[string]string) string {
+	if id, ok := strings.CutPrefix(object, "user:"); ok && emails[id] != "" {
+		return emails[id]
+	}
+	return object
+}

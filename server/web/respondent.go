@@ -1,0 +1,331 @@
+package web
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"net/url"
+	"regexp"
+	"slices"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/chorus-voice/chorus/server/chorus"
+)
+
+// The respondent pages: a survey's start page, the questionnaire (one ordinary HTML
+// form that respond.js enhances), and the thank-you page. They need no account and
+// set no cookie.
+func (s *Server) registerRespondentRoutes() {
+	s.app.Get("/s/:survey", s.handleSurveyStart)
+	s.app.Get("/s/:survey/thanks", s.handleThanks) // before :version, which would match it too
+	s.app.Get("/s/:survey/:version", s.handleQuestionnaire)
+	s.app.Post("/s/:survey/:version", s.submitLimiter(), s.handleQuestionnaireSubmit)
+}
+
+type langLink struct {
+	Lang, Label, Href string
+	Current           bool
+}
+
+type versionLink struct{ Href, Label string }
+
+type surveyStartPage struct {
+	Page
+	W                        *words
+	SurveyID, Intro, Privacy string
+	Open                     bool
+	Versions                 []versionLink
+	Langs                    []langLink
+}
+
+type questionnairePage struct {
+	Page
+	W                                              *words
+	SurveyID, SurveyTitle, VersionID, VersionLabel string
+	Action, Thanks, StartHref                      string
+	SubmissionID                                   string
+	Langs                                          []langLink
+	Questions                                      []questionView
+	// Errors lists the error summary's lines; Message is a summary line that is not
+	// about one question (a closed survey, the store being busy).
+	Errors  []errorLink
+	Message string
+}
+
+type errorLink struct{ Href, Text string }
+
+type thanksPage struct {
+	Page
+	W                              *words
+	SurveyID, Receipt, ResultsHref string
+	StartHref, RiskHelp            string
+	Help, Already                  bool
+}
+
+// handleSurveyStart shows what the survey is, who will see the answers, and the
+// versions to choose from.
+func (s *Server) handleSurveyStart(c *fiber.Ctx) error {
+	sv, err := s.findSurvey(c)
+	if err != nil {
+		return err
+	}
+	lang := pickLang(sv, c.Query("lang"))
+	p := &surveyStartPage{
+		Page:     s.respondentPage(c, sv.Title.In(lang), lang),
+		W:        wordsFor(lang),
+		SurveyID: sv.ID,
+		Intro:    sv.Intro.In(lang),
+		Privacy:  sv.Privacy.In(lang),
+		Open:     sv.IsOpen(time.Now()),
+		Langs:    langLinks(sv, lang, surveyPath(sv.ID)),
+	}
+	for _, v := range sv.Versions {
+		p.Versions = append(p.Versions, versionLink{
+			Href:  surveyPath(sv.ID, v.ID) + langQuery(sv, lang, "?"),
+			Label: v.Label.In(lang),
+		})
+	}
+	return s.render(c, "survey-start", p)
+}
+
+// handleQuestionnaire shows one version's questions as one form, with a new
+// submission id so that sending it twice stores one response.
+func (s *Server) handleQuestionnaire(c *fiber.Ctx) error {
+	sv, v, err := s.findVersion(c)
+	if err != nil {
+		return err
+	}
+	lang := pickLang(sv, c.Query("lang"))
+	if !sv.IsOpen(time.Now()) {
+		return c.Redirect(surveyPath(sv.ID)+langQuery(sv, lang, "?"), fiber.StatusSeeOther)
+	}
+	return s.renderQuestionnaire(c, sv, v, lang, newSubmissionID(), nil, nil, "")
+}
+
+// handleQuestionnaireSubmit takes the form: bad answers show the form again with
+// every answer kept and a message per question; stored answers go to the thank-you
+// page (post/redirect/get).
+func (s *Server) handleQuestionnaireSubmit(c *fiber.Ctx) error {
+	sv, v, err := s.findVersion(c)
+	if err != nil {
+		return err
+	}
+	form := postedForm(c)
+	lang := pickLang(sv, form.first("lang"))
+	w := wordsFor(lang)
+	id := form.first("submission_id")
+	if !submissionIDPattern.MatchString(id) {
+		return fiber.NewError(fiber.StatusBadRequest, "This form is out of date. Please go back, reload the page and try again.")
+	}
+	answers, fields := decodeAnswers(sv, v, form, w)
+	if len(fields) > 0 {
+		// Show every problem at once, not only the numbers that could not be read.
+		_, more := v.Validate(sv, answers, nil)
+		for k, m := range more {
+			if _, ok := fields[k]; !ok {
+				fields[k] = m
+			}
+		}
+		return s.renderQuestionnaire(c.Status(fiber.StatusUnprocessableEntity), sv, v, lang, id, form, fields, "")
+	}
+	if s.Responses == nil {
+		return chorus.Errorf(chorus.EUNAVAILABLE, "Answers can't be saved right now. Please try again soon.")
+	}
+	rc, err := s.Responses.Submit(c.UserContext(), &chorus.Submission{
+		Survey: sv.ID, Version: v.ID, Lang: lang, SubmissionID: id, Answers: answers,
+	})
+	switch chorus.ErrorCode(err) {
+	case "":
+		return c.Redirect(thanksURL(sv, rc, lang), fiber.StatusSeeOther)
+	case chorus.EINVALID:
+		fields := chorus.ErrorFields(err)
+		msg := ""
+		if len(fields) == 0 {
+			msg = chorus.ErrorMessage(err)
+		}
+		return s.renderQuestionnaire(c.Status(fiber.StatusUnprocessableEntity), sv, v, lang, id, form, fields, msg)
+	case chorus.ECONFLICT:
+		// This submission id was stored before, with other answers: the child sent
+		// this form already and has changed it since. The first answers stand.
+		p := s.thanks(c, sv, lang, rc)
+		p.Already = true
+		return s.render(c, "survey-thanks", p)
+	case chorus.EUNAVAILABLE, chorus.ETOOMANY:
+		// Show the form again, answers kept, rather than an error page that loses them.
+		status := fiber.StatusServiceUnavailable
+		if chorus.ErrorCode(err) == chorus.ETOOMANY {
+			status = fiber.StatusTooManyRequests
+		}
+		s.log.Warn("submit not taken", "request_id", requestIDOf(c), "err", err)
+		c.Set(fiber.HeaderRetryAfter, "10")
+		return s.renderQuestionnaire(c.Status(status), sv, v, lang, id, form, nil, w.Unavailable)
+	}
+	return err
+}
+
+// handleThanks thanks the child, gives the receipt code and, when the answers
+// suggested it (h=1), shows where to get help first.
+func (s *Server) handleThanks(c *fiber.Ctx) error {
+	sv, err := s.findSurvey(c)
+	if err != nil {
+		return err
+	}
+	lang := pickLang(sv, c.Query("lang"))
+	p := s.thanks(c, sv, lang, &chorus.Receipt{Code: c.Query("r"), ShowHelp: c.Query("h") == "1"})
+	return s.render(c, "survey-thanks", p)
+}
+
+func (s *Server) thanks(c *fiber.Ctx, sv *chorus.Survey, lang string, rc *chorus.Receipt) *thanksPage {
+	w := wordsFor(lang)
+	p := &thanksPage{
+		Page:        s.respondentPage(c, w.ThanksTitle+" — "+sv.Title.In(lang), lang),
+		W:           w,
+		SurveyID:    sv.ID,
+		ResultsHref: surveyPath(sv.ID, "results") + langQuery(sv, lang, "?"),
+		StartHref:   surveyPath(sv.ID) + langQuery(sv, lang, "?"),
+		RiskHelp:    sv.RiskHelp.In(lang),
+	}
+	if rc != nil {
+		if receiptPattern.MatchString(rc.Code) {
+			p.Receipt = rc.Code
+		}
+		p.Help = rc.ShowHelp
+	}
+	return p
+}
+
+func (s *Server) renderQuestionnaire(c *fiber.Ctx, sv *chorus.Survey, v *chorus.Version, lang, submissionID string, form formValues, fields map[string]string, message string) error {
+	w := wordsFor(lang)
+	title := sv.Title.In(lang)
+	p := &questionnairePage{
+		Page:         s.respondentPage(c, v.Label.In(lang)+" — "+title, lang),
+		W:            w,
+		SurveyID:     sv.ID,
+		SurveyTitle:  title,
+		VersionID:    v.ID,
+		VersionLabel: v.Label.In(lang),
+		Action:       surveyPath(sv.ID, v.ID),
+		Thanks:       surveyPath(sv.ID, "thanks"),
+		StartHref:    surveyPath(sv.ID) + langQuery(sv, lang, "?"),
+		SubmissionID: submissionID,
+		Langs:        langLinks(sv, lang, surveyPath(sv.ID, v.ID)),
+		Questions:    buildQuestions(sv, v, lang, w, form, fields),
+		Message:      message,
+	}
+	for _, q := range p.Questions {
+		if q.Error != "" {
+			p.Errors = append(p.Errors, errorLink{Href: "#" + q.Target(), Text: q.Text + " — " + q.Error})
+		}
+	}
+	var other []string
+	for k := range fields {
+		if !slices.Contains(v.Questions, k) {
+			other = append(other, k)
+		}
+	}
+	slices.Sort(other)
+	for _, k := range other {
+		p.Errors = append(p.Errors, errorLink{Text: localize(fields[k], lang)})
+	}
+	if len(p.Errors) > 0 || message != "" {
+		p.Title = w.ErrorPrefix + " " + p.Title
+	}
+	return s.render(c, "survey-questionnaire", p)
+}
+
+func (s *Server) respondentPage(c *fiber.Ctx, title, lang string) Page {
+	p := s.page(c, title)
+	p.Lang, p.Respondent = lang, true
+	return p
+}
+
+func (s *Server) findSurvey(c *fiber.Ctx) (*chorus.Survey, error) {
+	if s.Surveys == nil {
+		return nil, chorus.Errorf(chorus.ENOTFOUND, "There is no survey here.")
+	}
+	return s.Surveys.FindSurvey(c.UserContext(), c.Params("survey"))
+}
+
+func (s *Server) findVersion(c *fiber.Ctx) (*chorus.Survey, *chorus.Version, error) {
+	sv, err := s.findSurvey(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	v := sv.Version(c.Params("version"))
+	if v == nil {
+		return nil, nil, chorus.Errorf(chorus.ENOTFOUND, "This survey has no such version. Please go back and choose one.")
+	}
+	return sv, v, nil
+}
+
+// postedForm copies the urlencoded form body.
+func postedForm(c *fiber.Ctx) formValues {
+	f := formValues{}
+	c.Request().PostArgs().VisitAll(func(k, v []byte) {
+		f[string(k)] = append(f[string(k)], string(v))
+	})
+	return f
+}
+
+// pickLang returns the requested language if the survey has it, else its first.
+func pickLang(sv *chorus.Survey, requested string) string {
+	if slices.Contains(sv.Languages, requested) {
+		return requested
+	}
+	if len(sv.Languages) > 0 {
+		return sv.Languages[0]
+	}
+	return "en"
+}
+
+// langQuery returns "?lang=xx" (with sep) unless lang is the survey's default.
+func langQuery(sv *chorus.Survey, lang, sep string) string {
+	if len(sv.Languages) > 0 && lang == sv.Languages[0] {
+		return ""
+	}
+	return sep + "lang=" + url.QueryEscape(lang)
+}
+
+func langLinks(sv *chorus.Survey, lang, path string) []langLink {
+	var out []langLink
+	for _, l := range sv.Languages {
+		label := l
+		switch l {
+		case "en":
+			label = wordsEN.English
+		case "cy":
+			label = wordsCY.Welsh
+		}
+		out = append(out, langLink{Lang: l, Label: label, Href: path + "?lang=" + url.QueryEscape(l), Current: l == lang})
+	}
+	return out
+}
+
+func surveyPath(parts ...string) string {
+	p := "/s"
+	for _, s := range parts {
+		p += "/" + url.PathEscape(s)
+	}
+	return p
+}
+
+func thanksURL(sv *chorus.Survey, rc *chorus.Receipt, lang string) string {
+	u := surveyPath(sv.ID, "thanks") + "?r=" + url.QueryEscape(rc.Code)
+	if rc.ShowHelp {
+		u += "&h=1"
+	}
+	return u + langQuery(sv, lang, "&")
+}
+
+var (
+	submissionIDPattern = regexp.MustCompile(`^[0-9a-f]{32}$`)
+	receiptPattern      = regexp.MustCompile(`^[A-Za-z0-9-]{1,64}$`)
+)
+
+// newSubmissionID returns 128 random bits in hex.
+func newSubmissionID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
