@@ -116,7 +116,11 @@
     bar.max = list.length;
     bar.value = cur + 1;
     label.textContent = ds.tProgress.replace('{n}', cur + 1).replace('{total}', list.length);
-    if (focus) $(s.item && !s.first ? 'h3' : 'h2', s.item && !s.first ? s.item : s.q).focus();
+    if (!focus) return;
+    // From the top each time, so the header never hides the question.
+    window.scrollTo(0, 0);
+    $(s.item && !s.first ? 'h3' : 'h2', s.item && !s.first ? s.item : s.q).focus();
+    save();
   }
   function stepOf(el) {
     var list = steps();
@@ -273,6 +277,7 @@
         if (!t) return;
         e.preventDefault();
         show(stepOf(t), false);
+        window.scrollTo(0, 0);
         t.focus();
       });
     });

@@ -1,10 +1,11 @@
-import { chromium } from '/work/main/frontend/node_modules/playwright-core/index.mjs';
-const b = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless','--no-sandbox','--disable-gpu'] });
-const p = await (await b.newContext({ viewport: {width: 1000, height: 900} })).newPage();
-await p.goto('http://localhost:18081/login');
-await p.fill('#email', 'admin@localhost'); await p.fill('#password', 'purple elephant dancing quietly'); await p.click('main button[type=submit]');
-await p.goto('http://localhost:18081/admin/users');
-await p.click('a:has-text("viewer1280@example.org")');
-await p.fill('#areas', 'Kent'); await p.click('main form[action^="/admin/users/"] button');
-await p.screenshot({ path: '/tmp/user-page.png', fullPage: false });
+import { launch, openPage } from './helpers.mjs';
+const [base, path, out, w = '360', h = '740', opts = ''] = process.argv.slice(2);
+const b = await launch();
+const { page, foreign, csp } = await openPage(b, base, { js: !opts.includes('nojs'), viewport: { width: +w, height: +h } });
+await page.goto(base + path);
+if (opts.includes('big')) await page.evaluate(() => document.documentElement.classList.add('bigger'));
+if (opts.includes('next')) { for (let i = 0; i < 13; i++) await page.click('[data-next]'); }
+await page.waitForTimeout(300);
+await page.screenshot({ path: out, fullPage: opts.includes('full') });
+console.log('foreign', foreign, 'csp', csp);
 await b.close();

@@ -75,3 +75,25 @@ test('error pages', async () => {
   await check(`/s/no-such-survey`, { status: 404 });
   await check(`/s/${SURVEY}/no-such-version`, { status: 404, js: false });
 });
+
+test('pages reflow at 320px wide and at 200% zoom (180 CSS px on a 360px phone), with bigger text too', { timeout: 120_000 }, async () => {
+  const paths = [`/s/${SURVEY}?lang=cy`, `/s/${SURVEY}/8-12?lang=cy`, `/s/${SURVEY}/4-7-assisted`, `/s/${SURVEY}/thanks?r=ABCD-2345&h=1`];
+  for (const width of [320, 180]) {
+    for (const js of [true, false]) {
+      const { context, page } = await openPage(browser, srv.base, { js, viewport: { width, height: 740 } });
+      for (const path of paths) {
+        await page.goto(srv.base + path);
+        for (const bigger of js ? [false, true] : [false]) {
+          await page.evaluate((b) => document.documentElement.classList.toggle('bigger', b), bigger);
+          const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+          assert.ok(overflow <= 0, `${path} at ${width}px (JavaScript ${js}, bigger ${bigger}) scrolls sideways by ${overflow}px`);
+          const cut = await page.evaluate(() => [...document.querySelectorAll('body *')]
+            .filter((e) => !e.closest('.skip, .visually-hidden') && e.getClientRects().length && e.getBoundingClientRect().left < -1)
+            .map((e) => e.tagName + ' ' + e.textContent.trim().slice(0, 30)));
+          assert.deepEqual(cut, [], `${path} at ${width}px (JavaScript ${js}, bigger ${bigger}) is cut off on the left`);
+        }
+      }
+      await context.close();
+    }
+  }
+});

@@ -72,7 +72,7 @@ test('a reply lost after the server stored the answers is retried without storin
   });
   await page.goto(`${srv.base}/s/${SURVEY}/18-25-easy`);
   await page.waitForSelector('.stepper:not([hidden])');
-  await page.check('input[name="q.life_happy.money"][value="2"]');
+  await page.check('input[name="q.life_happy.friends"][value="2"]');
   await toLastStep(page);
   await page.click('[data-send]');
   await page.waitForURL(/\/thanks\?r=/, { timeout: 30_000 });

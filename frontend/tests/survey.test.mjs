@@ -146,9 +146,10 @@ for (const js of [true, false]) {
     await page.goto(`${srv.base}/s/${SURVEY}/18-25`);
     if (js) {
       await page.waitForSelector('.stepper:not([hidden])');
-      while (!(await page.isVisible('#q-matters_most'))) await page.click('[data-next]');
+      while (!(await page.isVisible('#i-life_happy-health'))) await page.click('[data-next]');
     }
     await page.check('input[name="q.life_happy.health"][value="2"]');
+    if (js) while (!(await page.isVisible('#q-matters_most'))) await page.click('[data-next]');
     for (const o of ['family', 'friends', 'home', 'trusted_adult', 'listened_to', 'health']) {
       await page.check(`input[name="q.matters_most"][value="${o}"]`);
     }

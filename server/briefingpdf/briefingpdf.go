@@ -198,7 +198,7 @@ func rightColumn(d *doc, b *report.Briefing, x, y, maxY float64) {
 	if len(b.Themes) > 0 {
 		d.heading(x, colW, "What young people talked about most")
 		for _, t := range b.Themes {
-			if !d.row(x, colW, t.Label, t.Count.String()+" answers", maxY) {
+			if !d.row(x, colW, t.Label, t.Count.String()+" young people", maxY) {
 				return
 			}
 			for _, q := range t.Quotes {
@@ -210,15 +210,10 @@ func rightColumn(d *doc, b *report.Briefing, x, y, maxY float64) {
 		}
 		d.SetY(d.GetY() + 2)
 	}
-	if len(b.Changes) > 0 || len(b.ChangeQuotes) > 0 {
+	if len(b.ChangeQuotes) > 0 {
 		d.heading(x, colW, "What young people want changed")
 		d.style("", 8, muted)
 		d.para(x, colW, 3.8, "Asked: “"+b.ChangeTitle+"”", maxY)
-		for _, t := range b.Changes {
-			if !d.row(x, colW, t.Label, t.Count.String()+" answers", maxY) {
-				return
-			}
-		}
 		for _, q := range b.ChangeQuotes {
 			d.style("I", 8, muted)
 			if !d.para(x+3, colW-3, 3.8, "“"+q+"”", maxY) {
@@ -232,17 +227,18 @@ func rightColumn(d *doc, b *report.Briefing, x, y, maxY float64) {
 	}
 	d.heading(x, colW, "Who answered (base sizes)")
 	d.row(x, colW, "All young people in "+b.ShownName, b.Base.String(), maxY)
-	for _, bar := range b.AgeBands.Bars {
-		if !d.row(x+2, colW-2, bar.Label, bar.Count.String(), maxY) {
-			return
+	for _, part := range []struct {
+		title string
+		s     report.Series
+	}{{"By age", b.AgeBands}, {"By who they live with", b.LiveWith}} {
+		if len(part.s.Bars) == 0 {
+			continue
 		}
-	}
-	for _, c := range b.About {
 		d.style("B", 8.5, ink)
-		if !d.para(x, colW, 4, c.Title+" (base "+c.Base.String()+")", maxY) {
+		if !d.para(x, colW, 4, part.title, maxY) {
 			return
 		}
-		for _, bar := range c.Bars {
+		for _, bar := range part.s.Bars {
 			if !d.row(x+2, colW-2, bar.Label, bar.Count.String(), maxY) {
 				return
 			}
@@ -264,16 +260,17 @@ func footer(d *doc, b *report.Briefing) {
 	text := strings.Join(b.Methods, " ")
 	d.style("", 7, ink)
 	if !d.para(margin, pageW-2*margin, 3.2, text, maxY-10) {
-		d.para(margin, pageW-2*margin, 3.2, b.Policy.Note(), maxY-10)
+		// Too long for the page: keep the sentences that fit, in order.
+		for _, m := range b.Methods {
+			if !d.para(margin, pageW-2*margin, 3.2, m, maxY-10) {
+				break
+			}
+		}
 	}
 	if len(b.Wordings) > 0 {
 		var parts []string
 		for _, wd := range b.Wordings {
-			var ts []string
-			for _, t := range wd.Texts {
-				ts = append(ts, "“"+t.Text+"” ("+strings.Join(t.Versions, "; ")+")")
-			}
-			parts = append(parts, strings.Join(ts, " / "))
+			parts = append(parts, strings.Join(wd.Texts, " / "))
 		}
 		d.style("", 6.5, muted)
 		d.para(margin, pageW-2*margin, 3, "Wordings pooled: "+strings.Join(parts, ". ")+".", maxY-7)

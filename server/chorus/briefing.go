@@ -6,10 +6,9 @@ import (
 )
 
 // Briefing is a saved Day of Action briefing: one survey's results for one area, for an
-// MP's office or a council to print. Its figures are frozen when it is made (Results,
-// taken on CreatedAt), so the page, the PDF, the CSV and every share link show the same
-// numbers; make a new briefing to bring them up to date. Results holds raw counts and is
-// never shown as it is: every output passes it through disclosure control first.
+// MP's office or a council to print. It saves what to show, not figures: each time it
+// is read, its figures are published afresh through disclosure control, so it always
+// agrees with every other output and says the date its figures are from.
 type Briefing struct {
 	ID     string
 	Survey string
@@ -21,17 +20,8 @@ type Briefing struct {
 	// Councils are the councils the area covers (a constituency: the councils it
 	// overlaps); empty for England. A viewer limited to some areas may read the briefing
 	// only if it covers none but theirs.
-	Councils []string
-	Title    string
-	// Shown is the code of the area whose results the briefing shows: Area itself, or a
-	// wider area when too few young people answered in Area (see Reason). ShownLevel is
-	// its level. Shown is empty when too few answered anywhere to show anything.
-	Shown      string
-	ShownLevel string
-	// Reason says, in words for readers, which level is shown and why.
-	Reason string
-	// Results are the counts for Shown when the briefing was made.
-	Results   *Results
+	Councils  []string
+	Title     string
 	CreatedBy string // user id
 	CreatedAt time.Time
 }
@@ -49,7 +39,6 @@ type BriefingService interface {
 	CreateBriefing(ctx context.Context, b *Briefing) error
 	// FindBriefing returns ENOTFOUND if no briefing has that id.
 	FindBriefing(ctx context.Context, id string) (*Briefing, error)
-	// FindBriefings returns the briefings matching f, newest first, without their
-	// Results (FindBriefing returns those).
+	// FindBriefings returns the briefings matching f, newest first.
 	FindBriefings(ctx context.Context, f BriefingFilter) ([]*Briefing, error)
 }

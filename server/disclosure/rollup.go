@@ -152,6 +152,12 @@ func RollUp(counts map[string]int, parent func(code string) (string, string), k 
 				l.members = append(l.members, c)
 			}
 		}
+		if len(l.members) == 0 {
+			// Nobody answered anywhere in this area: its total, 0, is known and protects
+			// nothing. As a line it would count as a hidden value the lines determine,
+			// and protect would hide everything else trying to cover it.
+			continue
+		}
 		pr.lines = append(pr.lines, l)
 	}
 	pr.protect()

@@ -4,13 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
+	"go.mongodb.org/mongo-driver/v2/mongo/readpref"
 
 	"github.com/chorus-voice/chorus/server/chorus"
 )
@@ -37,6 +40,19 @@ func toResponseDoc(r *chorus.Response) *responseDoc {
 		Revision: r.Revision, Day: r.Day, Answers: r.Answers, Themes: r.Themes, Flags: r.Flags,
 		Risky: r.Risky, Digest: r.Digest,
 	}
+}
+
+// responseInsert is a response as inserted: its _id is the submission id, because
+// FerretDB finds documents by _id through an index and by any other field only by
+// reading them all. (Responses stored before this have an ObjectID _id, so reads
+// decode responseDoc, which has no _id.)
+type responseInsert struct {
+	ID  string       `bson:"_id"`
+	Doc *responseDoc `bson:",inline"` // named: the driver skips unexported embedded fields
+}
+
+func toResponseInsert(r *chorus.Response) *responseInsert {
+	return &responseInsert{ID: r.SubmissionID, Doc: toResponseDoc(r)}
 }
 
 // fromResponseDoc converts back, turning the driver's array and document types into
@@ -82,6 +98,20 @@ func plain(v any) any {
 
 // ResponseStore stores responses through a group-commit writer: concurrent inserts are
 // gathered into one InsertMany, and each caller returns only after its batch is stored.
+//
+// The writer keeps the store's cost per response low and its behaviour bounded:
+//   - a response's _id is its submission id, so the identical-repeat check is a lookup
+//     by _id (the only filter FerretDB v1 on SQLite answers from an index; any other
+//     filter reads the whole collection);
+//   - ids this process has stored (a Bloom filter), and a second copy of an id within
+//     one batch, are checked one by one and never go into the InsertMany: FerretDB
+//     inserts in transactions of 100, and one duplicate in a transaction makes it
+//     retry those 100 one at a time;
+//   - a caller that has given up (its deadline passed while queued) is dropped before
+//     the write: it was not acknowledged, so not storing it is correct;
+//   - when a batch fails because the store is unreachable, new submissions are answered
+//     EUNAVAILABLE at once until a ping succeeds, instead of each waiting out its
+//     deadline in the queue.
 type ResponseStore struct {
 	coll    *mongo.Collection
 	log     *slog.Logger
@@ -96,24 +126,33 @@ type ResponseStore struct {
 	mu      sync.RWMutex
 	closed  bool
 	stopped chan struct{}
+
+	seen    idFilter    // written by the writer goroutine only
+	down    atomic.Bool // the last batch could not reach the store
+	probing atomic.Bool
+	quit    chan struct{}
 }
 
 type pendingWrite struct {
+	ctx  context.Context
 	r    *chorus.Response
 	done chan error
 }
 
 // NewResponseStore starts the writer. Close stops it after draining the queue.
+// maxBatch bounds one InsertMany (default 500); queueSize bounds the submissions
+// waiting for the writer (default 4096); a full queue answers EUNAVAILABLE.
 func (d *DB) NewResponseStore(maxBatch, queueSize int) *ResponseStore {
 	if maxBatch <= 0 {
 		maxBatch = 500
 	}
 	if queueSize <= 0 {
-		queueSize = 8192
+		queueSize = 4096
 	}
 	s := &ResponseStore{
 		coll: d.db.Collection("responses"), log: d.log, maxSize: maxBatch,
 		queue: make(chan *pendingWrite, queueSize), stopped: make(chan struct{}),
+		quit: make(chan struct{}), seen: newIDFilter(1 << 20),
 	}
 	go s.run()
 	return s
@@ -121,7 +160,10 @@ func (d *DB) NewResponseStore(maxBatch, queueSize int) *ResponseStore {
 
 // InsertResponse implements chorus.ResponseStore.
 func (s *ResponseStore) InsertResponse(ctx context.Context, r *chorus.Response) error {
-	p := &pendingWrite{r: r, done: make(chan error, 1)}
+	if s.down.Load() {
+		return chorus.Errorf(chorus.EUNAVAILABLE, "We can't save answers just now. Please try again in a moment.")
+	}
+	p := &pendingWrite{ctx: ctx, r: r, done: make(chan error, 1)}
 	s.mu.RLock()
 	if s.closed {
 		s.mu.RUnlock()
@@ -150,6 +192,7 @@ func (s *ResponseStore) Close(ctx context.Context) error {
 	if !s.closed {
 		s.closed = true
 		close(s.queue)
+		close(s.quit)
 	}
 	s.mu.Unlock()
 	select {
@@ -182,44 +225,99 @@ func (s *ResponseStore) run() {
 }
 
 // write stores one batch and answers each caller.
-func (s *ResponseStore) write(batch []*pendingWrite) {
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	docs := make([]any, len(batch))
-	for i, p := range batch {
-		docs[i] = toResponseDoc(p.r)
+func (s *ResponseStore) write(all []*pendingWrite) {
+	// Callers whose deadline has passed have been answered 503 already.
+	batch := all[:0:0]
+	for _, p := range all {
+		if err := p.ctx.Err(); err != nil {
+			p.done <- err
+			continue
+		}
+		batch = append(batch, p)
 	}
+	if len(batch) == 0 {
+		return
+	}
+	if s.down.Load() {
+		err := chorus.Errorf(chorus.EUNAVAILABLE, "We can't save answers just now. Please try again in a moment.")
+		for _, p := range batch {
+			p.done <- err
+		}
+		return
+	}
+	ctx, cancel := context.WithDeadline(context.Background(), writeDeadline(batch))
+	defer cancel()
+
 	errs := make([]error, len(batch))
-	_, err := s.coll.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
-	var bwe mongo.BulkWriteException
-	switch {
-	case err == nil:
-	case errors.As(err, &bwe) && bwe.WriteConcernError == nil:
-		for _, we := range bwe.WriteErrors {
-			if we.Index < 0 || we.Index >= len(errs) {
-				continue
-			}
-			if mongo.IsDuplicateKeyError(we) {
-				errs[we.Index] = chorus.Errorf(chorus.ECONFLICT, "This submission was already stored.")
-			} else {
-				errs[we.Index] = translate("insert response", we)
-			}
+	// Ids stored before (probably) and second copies within the batch are settled
+	// one by one; the rest go into one InsertMany.
+	first := make(map[string]int, len(batch))
+	later := map[int]int{} // index → index of the first copy of its id
+	var fresh []int
+	for i, p := range batch {
+		id := p.r.SubmissionID
+		if j, ok := first[id]; ok {
+			later[i] = j
+			continue
 		}
-	default:
-		// Unknown outcome for the whole batch: nobody is acknowledged. Retries with
-		// the same submission ids are safe.
-		e := translate("insert responses", err)
-		if chorus.ErrorCode(e) == chorus.EINTERNAL {
-			e = chorus.Wrap(chorus.EUNAVAILABLE, err, "The store could not take your answers. Please try again.")
+		first[id] = i
+		if s.seen.has(id) {
+			errs[i] = s.settleSeen(ctx, p.r)
+			continue
 		}
-		for i := range errs {
-			errs[i] = e
+		fresh = append(fresh, i)
+	}
+	if len(fresh) > 0 {
+		docs := make([]any, len(fresh))
+		for k, i := range fresh {
+			docs[k] = toResponseInsert(batch[i].r)
+		}
+		_, err := s.coll.InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
+		var bwe mongo.BulkWriteException
+		switch {
+		case err == nil:
+		case errors.As(err, &bwe) && bwe.WriteConcernError == nil:
+			for _, we := range bwe.WriteErrors {
+				if we.Index < 0 || we.Index >= len(fresh) {
+					continue
+				}
+				if mongo.IsDuplicateKeyError(we) {
+					errs[fresh[we.Index]] = chorus.Errorf(chorus.ECONFLICT, "This submission was already stored.")
+				} else {
+					errs[fresh[we.Index]] = translate("insert response", we)
+				}
+			}
+		default:
+			// Unknown outcome for the whole batch: nobody is acknowledged. Retries with
+			// the same submission ids are safe.
+			e := translate("insert responses", err)
+			if chorus.ErrorCode(e) == chorus.EINTERNAL {
+				e = chorus.Wrap(chorus.EUNAVAILABLE, err, "The store could not take your answers. Please try again.")
+			}
+			for _, i := range fresh {
+				errs[i] = e
+			}
+			s.markDown(err)
+		}
+	}
+	for i, j := range later {
+		switch chorus.ErrorCode(errs[j]) {
+		case "", chorus.ECONFLICT:
+			// Stored, by the first copy or before: the intake compares digests.
+			errs[i] = chorus.Errorf(chorus.ECONFLICT, "This submission was already stored.")
+		default:
+			errs[i] = errs[j]
+		}
+	}
+	for i, p := range batch {
+		if c := chorus.ErrorCode(errs[i]); c == "" || c == chorus.ECONFLICT {
+			s.seen.add(p.r.SubmissionID)
 		}
 	}
 	if s.OnBatch != nil {
-		stored := make([]*chorus.Response, 0, len(batch))
+		var stored []*chorus.Response
 		for i, p := range batch {
-			if errs[i] == nil {
+			if _, dup := later[i]; !dup && errs[i] == nil {
 				stored = append(stored, p.r)
 			}
 		}
@@ -234,17 +332,149 @@ func (s *ResponseStore) write(batch []*pendingWrite) {
 	}
 }
 
+// settleSeen handles a response whose id this process has (probably) stored: if it is
+// there, ECONFLICT; if the filter was wrong, it is inserted on its own.
+func (s *ResponseStore) settleSeen(ctx context.Context, r *chorus.Response) error {
+	err := s.coll.FindOne(ctx, bson.D{{Key: "_id", Value: r.SubmissionID}},
+		options.FindOne().SetProjection(bson.D{{Key: "_id", Value: 1}})).Err()
+	switch {
+	case err == nil:
+		return chorus.Errorf(chorus.ECONFLICT, "This submission was already stored.")
+	case !errors.Is(err, mongo.ErrNoDocuments):
+		return translate("find response", err)
+	}
+	_, err = s.coll.InsertOne(ctx, toResponseInsert(r))
+	return translate("insert response", err)
+}
+
+// writeDeadline bounds a batch's write by the latest deadline among its callers (none
+// of the others can be acknowledged after that), but gives the store at least 5 s so
+// a slow moment is not mistaken for an outage, and at most 20 s.
+func writeDeadline(batch []*pendingWrite) time.Time {
+	now := time.Now()
+	latest, most := now.Add(5*time.Second), now.Add(20*time.Second)
+	for _, p := range batch {
+		d, ok := p.ctx.Deadline()
+		if !ok {
+			return most
+		}
+		if d.After(latest) {
+			latest = d
+		}
+	}
+	if latest.After(most) {
+		return most
+	}
+	return latest
+}
+
+// markDown makes new submissions fail fast until the store answers a ping again.
+func (s *ResponseStore) markDown(err error) {
+	if chorus.ErrorCode(translate("", err)) != chorus.EUNAVAILABLE {
+		return
+	}
+	s.down.Store(true)
+	if !s.probing.CompareAndSwap(false, true) {
+		return
+	}
+	s.log.Warn("store unavailable; answering submissions 503 until it answers again", "err", err)
+	go func() {
+		for {
+			select {
+			case <-s.quit:
+				s.probing.Store(false)
+				s.down.Store(false)
+				return
+			case <-time.After(250 * time.Millisecond):
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			err := s.coll.Database().Client().Ping(ctx, readpref.Primary())
+			cancel()
+			if err == nil {
+				// In this order, a failure noted meanwhile always has a probe.
+				s.probing.Store(false)
+				s.down.Store(false)
+				s.log.Info("store answers again; taking submissions")
+				return
+			}
+		}
+	}()
+}
+
 // FindResponseDigest implements chorus.ResponseStore.
 func (s *ResponseStore) FindResponseDigest(ctx context.Context, submissionID string) (string, error) {
 	var doc struct {
 		Digest string `bson:"digest"`
 	}
-	err := s.coll.FindOne(ctx, bson.D{{Key: "submission_id", Value: submissionID}},
-		options.FindOne().SetProjection(bson.D{{Key: "digest", Value: 1}})).Decode(&doc)
+	proj := options.FindOne().SetProjection(bson.D{{Key: "digest", Value: 1}})
+	err := s.coll.FindOne(ctx, bson.D{{Key: "_id", Value: submissionID}}, proj).Decode(&doc)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		// Responses stored before _id was the submission id.
+		err = s.coll.FindOne(ctx, bson.D{{Key: "submission_id", Value: submissionID}}, proj).Decode(&doc)
+	}
 	if err != nil {
 		return "", translate("find response", err)
 	}
 	return doc.Digest, nil
+}
+
+// idFilter is a Bloom filter of submission ids in two generations of up to n ids each,
+// so it remembers at least the last n ids in about 2.4 bytes per id, with about one
+// false positive in 200.
+type idFilter struct {
+	gen  [2][]uint64
+	n    [2]int
+	cur  int
+	max  int
+	seed maphash.Seed
+}
+
+func newIDFilter(n int) idFilter {
+	words := (n*10 + 63) / 64 // 10 bits per id
+	return idFilter{gen: [2][]uint64{make([]uint64, words), make([]uint64, words)}, max: n, seed: maphash.MakeSeed()}
+}
+
+const idFilterHashes = 7
+
+func (f *idFilter) positions(id string) (h1, h2 uint64) {
+	h := maphash.String(f.seed, id)
+	return h, h>>32 | h<<32 | 1
+}
+
+func (f *idFilter) add(id string) {
+	if f.n[f.cur] >= f.max {
+		f.cur ^= 1
+		clear(f.gen[f.cur])
+		f.n[f.cur] = 0
+	}
+	bits := f.gen[f.cur]
+	m := uint64(len(bits) * 64)
+	h1, h2 := f.positions(id)
+	for i := range uint64(idFilterHashes) {
+		b := (h1 + i*h2) % m
+		bits[b/64] |= 1 << (b % 64)
+	}
+	f.n[f.cur]++
+}
+
+func (f *idFilter) has(id string) bool {
+	h1, h2 := f.positions(id)
+	for g := range f.gen {
+		bits := f.gen[g]
+		m := uint64(len(bits) * 64)
+		found := true
+		for i := range uint64(idFilterHashes) {
+			b := (h1 + i*h2) % m
+			if bits[b/64]&(1<<(b%64)) == 0 {
+				found = false
+				break
+			}
+		}
+		if found && f.n[g] > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // CountResponses returns how many responses a survey has ("" for all surveys).

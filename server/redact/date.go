@@ -3,7 +3,6 @@ package redact
 import (
 	"regexp"
 	"strconv"
-	"strings"
 )
 
 const (
@@ -30,7 +29,7 @@ var (
 // redactDates replaces full dates (day, month and year) and any date that
 // follows a birth cue ("born on 3 May", "my birthday is 12/03").
 func redactDates(s string, f feature) string {
-	if !strings.ContainsAny(s, "/.-") {
+	if !hasDigitSepDigit(s) {
 		goto words
 	}
 	s = replaceMatches(s, numericDateRe, TagDate, func(m []int) (span, bool) {
@@ -51,8 +50,8 @@ words:
 	if f&fMonth != 0 {
 		s = replaceMatches(s, wordDateRe, TagDate, nil)
 	}
-	if !containsFold(s, "born") && !containsFold(s, "birth") && !containsFold(s, "day") &&
-		!containsFold(s, "dob") && !containsFold(s, "d.o.b") {
+	if !containsFold(s, "born") && !containsFold(s, "birth") && !containsFold(s, "bday") &&
+		!containsFold(s, "b-day") && !containsFold(s, "dob") && !containsFold(s, "d.o.b") {
 		return s
 	}
 	var spans []span
@@ -62,4 +61,19 @@ words:
 		}
 	}
 	return replaceSpans(s, spans, TagDate)
+}
+
+// hasDigitSepDigit reports whether a digit is followed by "/", "." or "-"
+// and then (after at most one space) another digit, as in every numeric
+// date.
+func hasDigitSepDigit(s string) bool {
+	for i := 0; i+2 < len(s); i++ {
+		if !isDigitByte(s[i]) || (s[i+1] != '/' && s[i+1] != '.' && s[i+1] != '-') {
+			continue
+		}
+		if isDigitByte(s[i+2]) || s[i+2] == ' ' && i+3 < len(s) && isDigitByte(s[i+3]) {
+			return true
+		}
+	}
+	return false
 }

@@ -17,7 +17,8 @@ var postcodeAreas = wordSet(`AB AL B BA BB BD BH BL BN BR BS BT CA CB CF CH CM C
 	TA TD TF TN TQ TR TS TW UB W WA WC WD WF WN WR WS WV YO ZE`)
 
 var (
-	fullPostcodeRe = regexp.MustCompile(`(?i)\b([a-z]{1,2})([0-9][a-z0-9]?) ?([0-9])([a-z]{2})\b`)
+	// fullPostcodeRe matches a postcode at the start of its input.
+	fullPostcodeRe = regexp.MustCompile(`(?i)^([a-z]{1,2})([0-9][a-z0-9]?) ?([0-9])([a-z]{2})\b`)
 	girRe          = regexp.MustCompile(`(?i)\bgir ?0aa\b`)
 	// outwardCueRe finds words after which a bare outward code ("M1",
 	// "SW1A") is a place: "postcode is", "I live in", "moved to".
@@ -49,21 +50,22 @@ func redactPostcodes(s string) string {
 	if !hasLetterDigit(s) {
 		return s
 	}
-	s = replaceMatches(s, fullPostcodeRe, TagPostcode, func(m []int) (span, bool) {
-		if !validOutward(s[m[2]:m[3]], s[m[4]:m[5]]) {
-			return span{}, false
+	var full []span
+	for i := 0; i+4 < len(s); i++ {
+		if !isLetterByte(s[i]) || i > 0 && isWordByte(s[i-1]) {
+			continue
 		}
-		unit := strings.ToUpper(s[m[8]:m[9]])
-		if strings.ContainsAny(unit, "CIKMOV") {
-			return span{}, false
+		if !isDigitByte(s[i+1]) && !(isLetterByte(s[i+1]) && isDigitByte(s[i+2])) {
+			continue
 		}
-		// "b4 2nd" is text-speak, not a postcode.
-		switch s[m[8]:m[9]] {
-		case "st", "nd", "rd", "th":
-			return span{}, false
+		m := fullPostcodeRe.FindStringSubmatchIndex(s[i:])
+		if m == nil || !isPostcode(s[i:], m) {
+			continue
 		}
-		return span{m[0], m[1]}, true
-	})
+		full = append(full, span{i, i + m[1]})
+		i += m[1] - 1
+	}
+	s = replaceSpans(s, full, TagPostcode)
 	var spans []span
 	if !containsFold(s, "post") && !containsFold(s, "liv") && !containsFold(s, "moved") && !containsFold(s, "area") {
 		return s
@@ -81,6 +83,25 @@ func redactPostcodes(s string) string {
 	}
 	return replaceSpans(s, spans, TagPostcode)
 }
+
+// isPostcode checks a fullPostcodeRe match m in s against the rules for UK
+// postcodes.
+func isPostcode(s string, m []int) bool {
+	if !validOutward(s[m[2]:m[3]], s[m[4]:m[5]]) {
+		return false
+	}
+	if strings.ContainsAny(strings.ToUpper(s[m[8]:m[9]]), "CIKMOV") {
+		return false
+	}
+	// "b4 2nd" is text-speak, not a postcode.
+	switch s[m[8]:m[9]] {
+	case "st", "nd", "rd", "th":
+		return false
+	}
+	return true
+}
+
+func isLetterByte(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
 
 // hasLetterDigit reports whether an ASCII letter directly precedes a digit
 // somewhere in s, as in every postcode.
@@ -209,6 +230,19 @@ func allCommon(words string) bool {
 // Academy", "St Mary's Primary", "Hill View High School".
 var titleSchoolKinds = wordSet(`School Academy College Primary High Grammar Junior Juniors Infant
 	Infants Nursery Comprehensive`)
+
+// genericSchool are words that do not make a school name on their own:
+// "my old primary school", "a special school", "dance school".
+var genericSchool = wordSet(`primary secondary high grammar junior juniors infant infants nursery comprehensive
+	school academy college sixth form further higher middle upper lower special boarding residential
+	private public state independent religious catholic christian muslim jewish church faith
+	welsh english girls boys mixed local nearby online virtual hospital alternative specialist
+	day night weekend saturday sunday summer holiday driving dance drama theatre stage art arts
+	music football sports sport swimming boxing karate martial language coding film acting
+	performing cooking flight medical law business forest pru ebd sen send new old first
+	second third next last previous current another same other every each big little small
+	huge tiny good bad great nice decent rubbish better best worst strict normal mainstream
+	proper real actual different all year free community international st saint c of e ce rc`)
 
 // schoolCues come before a school name written in lower case: "i go to
 // oakwood academy". Each is a run of lower-case words.

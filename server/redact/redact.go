@@ -161,12 +161,34 @@ func replaceMatches(s string, re *regexp.Regexp, tag string, keep func(m []int) 
 	return replaceSpans(s, spans, tag)
 }
 
-// containsFold reports whether substr (lower case ASCII) occurs in s, ignoring
-// ASCII case.
+// containsFold reports whether substr (lower-case ASCII) occurs in s,
+// ignoring ASCII case.
 func containsFold(s, substr string) bool {
 	n := len(substr)
+	if n == 0 {
+		return true
+	}
+	c0 := substr[0]
+	u0 := c0
+	if c0 >= 'a' && c0 <= 'z' {
+		u0 = c0 - ('a' - 'A')
+	}
 	for i := 0; i+n <= len(s); i++ {
-		if strings.EqualFold(s[i:i+n], substr) {
+		if s[i] != c0 && s[i] != u0 {
+			continue
+		}
+		j := 1
+		for j < n {
+			c := s[i+j]
+			if c >= 'A' && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			if c != substr[j] {
+				break
+			}
+			j++
+		}
+		if j == n {
 			return true
 		}
 	}

@@ -24,6 +24,13 @@ type line struct {
 	ids      []string // option ids, for reports
 	answered string   // multi: the slot counting who answered
 	noNone   bool     // single: members cover everyone (a dimension), so no "no answer"
+	// asked is the slot counting those whose version asks the question. A partial
+	// question is not asked by every version: its counts are of those asked (so that "no
+	// answer" is those who skipped it, not those never asked), and the number asked is
+	// known only where the versions breakdown gives it (see askedKnown).
+	asked   string
+	partial bool
+	versions []string // partial: the versions that ask it
 	percent  bool     // percentages of the answered base are useful
 }
 
@@ -44,20 +51,30 @@ func (c *Cube) values(l *line, v *vec) (vals []int64, ans, none int64) {
 		vals = append(vals, x)
 		sum += x
 	}
+	total := c.lineTotal(l, v)
 	switch {
 	case l.kind == lineMulti:
 		ans = c.count(v, l.answered)
-		none = v.n - ans
+		none = total - ans
 	case !l.noNone:
-		vals = append(vals, v.n-sum)
+		vals = append(vals, total-sum)
 	}
 	return vals, ans, none
+}
+
+// total is what a line's counts add up to in v: the responses, or those asked.
+func (c *Cube) lineTotal(l *line, v *vec) int64 {
+	if l.partial {
+		return c.count(v, l.asked)
+	}
+	return v.n
 }
 
 // row is one line as published for one group of young people: which counts are shown.
 // True counts are kept next to the flags so that unions can be added up; they never
 // leave the package except through disclosure.Policy.Count.
 type row struct {
+	total     bool // whether the line's total (the base, or the number asked) is known
 	vals      []int64
 	shown     []bool
 	ans, none int64 // multi lines
@@ -75,10 +92,14 @@ func hiddenRow(vals []int64, ans, none int64) *row {
 // gone from a survey file are still counted.
 func (c *Cube) lines(s *chorus.Survey, m Mapping) []*line {
 	var out []*line
+	for _, d := range []Dim{DimVersion, DimAge, DimLive} {
+		out = append(out, c.dimLine(s, m, d))
+	}
 	for _, q := range s.Questions {
 		if !closed(q.Kind) || m.isDim(q.ID) {
 			continue
 		}
+		first := len(out)
 		switch q.Kind {
 		case chorus.KindSingle, chorus.KindScale, chorus.KindNumber, chorus.KindArea:
 			out = append(out, c.singleLine("q:"+q.ID, q, slotOption+q.ID+"|", choices(q)))
@@ -101,6 +122,16 @@ func (c *Cube) lines(s *chorus.Survey, m Mapping) []*line {
 				out = append(out, l)
 			}
 		}
+		partial := c.count(&c.total, slotAsked+q.ID) < c.total.n
+		var versions []string
+		for _, v := range s.Versions {
+			if slices.Contains(v.Questions, q.ID) {
+				versions = append(versions, v.ID)
+			}
+		}
+		for _, l := range out[first:] {
+			l.asked, l.partial, l.versions = slotAsked+q.ID, partial, versions
+		}
 	}
 	// Themes: everyone with free text, by theme; uncoded last.
 	themes := &line{id: "themes", kind: lineMulti, answered: slotAnyText, percent: true}
@@ -115,9 +146,6 @@ func (c *Cube) lines(s *chorus.Survey, m Mapping) []*line {
 		themes.labels = append(themes.labels, "Not covered by any theme")
 	}
 	out = append(out, themes)
-	for _, d := range []Dim{DimVersion, DimAge, DimLive} {
-		out = append(out, c.dimLine(s, m, d))
-	}
 	return out
 }
 
@@ -209,7 +237,23 @@ func (c *Cube) strays(prefix string, name func(rest string) string) []string {
 // value ("" included), so the members cover everyone.
 func (c *Cube) dimLine(s *chorus.Survey, m Mapping, d Dim) *line {
 	l := &line{id: "dim:" + d.String(), kind: lineSingle, noNone: true, percent: true}
+	m = m.orDefault()
+	q := s.Question(m.AgeBand)
+	if d == DimAge && q != nil {
+		// Only those asked their age band are in the breakdown by age band: the others
+		// are the versions that do not ask (whose age band is the version's), already in
+		// the breakdown by version.
+		l.asked, l.partial = slotAsked+q.ID, c.count(&c.total, slotAsked+q.ID) < c.total.n
+		for _, v := range s.Versions {
+			if slices.Contains(v.Questions, q.ID) {
+				l.versions = append(l.versions, v.ID)
+			}
+		}
+	}
 	for _, v := range c.dimOrder(s, m, d) {
+		if d == DimAge && q != nil && v != "" && q.Option(v) == nil {
+			continue
+		}
 		l.slots = append(l.slots, dimSlot(d, v))
 		l.ids = append(l.ids, v)
 		l.labels = append(l.labels, dimLabel(s, m, d, v))
@@ -295,9 +339,12 @@ func dimLabel(s *chorus.Survey, m Mapping, d Dim, v string) string {
 
 // protectOne publishes a line for one group on its own (the whole survey): Single for a
 // single line; for a multi line, Single over answered/not answered and Multi over the ticks.
-func (c *Cube) protectOne(p disclosure.Policy, l *line, v *vec) *row {
+func (c *Cube) protectOne(p disclosure.Policy, l *line, v *vec, total bool) *row {
 	vals, ans, none := c.values(l, v)
-	r := &row{vals: vals, shown: make([]bool, len(vals)), ans: ans, none: none}
+	r := &row{vals: vals, shown: make([]bool, len(vals)), ans: ans, none: none, total: total}
+	if !total {
+		return r // the number asked is not known: nothing of the line can be shown
+	}
 	if l.kind == lineSingle {
 		list, err := p.Single(ints(vals))
 		if err != nil {
@@ -330,37 +377,68 @@ func (c *Cube) protectOne(p disclosure.Policy, l *line, v *vec) *row {
 // protectChildren publishes a line for groups that partition a parent group (the
 // categories of a dimension within the whole survey, the regions of England, the councils
 // of a region), consistently with what is published for the parent: it protects the
-// two-way table of groups by counts with disclosure.Policy.Table, and keeps the result only
-// if the table's margins are shown and hidden exactly as the parent's line (its column
-// totals) and the groups' sizes (its row totals) are published elsewhere. Otherwise the
-// line is hidden for every group: a table whose counts are all hidden, with shown margins,
-// gives none of them away. Either way every group's row is decided at once, so asking for
-// one group after another cannot give different answers that could be combined.
+// two-way table of groups by counts with disclosure.Policy.Table, puts in the table's
+// margins what is published elsewhere — the parent's line (its column totals), the
+// parent's size and the groups' sizes (its row totals) — and keeps the result only if the
+// whole table still keeps disclosure's promises; otherwise the line is hidden for every
+// group (a table whose counts are all hidden, with shown margins, gives none of them away).
+// Either way every group's row is decided at once, so asking for one group after another
+// cannot give different answers that could be combined.
 //
-// parent is the parent's published row, parentBase whether the parent's size is shown,
-// kids the groups and sizeShown whether each group's size is published.
-func (c *Cube) protectChildren(p disclosure.Policy, l *line, parent *row, parentBase bool, kids []*vec, sizeShown []bool) []*row {
+// fixed holds, for a group that has already been published elsewhere (the same young
+// people as another group), its row; it is kept as it is.
+func (c *Cube) protectChildren(p disclosure.Policy, l *line, parent *row, parentBase bool, kids []*vec, sizeShown []bool, fixed []*row) []*row {
 	rows := make([]*row, len(kids))
 	for i, k := range kids {
 		vals, ans, none := c.values(l, k)
-		rows[i] = &row{vals: vals, shown: make([]bool, len(vals)), ans: ans, none: none}
+		rows[i] = &row{vals: vals, shown: make([]bool, len(vals)), ans: ans, none: none, total: sizeShown[i]}
+	}
+	// Groups none of whom were asked add nothing: leave them out of the table.
+	var idx []int
+	for i, k := range kids {
+		if c.lineTotal(l, k) > 0 {
+			idx = append(idx, i)
+		}
+	}
+	if len(idx) < len(kids) {
+		sub := make([]*vec, len(idx))
+		subShown := make([]bool, len(idx))
+		var subFixed []*row
+		for j, i := range idx {
+			sub[j], subShown[j] = kids[i], sizeShown[i]
+			if i < len(fixed) {
+				subFixed = append(subFixed, fixed[i])
+			} else {
+				subFixed = append(subFixed, nil)
+			}
+		}
+		for j, r := range c.protectChildren(p, l, parent, parentBase, sub, subShown, subFixed) {
+			rows[idx[j]] = r
+		}
+		return rows
 	}
 	if len(kids) == 0 {
 		return rows
 	}
 	sizes := make([]int64, len(kids))
 	for i, k := range kids {
-		sizes[i] = k.n
+		sizes[i] = c.lineTotal(l, k)
+	}
+	given := func(f func(r *row) []bool) [][]bool {
+		out := make([][]bool, len(kids))
+		for i := range kids {
+			if i < len(fixed) && fixed[i] != nil {
+				out[i] = f(fixed[i])
+			}
+		}
+		return out
 	}
 	if l.kind == lineSingle {
 		cells := make([][]int64, len(kids))
 		for i := range rows {
 			cells[i] = rows[i].vals
 		}
-		flags, ok := c.table(p, cells, parent.shown, parentBase, sizeShown)
-		if !ok {
-			return rows
-		}
+		flags := c.table(p, cells, parent.shown, parentBase, sizeShown, given(func(r *row) []bool { return r.shown }))
 		for i := range rows {
 			rows[i].shown = flags[i]
 			if !l.noNone {
@@ -374,23 +452,22 @@ func (c *Cube) protectChildren(p disclosure.Policy, l *line, parent *row, parent
 	for i, r := range rows {
 		cells[i] = []int64{r.ans, r.none}
 	}
-	if flags, ok := c.table(p, cells, []bool{parent.ansShown, parent.noneShown}, parentBase, sizeShown); ok {
-		for i := range rows {
-			rows[i].ansShown, rows[i].noneShown = flags[i][0], flags[i][1]
-		}
+	flags := c.table(p, cells, []bool{parent.ansShown, parent.noneShown}, parentBase, sizeShown,
+		given(func(r *row) []bool { return []bool{r.ansShown, r.noneShown} }))
+	for i := range rows {
+		rows[i].ansShown, rows[i].noneShown = flags[i][0], flags[i][1]
 	}
 	k := int64(p.K())
 	for t := range l.slots {
 		for i, r := range rows {
 			cells[i] = []int64{r.vals[t], sizes[i] - r.vals[t]}
 		}
-		flags, ok := c.table(p, cells, []bool{parent.shown[t], parent.shown[t] && parentBase}, parentBase, sizeShown)
-		if !ok {
-			continue
-		}
+		tick := parent.shown[t]
+		flags := c.table(p, cells, []bool{tick, tick && parentBase}, parentBase, sizeShown,
+			given(func(r *row) []bool { return []bool{r.shown[t], r.shown[t]} }))
 		// Those who answered but did not tick are known wherever the tick and the
 		// answered count are shown; if that is a handful in any group, the tick is
-		// hidden in every group.
+		// hidden in every group (but where it is already published).
 		safe := true
 		for i, r := range rows {
 			if r.ansShown && flags[i][0] {
@@ -400,45 +477,70 @@ func (c *Cube) protectChildren(p disclosure.Policy, l *line, parent *row, parent
 				}
 			}
 		}
-		if !safe {
-			continue
-		}
 		for i := range rows {
-			rows[i].shown[t] = flags[i][0]
+			switch {
+			case i < len(fixed) && fixed[i] != nil:
+				rows[i].shown[t] = fixed[i].shown[t]
+			case safe:
+				rows[i].shown[t] = flags[i][0]
+			}
 		}
 	}
 	return rows
 }
 
-// table protects a two-way table and returns which cells are shown, or false if its
-// margins disagree with colShown (column totals), total and rowShown (row totals).
-func (c *Cube) table(p disclosure.Policy, cells [][]int64, colShown []bool, total bool, rowShown []bool) ([][]bool, bool) {
+// table protects a two-way table whose margins are published elsewhere: colShown (the
+// parent's line), total (the parent's size) and rowShown (the groups' sizes); rows with a
+// non-nil fixed entry are published already and keep those flags. It takes the cells
+// disclosure.Policy.Table shows for the other rows and keeps them if the whole system
+// keeps disclosure's promises (see system); otherwise it hides every cell of the other
+// rows, which keeps them whenever anything can.
+func (c *Cube) table(p disclosure.Policy, cells [][]int64, colShown []bool, total bool, rowShown []bool, fixed [][]bool) [][]bool {
 	rows := make([][]int, len(cells))
 	for i, r := range cells {
 		rows[i] = ints(r)
 	}
-	t, err := p.Table(rows)
-	if err != nil || t.Total.Count.Shown() != total {
-		return nil, false
+	sys, cell, rowT, colT, grand := tableSystem(cells, int64(p.K()), p.ShowZero)
+	sys.hidden[grand] = !total
+	for i, s := range rowShown {
+		sys.hidden[rowT(i)] = !s
 	}
-	for j, ct := range t.ColumnTotals {
-		if ct.Count.Shown() != colShown[j] {
-			return nil, false
-		}
+	for j, s := range colShown {
+		sys.hidden[colT(j)] = !s
 	}
-	for i, rt := range t.RowTotals {
-		if rt.Count.Shown() != rowShown[i] {
-			return nil, false
+	setFixed := func() {
+		for i, f := range fixed {
+			for j := range f {
+				sys.hidden[cell(i, j)] = !f[j]
+			}
 		}
 	}
 	out := make([][]bool, len(cells))
-	for i := range t.Cells {
-		out[i] = make([]bool, len(t.Cells[i]))
-		for j, cell := range t.Cells[i] {
-			out[i][j] = cell.Count.Shown()
+	for i := range cells {
+		out[i] = make([]bool, len(cells[i]))
+	}
+	if t, err := p.Table(rows); err == nil {
+		for i := range t.Cells {
+			for j, cl := range t.Cells[i] {
+				sys.hidden[cell(i, j)] = !cl.Count.Shown()
+			}
+		}
+		setFixed()
+		if sys.safe() {
+			for i := range out {
+				for j := range out[i] {
+					out[i][j] = !sys.hidden[cell(i, j)]
+				}
+			}
+			return out
 		}
 	}
-	return out, true
+	for i := range out {
+		if i < len(fixed) && fixed[i] != nil {
+			copy(out[i], fixed[i])
+		}
+	}
+	return out
 }
 
 // union publishes a line for the union of disjoint groups that are each published: a
@@ -446,7 +548,7 @@ func (c *Cube) table(p disclosure.Policy, cells [][]int64, colShown []bool, tota
 // groups' own rows do not.
 func union(rows []*row) *row {
 	out := &row{vals: make([]int64, len(rows[0].vals)), shown: make([]bool, len(rows[0].vals)),
-		ansShown: true, noneShown: true}
+		ansShown: true, noneShown: true, total: true}
 	for j := range out.shown {
 		out.shown[j] = true
 	}
@@ -459,6 +561,7 @@ func union(rows []*row) *row {
 		out.none += r.none
 		out.ansShown = out.ansShown && r.ansShown
 		out.noneShown = out.noneShown && r.noneShown
+		out.total = out.total && r.total
 	}
 	return out
 }

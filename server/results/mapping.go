@@ -82,6 +82,7 @@ const (
 	slotOption   = "o|" // o|question|option: single, scale, number, area, multi tick
 	slotGrid     = "g|" // g|question|item|point
 	slotAnswered = "a|" // a|question: responses that answered it (not grid)
+	slotAsked    = "k|" // k|question: responses whose version asks it
 	slotTheme    = "t|" // t|theme: responses with a free-text answer tagged with the theme
 	slotUncoded  = "tu" // responses with free text and no theme at all
 	slotAnyText  = "ta" // responses with any free-text answer
@@ -165,6 +166,13 @@ func contribution(s *chorus.Survey, m Mapping, r *chorus.Response, k Key, themes
 	}
 	if strings.HasPrefix(r.SubmissionID, DemoPrefix) {
 		slots = append(slots, slotDemo)
+	}
+	if v := s.Version(r.Version); v != nil {
+		for _, id := range v.Questions {
+			if q := s.Question(id); q != nil && closed(q.Kind) {
+				slots = append(slots, slotAsked+id)
+			}
+		}
 	}
 	hasText := false
 	for _, q := range s.Questions {

@@ -112,14 +112,14 @@ type publication struct {
 	lines  []*line
 	base   bool // whether the survey's response count is shown
 
-	mu       sync.Mutex
-	top      map[*line]*row            // the whole survey
-	dims     map[Dim]map[string]rowSet // categorical dimension → value → rows
-	sizes    map[Dim]map[string]bool   // categorical dimension → value → size shown
-	areas    map[string]disclosure.Placement
-	areaRows map[string]rowSet // area code → rows
-	periods  map[string]disclosure.Placement
-	months   map[string]rowSet // month → rows
+	mu     sync.Mutex
+	top    rowSet                  // the whole survey
+	sizes  map[Dim]map[string]bool // categorical dimension → value → size shown
+	areas  map[string]disclosure.Placement
+	period map[string]disclosure.Placement
+	groups map[string]rowSet // "area:"+code, "month:"+month, "dim:"+d+":"+value → rows
+	byVec  map[string]rowSet // the first rows published for a set of young people
+	stage  int               // how many of stages() are done
 }
 
 // rowSet is one group's rows, by line.
@@ -128,13 +128,17 @@ type rowSet map[*line]*row
 func newPublication(s *chorus.Survey, m Mapping, c *Cube, p disclosure.Policy, places *Places) *publication {
 	places.init()
 	pb := &publication{s: s, m: m, c: c, p: p, places: places, lines: c.lines(s, m),
-		dims: map[Dim]map[string]rowSet{}, sizes: map[Dim]map[string]bool{}, areaRows: map[string]rowSet{},
-		months: map[string]rowSet{}}
+		sizes: map[Dim]map[string]bool{}, groups: map[string]rowSet{}, byVec: map[string]rowSet{}}
 	pb.base = p.Count(int(c.total.n)).Shown()
 	pb.top = rowSet{}
 	for _, l := range pb.lines {
-		pb.top[l] = c.protectOne(p, l, &c.total)
+		total := pb.base
+		if l.partial {
+			total = pb.askedKnown(l, pb.top, pb.base)
+		}
+		pb.top[l] = c.protectOne(p, l, &c.total, total)
 	}
+	pb.byVec[fingerprint(&c.total)] = pb.top
 	pb.rollUps()
 	return pb
 }
@@ -161,7 +165,7 @@ func (pb *publication) rollUps() {
 			weeks[w] = int(v.n)
 		}
 	}
-	pb.periods = disclosure.RollUp(weeks, func(code string) (string, string) {
+	pb.period = disclosure.RollUp(weeks, func(code string) (string, string) {
 		switch {
 		case code == all:
 			return "", ""
@@ -180,43 +184,217 @@ func shownPlace(m map[string]disclosure.Placement, code string) bool {
 	return ok && pl.Code == code && pl.Cause == disclosure.Own
 }
 
-// categories returns the rows of every value of a categorical dimension, and whether each
-// value's size is shown (worked out once per dimension).
-func (pb *publication) categories(d Dim) (map[string]rowSet, map[string]bool) {
-	if rs, ok := pb.dims[d]; ok {
-		return rs, pb.sizes[d]
+// Groups are published in stages, always in the same order, so that two groups with the
+// same young people (a version and an age band, a region and England) get the rows of the
+// one published first, whatever order requests come in: areas level by level, then
+// months, then versions, age bands and who young people live with.
+func (pb *publication) stages() []func() {
+	st := []func(){
+		func() { pb.areaLevel(all) },
+		func() { pb.areaLevel(pb.places.CountryCode) },
 	}
-	var dl *line
-	for _, l := range pb.lines {
-		if l.id == "dim:"+d.String() {
-			dl = l
-		}
+	var regions []string
+	for r := range pb.places.members {
+		regions = append(regions, r)
 	}
-	sizes := map[string]bool{}
-	var values []string
-	var kids []*vec
-	var shown []bool
-	for i, v := range dl.ids {
-		sizes[v] = pb.top[dl].shown[i]
-		if k := pb.c.cell(d, v); k.n > 0 {
-			values, kids, shown = append(values, v), append(kids, k), append(shown, sizes[v])
-		}
+	sort.Strings(regions)
+	for _, r := range regions {
+		st = append(st, func() { pb.areaLevel(r) })
 	}
-	rs := map[string]rowSet{}
-	for _, v := range values {
-		rs[v] = rowSet{}
+	st = append(st, pb.monthLevel)
+	for _, d := range []Dim{DimVersion, DimAge, DimLive} {
+		st = append(st, func() { pb.dimLevel(d) })
 	}
-	for _, l := range pb.lines {
-		rows := pb.c.protectChildren(pb.p, l, pb.top[l], pb.base, kids, shown)
-		for i, v := range values {
-			rs[v][l] = rows[i]
-		}
-	}
-	pb.dims[d], pb.sizes[d] = rs, sizes
-	return rs, sizes
+	return st
 }
 
-// children returns the published area children of an area code, with their vectors.
+// group returns a group's rows, publishing stages until it is done; nil if the group has
+// no responses.
+func (pb *publication) group(id string) rowSet {
+	if id == "area:"+all {
+		return pb.top
+	}
+	st := pb.stages()
+	for {
+		if rs, ok := pb.groups[id]; ok {
+			return rs
+		}
+		if pb.stage >= len(st) {
+			return nil
+		}
+		st[pb.stage]()
+		pb.stage++
+	}
+}
+
+// fingerprint identifies a set of young people by all its counts: two groups with the
+// same counts publish the same numbers, so they must show and hide the same ones.
+func fingerprint(v *vec) string {
+	var b strings.Builder
+	b.WriteString(itoa(v.n))
+	for j, n := range v.c {
+		if n != 0 {
+			b.WriteString(" " + itoa(int64(j)) + ":" + itoa(n))
+		}
+	}
+	return b.String()
+}
+
+// children publishes every line for groups that partition a parent (see
+// protectChildren) and records their rows under ids: the breakdowns first, then after
+// (if not nil) adjusts them, then the questions, whose number asked comes from the
+// breakdown by version.
+func (pb *publication) children(parent rowSet, parentBase bool, ids []string, kids []*vec, sizeShown []bool, after func(l *line, sets []rowSet, fixed []rowSet)) {
+	fixed := make([]rowSet, len(kids))
+	for i, k := range kids {
+		fixed[i] = pb.byVec[fingerprint(k)]
+	}
+	sets := make([]rowSet, len(kids))
+	for i := range sets {
+		sets[i] = rowSet{}
+	}
+	run := func(l *line) {
+		fx := make([]*row, len(kids))
+		for i := range kids {
+			if fixed[i] != nil {
+				fx[i] = fixed[i][l]
+			}
+		}
+		shown, pBase := sizeShown, parentBase
+		if l.partial {
+			shown = make([]bool, len(kids))
+			for i := range kids {
+				shown[i] = pb.askedKnown(l, sets[i], sizeShown[i])
+				if strings.HasPrefix(ids[i], "dim:"+DimVersion.String()+":") {
+					// Everyone in a version is asked its questions.
+					shown[i] = sizeShown[i]
+				}
+				if fixed[i] != nil {
+					shown[i] = fixed[i][l].total
+				}
+			}
+			pBase = parent[l].total
+		}
+		rows := pb.c.protectChildren(pb.p, l, parent[l], pBase, kids, shown, fx)
+		for i := range kids {
+			sets[i][l] = rows[i]
+		}
+	}
+	for _, l := range pb.lines {
+		if l.noNone {
+			run(l)
+			if after != nil {
+				after(l, sets, fixed)
+			}
+		}
+	}
+	for _, l := range pb.lines {
+		if !l.noNone {
+			run(l)
+		}
+	}
+	for i, id := range ids {
+		if fixed[i] != nil {
+			sets[i] = fixed[i]
+		} else {
+			pb.byVec[fingerprint(kids[i])] = sets[i]
+		}
+		pb.groups[id] = sets[i]
+	}
+}
+
+// askedKnown reports whether a group's number asked a partial question can be worked out
+// from its published breakdown by version: the versions that ask it are all shown, or
+// the group's size and the versions that do not ask it are.
+func (pb *publication) askedKnown(l *line, rs rowSet, base bool) bool {
+	var vl *line
+	for _, x := range pb.lines {
+		if x.id == "dim:"+DimVersion.String() {
+			vl = x
+		}
+	}
+	r := rs[vl]
+	if r == nil {
+		return false
+	}
+	asking, others := true, base
+	for i, v := range vl.ids {
+		if slices.Contains(l.versions, v) {
+			asking = asking && r.shown[i]
+		} else {
+			others = others && r.shown[i]
+		}
+	}
+	return asking || others
+}
+
+// dimLevel publishes every value of a categorical dimension.
+func (pb *publication) dimLevel(d Dim) {
+	byID := map[string]*line{}
+	for _, l := range pb.lines {
+		byID[l.id] = l
+	}
+	dl := byID["dim:"+d.String()]
+	vl := byID["dim:"+DimVersion.String()]
+	sizes := map[string]bool{}
+	for i, v := range dl.ids {
+		sizes[v] = pb.top[dl].shown[i]
+	}
+	var ids []string
+	var kids []*vec
+	var shown []bool
+	for _, v := range pb.c.Values(d) {
+		k := pb.c.cell(d, v)
+		if k.n <= 0 {
+			continue
+		}
+		s, ok := sizes[v]
+		if !ok {
+			// An age band given by a version that does not ask it: that version's group.
+			s = false
+			for i, ver := range vl.ids {
+				if sv := pb.s.Version(ver); sv != nil && sv.AgeBand == v && pb.c.count(k, dimSlot(DimVersion, ver)) == k.n {
+					s = pb.top[vl].shown[i]
+				}
+			}
+		}
+		ids, kids, shown = append(ids, "dim:"+d.String()+":"+v), append(kids, k), append(shown, s)
+	}
+	pb.sizes[d] = sizes
+	// A breakdown by an earlier dimension (age bands by version, say) is the same table
+	// as that dimension's breakdown by this one, turned round: take it from there, so the
+	// two show and hide the same cells.
+	turn := func(l2 *line, sets []rowSet, fixed []rowSet) {
+		d2 := -1
+		for _, x := range []Dim{DimVersion, DimAge} {
+			if l2.id == "dim:"+x.String() && x < d {
+				d2 = int(x)
+			}
+		}
+		if d2 < 0 {
+			return
+		}
+		for i, id := range ids {
+			if fixed[i] != nil {
+				continue
+			}
+			v := strings.TrimPrefix(id, "dim:"+d.String()+":")
+			at := slices.Index(dl.ids, v)
+			r := sets[i][l2]
+			for j, v2 := range l2.ids {
+				if other := pb.groups["dim:"+Dim(d2).String()+":"+v2]; other != nil && at >= 0 {
+					r.shown[j] = other[dl].shown[at]
+				} else {
+					r.shown[j] = false
+				}
+			}
+		}
+	}
+	pb.children(pb.top, pb.base, ids, kids, shown, turn)
+}
+
+// areaKids returns the codes of an area's children: England and "no council" under
+// every response, regions under England, councils under a region.
 func (pb *publication) areaKids(code string) []string {
 	var kids []string
 	switch {
@@ -261,56 +439,29 @@ func (pb *publication) areaVec(code string) *vec {
 	return pb.c.cell(DimArea, code)
 }
 
-// areaRowSet returns the rows of an area, protecting its siblings with it.
-func (pb *publication) areaRowSet(code string) rowSet {
-	if code == all {
-		return pb.top
+// areaLevel publishes the children of an area (whose own rows are published already).
+func (pb *publication) areaLevel(code string) {
+	parent := pb.top
+	if code != all {
+		parent = pb.groups["area:"+code]
 	}
-	if rs, ok := pb.areaRows[code]; ok {
-		return rs
+	if parent == nil {
+		return // no responses: nor in its children
 	}
-	up, _ := pb.places.parent(code)
-	parent := pb.areaRowSet(up)
-	var codes []string
+	var ids []string
 	var kids []*vec
 	var shown []bool
-	for _, k := range pb.areaKids(up) {
+	for _, k := range pb.areaKids(code) {
 		if v := pb.areaVec(k); v.n > 0 {
-			codes, kids, shown = append(codes, k), append(kids, v), append(shown, shownPlace(pb.areas, k))
+			ids, kids, shown = append(ids, "area:"+k), append(kids, v), append(shown, shownPlace(pb.areas, k))
 		}
 	}
-	parentBase := up == all && pb.base || shownPlace(pb.areas, up)
-	sets := make([]rowSet, len(codes))
-	for i := range sets {
-		sets[i] = rowSet{}
-	}
-	for _, l := range pb.lines {
-		rows := pb.c.protectChildren(pb.p, l, parent[l], parentBase, kids, shown)
-		for i := range codes {
-			sets[i][l] = rows[i]
-		}
-	}
-	for i, k := range codes {
-		pb.areaRows[k] = sets[i]
-	}
-	if rs, ok := pb.areaRows[code]; ok {
-		return rs
-	}
-	// An area with no responses: nothing shown.
-	rs := rowSet{}
-	for _, l := range pb.lines {
-		vals, ans, none := pb.c.values(l, &vec{})
-		rs[l] = hiddenRow(vals, ans, none)
-	}
-	pb.areaRows[code] = rs
-	return rs
+	parentBase := code == all && pb.base || shownPlace(pb.areas, code)
+	pb.children(parent, parentBase, ids, kids, shown, nil)
 }
 
-// monthRowSet returns the rows of a calendar month, protecting every month with it.
-func (pb *publication) monthRowSet(month string) rowSet {
-	if rs, ok := pb.months[month]; ok {
-		return rs
-	}
+// monthsOf returns the weeks with responses by month.
+func (pb *publication) monthsOf() map[string][]string {
 	byMonth := map[string][]string{}
 	for w, v := range pb.c.views[DimWeek] {
 		if v.n > 0 {
@@ -318,34 +469,46 @@ func (pb *publication) monthRowSet(month string) rowSet {
 			byMonth[m] = append(byMonth[m], w)
 		}
 	}
+	return byMonth
+}
+
+// monthLevel publishes every calendar month.
+func (pb *publication) monthLevel() {
+	byMonth := pb.monthsOf()
 	var months []string
 	for m := range byMonth {
 		months = append(months, m)
 	}
 	sort.Strings(months)
+	var ids []string
 	var kids []*vec
 	var shown []bool
 	for _, m := range months {
+		ids = append(ids, "month:"+m)
 		kids = append(kids, pb.c.sum(DimWeek, byMonth[m]))
-		shown = append(shown, m != "" && shownPlace(pb.periods, m))
+		shown = append(shown, m != "" && shownPlace(pb.period, m))
 	}
-	sets := make([]rowSet, len(months))
-	for i := range sets {
-		sets[i] = rowSet{}
-	}
-	for _, l := range pb.lines {
-		rows := pb.c.protectChildren(pb.p, l, pb.top[l], pb.base, kids, shown)
-		for i := range months {
-			sets[i][l] = rows[i]
-		}
-	}
-	for i, m := range months {
-		pb.months[m] = sets[i]
-	}
-	if rs, ok := pb.months[month]; ok {
+	pb.children(pb.top, pb.base, ids, kids, shown, nil)
+}
+
+// unionOf publishes the union of published groups: the rows of a group already published
+// for the same young people, or else each count shown only where every part shows it.
+func (pb *publication) unionOf(sets []rowSet, v *vec) rowSet {
+	if rs := pb.byVec[fingerprint(v)]; rs != nil {
 		return rs
 	}
-	return nil
+	if len(sets) == 1 {
+		return sets[0]
+	}
+	rs := rowSet{}
+	for _, l := range pb.lines {
+		var rows []*row
+		for _, s := range sets {
+			rows = append(rows, s[l])
+		}
+		rs[l] = union(rows)
+	}
+	return rs
 }
 
 // Request says which results to publish. At most one of Version, AgeBand, LiveWith, an
@@ -425,9 +588,8 @@ func (pb *publication) publish(req Request) (*Report, error) {
 }
 
 func (pb *publication) publishCategory(rep *Report, d Dim, value, field string) (*Report, error) {
-	rows, sizes := pb.categories(d)
-	rs, ok := rows[value]
-	if !ok || !sizes[value] {
+	rs := pb.group("dim:" + d.String() + ":" + value)
+	if rs == nil || !pb.sizes[d][value] {
 		return nil, pb.refuse(field, "Too few young people in this group have answered to show their results without risking someone being identified.")
 	}
 	v := pb.c.cell(d, value)
@@ -533,23 +695,13 @@ func (pb *publication) publishAreas(rep *Report, req Request) (*Report, error) {
 	var sets []rowSet
 	v := &vec{}
 	for _, c := range codes {
-		sets = append(sets, pb.areaRowSet(c))
+		sets = append(sets, pb.group("area:"+c))
 		v.plus(pb.areaVec(c))
 	}
 	if err := pb.check(v.n, pb.c.total.n); err != nil {
 		return nil, err
 	}
-	rs := sets[0]
-	if len(sets) > 1 {
-		rs = rowSet{}
-		for _, l := range pb.lines {
-			var rows []*row
-			for _, s := range sets {
-				rows = append(rows, s[l])
-			}
-			rs[l] = union(rows)
-		}
-	}
+	rs := pb.unionOf(sets, v)
 	shown := &ShownArea{Asked: label}
 	for _, c := range codes {
 		shown.Codes = append(shown.Codes, c)
@@ -610,10 +762,10 @@ func (pb *publication) publishPeriod(rep *Report, req Request) (*Report, error) 
 	var sets []rowSet
 	v := &vec{}
 	for _, m := range months {
-		if !shownPlace(pb.periods, m) {
+		if !shownPlace(pb.period, m) {
 			return nil, pb.refuse("from", fmt.Sprintf("Too few young people answered in %s to show it on its own without risking someone being identified. Choose a longer period.", monthName(m)))
 		}
-		sets = append(sets, pb.monthRowSet(m))
+		sets = append(sets, pb.group("month:"+m))
 		for w, x := range pb.c.views[DimWeek] {
 			if Month(w) == m {
 				v.plus(x)
@@ -623,17 +775,7 @@ func (pb *publication) publishPeriod(rep *Report, req Request) (*Report, error) 
 	if err := pb.check(v.n, pb.c.total.n); err != nil {
 		return nil, err
 	}
-	rs := sets[0]
-	if len(sets) > 1 {
-		rs = rowSet{}
-		for _, l := range pb.lines {
-			var rows []*row
-			for _, s := range sets {
-				rows = append(rows, s[l])
-			}
-			rs[l] = union(rows)
-		}
-	}
+	rs := pb.unionOf(sets, v)
 	pb.fill(rep, rs, v)
 	pb.fillWeeks(rep, months)
 	return rep, nil
@@ -659,6 +801,9 @@ func (pb *publication) fill(rep *Report, rs rowSet, v *vec) {
 	for _, q := range pb.s.Questions {
 		if !closed(q.Kind) || pb.m.isDim(q.ID) {
 			continue
+		}
+		if pb.c.count(v, slotAsked+q.ID) == 0 && v.n > 0 {
+			continue // nobody here was asked it
 		}
 		qr := QuestionReport{ID: q.ID, Kind: q.Kind, Text: q.Text.In(""), Wordings: wordings(pb.s, q)}
 		if q.Kind == chorus.KindGrid {
@@ -715,9 +860,12 @@ func (pb *publication) listReport(l *line, r *row, base disclosure.Value) ListRe
 		lr.Answered, lr.NoAnswer = val(r.ans, r.ansShown), val(r.none, r.noneShown)
 		answered = r.ans
 	case l.noNone:
-		lr.Answered = base
 		for _, x := range r.vals {
 			answered += x
+		}
+		lr.Answered = base
+		if l.partial {
+			lr.Answered = val(answered, r.total)
 		}
 	default:
 		none := r.vals[len(r.vals)-1]
@@ -726,7 +874,7 @@ func (pb *publication) listReport(l *line, r *row, base disclosure.Value) ListRe
 		for _, x := range r.vals {
 			answered += x
 		}
-		lr.Answered = val(answered, r.ansShown && base.Shown())
+		lr.Answered = val(answered, r.ansShown && r.total)
 	}
 	for i := range l.slots {
 		c := Count{ID: l.ids[i], Label: l.labels[i], Count: val(r.vals[i], r.shown[i])}
@@ -808,7 +956,7 @@ func (pb *publication) fillWeeks(rep *Report, months []string) {
 	seen := map[string]bool{}
 	for _, w := range weeks {
 		v := disclosure.Value{}
-		if shownPlace(pb.periods, w) {
+		if shownPlace(pb.period, w) {
 			v = pb.p.Count(int(pb.c.views[DimWeek][w].n))
 		}
 		rep.Weeks = append(rep.Weeks, Count{ID: w, Label: w, Count: v})
@@ -816,8 +964,8 @@ func (pb *publication) fillWeeks(rep *Report, months []string) {
 		if !seen[m] {
 			seen[m] = true
 			mv := disclosure.Value{}
-			if m != "" && shownPlace(pb.periods, m) {
-				mv = pb.p.Count(int(pb.periods[m].Base))
+			if m != "" && shownPlace(pb.period, m) {
+				mv = pb.p.Count(int(pb.period[m].Base))
 			}
 			rep.Months = append(rep.Months, Count{ID: m, Label: monthName(m), Count: mv})
 		}

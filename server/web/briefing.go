@@ -12,7 +12,9 @@ import (
 
 	"github.com/chorus-voice/chorus/server/briefingpdf"
 	"github.com/chorus-voice/chorus/server/chorus"
+	"github.com/chorus-voice/chorus/server/geo"
 	"github.com/chorus-voice/chorus/server/report"
+	"github.com/chorus-voice/chorus/server/results"
 )
 
 // Day of Action briefings: saved, one page, for an area (a council, a region, England,
@@ -30,20 +32,21 @@ func (s *Server) registerBriefingRoutes() {
 	s.app.Post("/briefings/:id/share/:link/revoke", s.handleBriefingRevoke)
 }
 
-// createBriefing makes and stores a briefing of survey for area, freezing the figures
-// of the area whose results may be shown (the area itself, or the level it rolls up to).
+// createBriefing stores a briefing of survey for an area: a council, a region, England
+// or a constituency. It saves what to show; figures are published each time it is read.
 func (s *Server) createBriefing(ctx context.Context, u *chorus.User, survey, area string) (*chorus.Briefing, error) {
+	survey, area = strings.TrimSpace(survey), strings.ToUpper(strings.TrimSpace(area))
 	fields := map[string]string{}
-	if strings.TrimSpace(survey) == "" {
+	if survey == "" {
 		fields["survey"] = "Choose a survey."
 	}
-	if strings.TrimSpace(area) == "" {
+	if area == "" {
 		fields["area"] = "Choose an area."
 	}
 	if len(fields) > 0 {
 		return nil, chorus.Invalid("Choose a survey and an area.", fields)
 	}
-	sv, err := s.Surveys.FindSurvey(ctx, strings.TrimSpace(survey))
+	sv, err := s.Surveys.FindSurvey(ctx, survey)
 	if chorus.ErrorCode(err) == chorus.ENOTFOUND {
 		return nil, chorus.Invalid("Choose a survey.", map[string]string{"survey": "There is no survey with that id."})
 	} else if err != nil {
@@ -52,27 +55,21 @@ func (s *Server) createBriefing(ctx context.Context, u *chorus.User, survey, are
 	if s.Briefings == nil || s.Geo == nil {
 		return nil, chorus.Errorf(chorus.EUNAVAILABLE, "Briefings are not available.")
 	}
-	load := s.loadResults(sv.ID)
-	all, err := load(ctx, chorus.Filter{})
-	if err != nil {
-		return nil, err
+	b := &chorus.Briefing{Survey: sv.ID, Area: area, Level: s.Geo.Level(area), CreatedBy: u.ID, CreatedAt: time.Now()}
+	switch b.Level {
+	case geo.LevelCouncil:
+		b.Councils = []string{area}
+	case geo.LevelRegion:
+		r, _ := s.Geo.Region(area)
+		b.Councils = r.Councils
+	case geo.LevelConstituency:
+		k, _ := s.Geo.Constituency(area)
+		b.Councils = k.Councils
+	case geo.LevelCountry:
+	default:
+		return nil, chorus.Invalid("Choose an area.", map[string]string{"area": "Use a council, region, constituency or England code, such as E10000002, E12000008, E14001063 or E92000001."})
 	}
-	pl, err := report.PlaceArea(s.Geo, area, report.CouncilCounts(sv, all, s.Geo), report.Policy(sv, true).K())
-	if err != nil {
-		return nil, err
-	}
-	b := &chorus.Briefing{
-		Survey: sv.ID, Area: pl.Area, Level: pl.Level, Councils: pl.Councils,
-		Title: "Day of Action briefing: " + pl.Name, Shown: pl.Shown, ShownLevel: pl.ShownLevel,
-		Reason: pl.Reason, CreatedBy: u.ID, CreatedAt: time.Now(),
-	}
-	if pl.Shown != "" {
-		if pl.Filter.Areas == nil {
-			b.Results = all
-		} else if b.Results, err = load(ctx, pl.Filter); err != nil {
-			return nil, err
-		}
-	}
+	b.Title = "Day of Action briefing: " + s.Geo.Name(area)
 	if err := s.Briefings.CreateBriefing(ctx, b); err != nil {
 		return nil, err
 	}
@@ -162,14 +159,7 @@ func (s *Server) renderBriefingList(c *fiber.Ctx, status int, survey, area strin
 		if row.Survey == "" {
 			row.Survey = b.Survey
 		}
-		switch {
-		case b.Shown == "":
-			row.Shown = "No results yet"
-		case b.Shown != b.Area:
-			row.Shown = s.Geo.Name(b.Shown)
-		default:
-			row.Shown = "Its own"
-		}
+		row.Shown = b.Level
 		p.Briefings = append(p.Briefings, row)
 	}
 	if p.Me.Facilitator {
@@ -194,8 +184,27 @@ func (s *Server) canReadBriefing(c *fiber.Ctx, b *chorus.Briefing) bool {
 	return all || report.CanSee(codes, b.Councils)
 }
 
-// briefing finds the briefing in the path and composes it, or fails with ENOTFOUND
-// (also when the request may not read it, so that ids cannot be probed).
+// briefingRequest returns the publish request for a briefing's area, rounded for
+// readers outside the organisation, and limited to a viewer's areas.
+func (s *Server) briefingRequest(c *fiber.Ctx, b *chorus.Briefing) results.Request {
+	req := results.Request{RoundTo: 5}
+	switch b.Level {
+	case geo.LevelCouncil:
+		req.Area = b.Area
+	case geo.LevelRegion:
+		req.Region = b.Area
+	case geo.LevelConstituency:
+		req.Constituency = b.Area
+	}
+	if all, codes := s.allowedAreas(c); !all && currentShare(c) == nil {
+		req.Limit = codes
+	}
+	return req
+}
+
+// briefing finds the briefing in the path and lays it out with freshly published
+// figures, or fails with ENOTFOUND (also when the request may not read it, so that ids
+// cannot be probed).
 func (s *Server) briefing(c *fiber.Ctx) (*chorus.Briefing, *report.Briefing, error) {
 	ctx := c.UserContext()
 	if s.Briefings == nil {
@@ -212,15 +221,24 @@ func (s *Server) briefing(c *fiber.Ctx) (*chorus.Briefing, *report.Briefing, err
 	if err != nil {
 		return nil, nil, err
 	}
+	rep, err := s.publish(ctx, sv.ID, s.briefingRequest(c, b))
+	if chorus.ErrorCode(err) == chorus.EINVALID {
+		// Too few answers in the area (or anywhere) so far: the briefing says so.
+		rep, err = &results.Report{Survey: sv.ID, Note: chorus.ErrorMessage(err)}, nil
+	}
+	if err != nil {
+		return nil, nil, err
+	}
 	quotes, err := s.approvedQuotes(ctx, sv.ID)
 	if err != nil {
 		return nil, nil, err
 	}
-	rb, err := report.ComposeBriefing(report.BriefingInput{Survey: sv, Briefing: b, Geo: s.Geo,
-		Labels: s.themeLabels(ctx, sv.ID), Quotes: quotes})
-	if err != nil {
-		return nil, nil, err
+	name := s.Geo.Name(b.Area)
+	if name == "" {
+		name = b.Area
 	}
+	rb := report.ComposeBriefing(report.BriefingInput{Survey: sv, Briefing: b, Report: rep, AreaName: name,
+		Labels: s.themeLabels(ctx, sv.ID), Quotes: quotes, AsOf: time.Now(), Attribution: s.Geo.Attribution()})
 	return b, rb, nil
 }
 
@@ -248,15 +266,12 @@ type wordingView struct {
 
 type briefingView struct {
 	ID, Title, SurveyTitle, AreaName, ShownName, Reason, AsOf, Base string
-	RolledUp, Empty                                                 bool
+	RolledUp, Empty, Demo                                           bool
 	Groups                                                          []groupView
 	Themes                                                          []briefingThemeView
 	ChangeTitle                                                     string
-	Changes                                                         []themeView
 	ChangeQuotes                                                    []string
-	AgeBands                                                        []rowView
-	AgeBase                                                         string
-	About                                                           []chartView
+	AgeBands, LiveWith                                              []rowView
 	Methods                                                         []string
 	Wordings                                                        []wordingView
 	Attribution                                                     string
@@ -264,9 +279,9 @@ type briefingView struct {
 
 func briefingViewOf(b *report.Briefing) *briefingView {
 	v := &briefingView{ID: b.ID, Title: b.Title, SurveyTitle: b.SurveyTitle, AreaName: b.AreaName, ShownName: b.ShownName,
-		Reason: b.Reason, AsOf: b.AsOf.UTC().Format("2 January 2006"), Base: b.Base.String(), RolledUp: b.RolledUp, Empty: b.Empty,
-		ChangeTitle: b.ChangeTitle, ChangeQuotes: b.ChangeQuotes, Methods: b.Methods, Attribution: b.Attribution,
-		AgeBands: rowsOf(b.AgeBands.Bars), AgeBase: b.AgeBands.Total.String()}
+		Reason: b.Reason, AsOf: b.AsOf.UTC().Format("2 January 2006"), Base: b.Base.String(), RolledUp: b.RolledUp,
+		Empty: b.Empty, Demo: b.DemoData, ChangeTitle: b.ChangeTitle, ChangeQuotes: b.ChangeQuotes, Methods: b.Methods,
+		Attribution: b.Attribution, AgeBands: rowsOf(b.AgeBands.Bars), LiveWith: rowsOf(b.LiveWith.Bars)}
 	for _, g := range b.Groups {
 		gv := groupView{Title: g.Title, Note: g.Note, Multi: g.Kind == "multi"}
 		items := g.Items
@@ -277,26 +292,15 @@ func briefingViewOf(b *report.Briefing) *briefingView {
 			if gv.Answer == "" && !gv.Multi {
 				gv.Answer = h.Answer
 			}
-			gv.Items = append(gv.Items, headlineView{Label: h.Label, Percent: report.Percent(h.Percent), Count: h.Count.String(),
-				Base: h.Base.String(), Hidden: h.Percent == nil})
+			gv.Items = append(gv.Items, headlineView{Label: h.Label, Percent: report.Percent(h.Percent), Base: h.Base.String(), Hidden: h.Percent == nil})
 		}
 		v.Groups = append(v.Groups, gv)
 	}
 	for _, t := range b.Themes {
 		v.Themes = append(v.Themes, briefingThemeView{Label: t.Label, Count: t.Count.String(), Quotes: t.Quotes})
 	}
-	for _, t := range b.Changes {
-		v.Changes = append(v.Changes, themeView{Label: t.Label, Count: t.Count.String()})
-	}
-	for _, c := range b.About {
-		v.About = append(v.About, chartView{ID: c.ID, Title: c.Title, Base: c.Base.String(), Rows: rowsOf(c.Bars)})
-	}
 	for _, w := range b.Wordings {
-		wv := wordingView{Question: w.Question}
-		for _, t := range w.Texts {
-			wv.Texts = append(wv.Texts, "“"+t.Text+"” ("+strings.Join(t.Versions, "; ")+")")
-		}
-		v.Wordings = append(v.Wordings, wv)
+		v.Wordings = append(v.Wordings, wordingView{Question: w.Question, Texts: w.Texts})
 	}
 	return v
 }
@@ -310,7 +314,7 @@ type briefingPage struct {
 	staffPage
 	B *briefingView
 	// Shared is true for someone reading through a share link: no staff controls.
-	Shared          bool
+	Shared           bool
 	PDFHref, CSVHref string
 	// CanShare shows the share-link controls (facilitators).
 	CanShare bool
@@ -377,15 +381,16 @@ func (s *Server) handleBriefingPDF(c *fiber.Ctx) error {
 	return c.Send(buf.Bytes())
 }
 
-// handleBriefingCSV sends the briefing's figures as CSV: aggregated and disclosure-
-// controlled exactly as on the page, hidden counts as "c".
+// handleBriefingCSV sends the briefing's figures as CSV: the aggregated tables of the
+// area shown, published (rounded, disclosure-controlled) exactly as the page's figures
+// are, hidden counts as "c".
 func (s *Server) handleBriefingCSV(c *fiber.Ctx) error {
 	b, rb, err := s.briefing(c)
 	if err != nil {
 		return err
 	}
 	var buf bytes.Buffer
-	if err := report.WriteBriefingCSV(&buf, rb); err != nil {
+	if err := results.WriteCSV(&buf, rb.Report); err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")

@@ -5,17 +5,18 @@ import (
 	"context"
 	"html/template"
 	"net/url"
-	"slices"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/chorus-voice/chorus/server/chorus"
 	"github.com/chorus-voice/chorus/server/report"
+	"github.com/chorus-voice/chorus/server/results"
 )
 
-// The facilitator dashboard: a survey's results under filters, every figure through
-// disclosure control (package report), as SVG charts with the numbers in tables.
+// The facilitator dashboard: a survey's results under a filter, as SVG charts with the
+// numbers in tables. Every figure comes from the results publisher (package results),
+// which puts them through disclosure control; package report only lays them out.
 func (s *Server) registerDashboardRoutes() {
 	s.app.Get("/dashboard", s.handleDashboardIndex)
 	s.app.Get("/dashboard/:survey.csv", s.handleDashboardCSV) // before :survey, which would match it too
@@ -64,6 +65,24 @@ func (s *Server) handleDashboardIndex(c *fiber.Ctx) error {
 	return s.render(c, "dashboard-index", p)
 }
 
+// publisher returns the results publisher that every figure on the results pages comes
+// from.
+func (s *Server) publisher() (results.Publisher, error) {
+	if p, ok := s.Results.(results.Publisher); ok {
+		return p, nil
+	}
+	return nil, chorus.Errorf(chorus.EUNAVAILABLE, "Results are not available yet.")
+}
+
+// publish returns a survey's published results for a request.
+func (s *Server) publish(ctx context.Context, survey string, req results.Request) (*results.Report, error) {
+	p, err := s.publisher()
+	if err != nil {
+		return nil, err
+	}
+	return p.Publish(ctx, survey, req)
+}
+
 type option struct {
 	Value, Label string
 	Selected     bool
@@ -96,18 +115,19 @@ type chartView struct {
 }
 
 type themeView struct {
-	Label, Count string
-	Hidden       bool
+	Label, Count, Percent string
+	Hidden                bool
 }
 
 type dashboardView struct {
-	Base     string
-	Weeks    chartView
-	Versions chartView
-	Charts   []chartView
-	Themes   []themeView
-	Quotes   []string
-	Note     string
+	Base, Level, Note, Methods string
+	Demo                       bool
+	Months, Weeks, Versions    chartView
+	AgeBands, LiveWith         chartView
+	Charts                     []chartView
+	ThemesBase                 string
+	Themes                     []themeView
+	Quotes                     []string
 }
 
 type areaChoice struct {
@@ -120,7 +140,7 @@ type dashboardPage struct {
 	SurveyID, SurveyTitle string
 	Filters               filterForm
 	Errors                *staffErrors
-	// Refused explains why no figures are shown for these filters.
+	// Refused explains why no figures are shown for this filter.
 	Refused   string
 	D         *dashboardView
 	CSVHref   string
@@ -128,131 +148,105 @@ type dashboardPage struct {
 	Areas     []areaChoice
 }
 
-// scopeOf reads the dashboard filters from the query string.
-func scopeOf(c *fiber.Ctx) report.Scope {
-	q := func(k string) string { return strings.TrimSpace(c.Query(k)) }
-	return report.Scope{
-		Version: q("version"), AgeBand: q("age"), LiveWith: q("live"),
-		Council: strings.ToUpper(q("council")), Region: strings.ToUpper(q("region")),
-		From: q("from"), To: q("to"),
-	}
+// dashboardFilter is the filter chosen on the dashboard: at most one condition.
+type dashboardFilter struct {
+	Version, AgeBand, LiveWith, Area, Region, From, To string
 }
 
-// queryOf encodes a scope as the dashboard's query string.
-func queryOf(sc report.Scope) string {
+func filterOf(c *fiber.Ctx) dashboardFilter {
+	q := func(k string) string { return strings.TrimSpace(c.Query(k)) }
+	return dashboardFilter{Version: q("version"), AgeBand: q("age_band"), LiveWith: q("live_with"),
+		Area: strings.ToUpper(q("area")), Region: strings.ToUpper(q("region")), From: q("from"), To: q("to")}
+}
+
+func (f dashboardFilter) request() results.Request {
+	return results.Request{Version: f.Version, AgeBand: f.AgeBand, LiveWith: f.LiveWith, Area: f.Area, Region: f.Region, From: f.From, To: f.To}
+}
+
+func (f dashboardFilter) query() string {
 	v := url.Values{}
-	set := func(k, val string) {
+	for k, val := range map[string]string{"version": f.Version, "age_band": f.AgeBand, "live_with": f.LiveWith,
+		"area": f.Area, "region": f.Region, "from": f.From, "to": f.To} {
 		if val != "" {
 			v.Set(k, val)
 		}
 	}
-	set("version", sc.Version)
-	set("age", sc.AgeBand)
-	set("live", sc.LiveWith)
-	set("council", sc.Council)
-	set("region", sc.Region)
-	set("from", sc.From)
-	set("to", sc.To)
 	return v.Encode()
 }
 
-// loadResults is the results loader for one survey.
-func (s *Server) loadResults(survey string) report.Loader {
-	return func(ctx context.Context, f chorus.Filter) (*chorus.Results, error) {
-		if s.Results == nil {
-			return nil, chorus.Errorf(chorus.EUNAVAILABLE, "Results are not available yet.")
-		}
-		return s.Results.Results(ctx, survey, f)
-	}
-}
-
-// dashboardData checks the scope and composes the dashboard. A refused or invalid
-// scope gives no dashboard and the error, with the options of the unfiltered survey.
-func (s *Server) dashboardData(ctx context.Context, sv *chorus.Survey, sc report.Scope) (*report.Dashboard, report.Options, error) {
-	load := s.loadResults(sv.ID)
-	opts, err := report.CheckScope(ctx, load, sv, s.Geo, sc, report.Policy(sv, false))
-	if err != nil {
-		if code := chorus.ErrorCode(err); code == chorus.EINVALID || code == chorus.EFORBIDDEN {
-			if opts.Versions == nil {
-				opts, _ = report.CheckScope(ctx, load, sv, s.Geo, report.Scope{}, report.Policy(sv, false))
-			}
-		}
-		return nil, opts, err
-	}
-	r, err := load(ctx, sc.Filter(s.Geo))
-	if err != nil {
-		return nil, opts, err
-	}
-	d, err := report.ComposeDashboard(sv, r, s.themeLabels(ctx, sv.ID))
-	return d, opts, err
-}
-
-// handleDashboard shows a survey's dashboard under the filters in the query string.
+// handleDashboard shows a survey's dashboard under the filter in the query string.
 func (s *Server) handleDashboard(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	sv, err := s.Surveys.FindSurvey(ctx, c.Params("survey"))
 	if err != nil {
 		return err
 	}
-	sc := scopeOf(c)
+	f := filterOf(c)
 	p := &dashboardPage{staffPage: s.staffPage(c, "Dashboard: "+sv.Title.In("en")), SurveyID: sv.ID, SurveyTitle: sv.Title.In("en")}
-	d, opts, err := s.dashboardData(ctx, sv, sc)
-	status := fiber.StatusOK
-	switch code := chorus.ErrorCode(err); code {
-	case "":
-	case chorus.EINVALID, chorus.EFORBIDDEN:
-		p.Errors = newStaffErrors(err, "version", "age", "live", "council", "region", "from", "to")
-		p.Refused = chorus.ErrorMessage(err)
-		p.Title = "Error: " + p.Title
-		status = fiber.StatusUnprocessableEntity
-		if code == chorus.EFORBIDDEN {
-			status = fiber.StatusForbidden
-		}
-	default:
+	whole, err := s.publish(ctx, sv.ID, results.Request{})
+	if err != nil {
 		return err
 	}
-	p.Filters = s.filterForm(sv, sc, opts)
-	q := queryOf(sc)
+	rep := whole
+	status := fiber.StatusOK
+	if f != (dashboardFilter{}) {
+		rep, err = s.publish(ctx, sv.ID, f.request())
+		switch chorus.ErrorCode(err) {
+		case "":
+		case chorus.EINVALID, chorus.EFORBIDDEN:
+			p.Errors = newStaffErrors(err, "version", "age_band", "live_with", "area", "region", "constituency", "from", "to")
+			p.Refused = chorus.ErrorMessage(err)
+			p.Title = "Error: " + p.Title
+			status = fiber.StatusUnprocessableEntity
+			rep = nil
+		default:
+			return err
+		}
+	}
+	p.Filters = filterFormOf(whole, f)
 	p.CSVHref = "/dashboard/" + url.PathEscape(sv.ID) + ".csv"
-	if q != "" {
+	if q := f.query(); q != "" {
 		p.CSVHref += "?" + q
 	}
-	if d != nil {
-		p.D = dashboardViewOf(d)
-		if quotes, err := s.approvedQuotes(ctx, sv.ID); err == nil {
-			for _, qt := range quotes {
-				p.D.Quotes = append(p.D.Quotes, qt.Text)
-			}
+	if rep != nil {
+		p.D = dashboardViewOf(sv, rep, s.themeLabels(ctx, sv.ID))
+		quotes, err := s.approvedQuotes(ctx, sv.ID)
+		if err != nil {
+			return err
+		}
+		for _, qt := range quotes {
+			p.D.Quotes = append(p.D.Quotes, qt.Text)
 		}
 	}
 	if s.Publications != nil {
-		if pub, err := s.Publications.FindPublication(ctx, sv.ID); err == nil {
-			p.Published = pub.Published
+		pub, err := s.Publications.FindPublication(ctx, sv.ID)
+		if err != nil {
+			return err
 		}
+		p.Published = pub.Published
 	}
 	p.Areas = s.areaChoices()
 	return s.render(c.Status(status), "dashboard", p)
 }
 
-// handleDashboardCSV exports the dashboard's figures under the same filters, with the
-// same disclosure control: aggregated tables only, hidden counts as "c".
+// handleDashboardCSV exports the dashboard's figures under the same filter, exactly as
+// published: aggregated tables only, hidden counts as "c".
 func (s *Server) handleDashboardCSV(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	sv, err := s.Surveys.FindSurvey(ctx, c.Params("survey"))
 	if err != nil {
 		return err
 	}
-	d, _, err := s.dashboardData(ctx, sv, scopeOf(c))
+	rep, err := s.publish(ctx, sv.ID, filterOf(c).request())
 	if err != nil {
 		return err
 	}
 	var buf bytes.Buffer
-	if err := report.WriteChartsCSV(&buf, d); err != nil {
+	if err := results.WriteCSV(&buf, rep); err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+sv.ID+`-results.csv"`)
-	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Send(buf.Bytes())
 }
 
@@ -281,47 +275,46 @@ func (s *Server) handleDashboardPublish(c *fiber.Ctx) error {
 	return c.Redirect("/dashboard/"+url.PathEscape(sv.ID)+"#publish", fiber.StatusSeeOther)
 }
 
-// filterForm builds the filter form: each list holds the values that may be offered,
+// filterFormOf builds the filter form from the whole survey's published breakdowns:
+// each list offers the groups whose size is shown (the publisher refuses the others),
 // and always the one chosen.
-func (s *Server) filterForm(sv *chorus.Survey, sc report.Scope, opts report.Options) filterForm {
-	f := filterForm{From: sc.From, To: sc.To, Active: !sc.IsZero()}
-	list := func(values []string, chosen string, label func(string) string) []option {
-		if chosen != "" && !slices.Contains(values, chosen) {
-			values = append(slices.Clone(values), chosen)
+func filterFormOf(whole *results.Report, f dashboardFilter) filterForm {
+	form := filterForm{From: f.From, To: f.To, Active: f != dashboardFilter{}}
+	list := func(cs []results.Count, chosen string) []option {
+		var out []option
+		found := false
+		for _, c := range cs {
+			if c.ID == "" || !(c.Count.Shown() && c.Count.N() > 0) && c.ID != chosen {
+				continue
+			}
+			label := c.Label
+			if c.ID == chorus.PreferNot {
+				label = report.PreferNotLabel
+			}
+			out = append(out, option{Value: c.ID, Label: label, Selected: c.ID == chosen})
+			found = found || c.ID == chosen
 		}
-		out := make([]option, 0, len(values))
-		for _, v := range values {
-			out = append(out, option{Value: v, Label: label(v), Selected: v == chosen})
+		if chosen != "" && !found {
+			out = append(out, option{Value: chosen, Label: chosen, Selected: true})
 		}
 		return out
 	}
-	f.Versions = list(opts.Versions, sc.Version, func(id string) string {
-		if v := sv.Version(id); v != nil {
-			return v.Label.In("en")
+	form.Versions = list(whole.Versions, f.Version)
+	form.AgeBands = list(whole.AgeBands, f.AgeBand)
+	form.LiveWith = list(whole.LiveWith, f.LiveWith)
+	var councils, regions []results.Count
+	for _, a := range whole.Areas {
+		c := results.Count{ID: a.Code, Label: a.Name, Count: a.Count}
+		switch a.Level {
+		case "council":
+			councils = append(councils, c)
+		case "region":
+			regions = append(regions, c)
 		}
-		return id
-	})
-	f.AgeBands = list(opts.AgeBands, sc.AgeBand, func(b string) string { return "Age " + strings.Replace(b, "-", " to ", 1) })
-	f.LiveWith = list(opts.LiveWith, sc.LiveWith, func(id string) string {
-		if id == chorus.PreferNot {
-			return report.PreferNotLabel
-		}
-		if q := sv.Question(report.LiveWithQuestion); q != nil {
-			if o := q.Option(id); o != nil {
-				return o.Text.In("en")
-			}
-		}
-		return id
-	})
-	name := func(code string) string {
-		if n := s.Geo.Name(code); n != "" {
-			return n
-		}
-		return code
 	}
-	f.Councils = list(opts.Councils, sc.Council, name)
-	f.Regions = list(opts.Regions, sc.Region, name)
-	return f
+	form.Councils = list(councils, f.Area)
+	form.Regions = list(regions, f.Region)
+	return form
 }
 
 // areaChoices lists every area a briefing can be made for, grouped.
@@ -346,25 +339,44 @@ func (s *Server) areaChoices() []areaChoice {
 func rowsOf(bars []report.Bar) []rowView {
 	out := make([]rowView, len(bars))
 	for i, b := range bars {
-		out[i] = rowView{Label: b.Label, Count: b.Count.String(), Hidden: b.Count.Suppressed()}
-		if b.Percent != nil {
-			out[i].Percent = pct(*b.Percent)
-		}
+		out[i] = rowView{Label: b.Label, Count: b.Count.String(), Percent: report.Percent(b.Percent), Hidden: b.Count.Suppressed()}
 	}
 	return out
 }
 
-func dashboardViewOf(d *report.Dashboard) *dashboardView {
-	v := &dashboardView{Base: d.Base.String(), Note: d.Policy.Note()}
-	v.Weeks = chartView{ID: "weeks", Title: "Responses by week", Base: d.Weeks.Total.String(), Rows: rowsOf(d.Weeks.Bars),
-		SVG: columnChart("chart-weeks", "Responses by week", d.Weeks.Bars)}
-	v.Versions = chartView{ID: "versions", Title: "Responses by version", Base: d.Versions.Total.String(), Rows: rowsOf(d.Versions.Bars),
-		SVG: barChart("chart-versions", "Responses by version", d.Versions.Bars)}
-	for _, c := range d.Charts {
+func seriesView(id, title string, bars []report.Bar, columns bool) chartView {
+	cv := chartView{ID: id, Title: title, Rows: rowsOf(bars)}
+	if columns {
+		cv.SVG = columnChart("chart-"+id, title, bars)
+	} else {
+		cv.SVG = barChart("chart-"+id, title, bars)
+	}
+	return cv
+}
+
+func dashboardViewOf(sv *chorus.Survey, rep *results.Report, labels map[string]report.ThemeLabel) *dashboardView {
+	v := &dashboardView{Base: rep.Base.String(), Level: rep.Level, Note: rep.Note, Methods: rep.Methods, Demo: rep.ContainsDemo}
+	if len(rep.Months) > 0 {
+		v.Months = seriesView("months", "Responses by month", report.SeriesOf(rep.Months).Bars, true)
+	}
+	if len(rep.Weeks) > 0 {
+		weeks := report.SeriesOf(rep.Weeks).Bars
+		for i := range weeks {
+			weeks[i].Label = report.WeekLabel(weeks[i].ID)
+		}
+		v.Weeks = seriesView("weeks", "Responses by week", weeks, true)
+	}
+	v.Versions = seriesView("versions", "Responses by version", report.SeriesOf(rep.Versions).Bars, false)
+	v.AgeBands = seriesView("age-bands", "Responses by age band", report.SeriesOf(rep.AgeBands).Bars, false)
+	v.LiveWith = seriesView("live-with", "Who they live with", report.SeriesOf(rep.LiveWith).Bars, false)
+	for _, c := range report.Charts(sv, rep) {
 		v.Charts = append(v.Charts, chartViewOf(c))
 	}
-	for _, t := range d.Themes {
-		v.Themes = append(v.Themes, themeView{Label: t.Label, Count: t.Count.String(), Hidden: t.Count.Suppressed()})
+	if rep.Themes != nil {
+		v.ThemesBase = rep.Themes.Answered.String()
+	}
+	for _, t := range report.Themes(rep.Themes, labels) {
+		v.Themes = append(v.Themes, themeView{Label: t.Label, Count: t.Count.String(), Percent: report.Percent(t.Percent), Hidden: t.Count.Suppressed()})
 	}
 	return v
 }

@@ -13,7 +13,29 @@ import (
 )
 
 func (s *Server) registerResponseRoutes() {
-	s.app.Post("/api/v1/responses", s.submitLimiter(), s.handleResponseCreate)
+	s.app.Post("/api/v1/responses", s.submitLimiter(), admitSubmissions(submissionsInFlight), s.handleResponseCreate)
+}
+
+// submissionsInFlight bounds the submissions being decoded, redacted or waiting for the
+// writer at once. About a second of the store's throughput, it keeps the writer's batches
+// full while bounding latency and memory; past it the server would only spend its CPU
+// redacting answers it cannot store in time.
+const submissionsInFlight = 1024
+
+// admitSubmissions answers 503 at once, before reading the body, when max submissions
+// are already in hand: under overload, work on requests that will miss their deadline
+// would starve the writer and the server would store fewer, not more.
+func admitSubmissions(max int) fiber.Handler {
+	slots := make(chan struct{}, max)
+	return func(c *fiber.Ctx) error {
+		select {
+		case slots <- struct{}{}:
+		default:
+			return chorus.Errorf(chorus.EUNAVAILABLE, "The server is very busy. Please try again in a moment.")
+		}
+		defer func() { <-slots }()
+		return c.Next()
+	}
 }
 
 // submitLimiter limits submissions per client address, in memory only. The limit is

@@ -8,6 +8,7 @@ import (
 
 	"github.com/chorus-voice/chorus/server/chorus"
 	"github.com/chorus-voice/chorus/server/report"
+	"github.com/chorus-voice/chorus/server/results"
 )
 
 // The "what you told us" page for young people: a survey's headline results in easy
@@ -106,19 +107,19 @@ func (s *Server) handleYoungResults(c *fiber.Ctx) error {
 	}
 	lang := pickLang(sv, c.Query("lang"))
 	w, yw := wordsFor(lang), youngWordsFor(lang)
-	r, err := s.loadResults(sv.ID)(ctx, chorus.Filter{})
+	rep, err := s.publish(ctx, sv.ID, results.Request{RoundTo: 5})
 	if err != nil {
 		return err
 	}
-	y, err := report.ComposeYoung(sv, r, s.themeLabels(ctx, sv.ID), lang)
-	if err != nil {
-		return err
-	}
+	empty := rep.Base.Suppressed() || rep.Base.N() == 0
 	p := &youngPage{Page: s.respondentPage(c, w.Results+": "+sv.Title.In(lang), lang), W: w, Y: yw, SurveyID: sv.ID,
-		Empty: y.Empty, StartHref: surveyPath(sv.ID) + langQuery(sv, lang, "?"),
+		Empty: empty, StartHref: surveyPath(sv.ID) + langQuery(sv, lang, "?"),
 		Langs: langLinks(sv, lang, surveyPath(sv.ID, "results"))}
-	p.Intro = strings.NewReplacer("{n}", y.Base.String(), "{survey}", sv.Title.In(lang)).Replace(yw.Answered)
-	for _, g := range y.Groups {
+	p.Intro = strings.NewReplacer("{n}", rep.Base.String(), "{survey}", sv.Title.In(lang)).Replace(yw.Answered)
+	if empty {
+		return s.render(c, "results-young", p)
+	}
+	for _, g := range report.Headlines(sv, rep, lang) {
 		yg := youngGroup{Title: g.Title, Multi: g.Kind == "multi"}
 		if yg.Multi {
 			yg.Title = yw.MattersTitle
@@ -146,7 +147,10 @@ func (s *Server) handleYoungResults(c *fiber.Ctx) error {
 			p.Groups = append(p.Groups, yg)
 		}
 	}
-	for _, t := range y.Themes {
+	for _, t := range report.Themes(rep.Themes, s.themeLabels(ctx, sv.ID)) {
+		if t.Count.Suppressed() || t.ID == chorus.ThemeUncoded || len(p.Themes) == report.TopThemes {
+			break
+		}
 		p.Themes = append(p.Themes, t.Young)
 	}
 	c.Set(fiber.HeaderCacheControl, "no-cache")

@@ -1,0 +1,234 @@
+package web
+
+import (
+	"context"
+	crand "crypto/rand"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"github.com/chorus-voice/chorus/server/auth"
+	"github.com/chorus-voice/chorus/server/chorus"
+	"github.com/chorus-voice/chorus/server/geo"
+	"github.com/chorus-voice/chorus/server/mongodb"
+	"github.com/chorus-voice/chorus/server/results"
+	"github.com/chorus-voice/chorus/server/results/synth"
+)
+
+// Council areas and a constituency of the North East used by the results tests.
+const (
+	hartlepool     = "E06000001"
+	middlesbrough  = "E06000002"
+	darlington     = "E06000005"
+	northEast      = "E12000001"
+	hartlepoolSeat = "E14001272" // Hartlepool constituency: within Hartlepool council
+	ylyv           = "your-life-your-voice"
+)
+
+// reportFixture is a test server with everything the results pages need, on the real
+// embedded store: responses counted by the real aggregates, the real results publisher,
+// staff accounts with sessions, briefings, share links and publications.
+type reportFixture struct {
+	*testServer
+	t        *testing.T
+	geo      *geo.Geography
+	agg      *mongodb.Aggregates
+	survey   *chorus.Survey
+	users    map[string]*chorus.User
+	sessions map[string]*auth.Session
+	tokens   map[string]string
+	gen      *synth.Generator
+	n        int
+}
+
+func newReportFixture(t *testing.T) *reportFixture {
+	t.Helper()
+	ctx := context.Background()
+	ts := newTestServer(t)
+	g, err := geo.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	agg := ts.DB.NewAggregates(ts.Catalog)
+	ts.Responses.OnBatch = agg.OnBatch
+	if err := agg.Load(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ts.Results = &results.Service{Store: agg, Surveys: ts.Catalog, Places: &results.Places{
+		Councils: g.Areas(),
+		Constituency: func(code string) (string, []string, bool) {
+			c, ok := g.Constituency(code)
+			return c.Name, c.Councils, ok
+		},
+	}}
+	ts.Geo = g
+	ts.Briefings = mongodb.NewBriefingService(ts.DB)
+	ts.Publications = mongodb.NewPublicationService(ts.DB)
+
+	secret := make([]byte, 32)
+	_, _ = crand.Read(secret)
+	if ts.Tokens, err = auth.NewTokens(secret); err != nil {
+		t.Fatal(err)
+	}
+	ts.Users, ts.Audit, ts.ShareLinks = mongodb.NewUserService(ts.DB), mongodb.NewAuditService(ts.DB), mongodb.NewShareLinkService(ts.DB)
+	ts.Auth = auth.NewService(ts.Users, ts.Audit, auth.NewHasher(64, 1, 1, 4))
+
+	sv, err := ts.Catalog.FindSurvey(ctx, ylyv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &reportFixture{testServer: ts, t: t, geo: g, agg: agg, survey: sv, users: map[string]*chorus.User{},
+		sessions: map[string]*auth.Session{}, tokens: map[string]string{},
+		gen: &synth.Generator{Survey: sv, Rand: rand.New(rand.NewPCG(7, 11))}}
+	for _, u := range []struct {
+		name  string
+		role  chorus.Role
+		areas []string
+	}{
+		{"admin", chorus.RoleAdmin, nil},
+		{"facilitator", chorus.RoleFacilitator, nil},
+		{"viewer", chorus.RoleViewer, []string{hartlepool}},
+		{"viewerOther", chorus.RoleViewer, []string{middlesbrough}},
+		{"viewerAll", chorus.RoleViewer, nil},
+	} {
+		usr := &chorus.User{Email: strings.ToLower(u.name) + "@example.org", Role: u.role, Areas: u.areas}
+		if _, err := ts.Auth.CreateUser(ctx, auth.Actor{Via: "test"}, usr, "tangerine orbit lantern"); err != nil {
+			t.Fatal(err)
+		}
+		tok, sess, err := ts.Tokens.IssueSession(usr.ID, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.users[u.name], f.sessions[u.name], f.tokens[u.name] = usr, sess, tok
+	}
+	return f
+}
+
+// add stores n synthetic responses in a council ("" for none), through the real
+// response store, so the aggregates count them as they would in production.
+func (f *reportFixture) add(n int, council string) {
+	f.t.Helper()
+	rs := make([]*chorus.Response, n)
+	for i := range rs {
+		for rs[i] == nil {
+			f.n++
+			r := f.gen.Response(fmt.Sprintf("test-%06d", f.n))
+			switch {
+			case council == "":
+				delete(r.Answers, "area")
+			case slices.Contains(f.survey.Version(r.Version).Questions, "area"):
+				r.Answers["area"] = council
+			default:
+				continue // this version cannot say where the young person lives
+			}
+			rs[i] = r
+		}
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	sem := make(chan struct{}, 32)
+	for _, r := range rs {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			if err := f.Responses.InsertResponse(context.Background(), r); err != nil {
+				errs <- err
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		f.t.Fatal(err)
+	}
+}
+
+// standardData stores 40 responses in Hartlepool, 30 in Middlesbrough and 3 in
+// Darlington: Hartlepool is shown on its own; Darlington (too few) and Middlesbrough
+// (to protect it) roll up to the North East.
+func (f *reportFixture) standardData() {
+	f.add(40, hartlepool)
+	f.add(30, middlesbrough)
+	f.add(3, darlington)
+}
+
+// request sends a request as the named user ("" for nobody), with the session cookie
+// and, for unsafe methods, the form's CSRF token.
+func (f *reportFixture) request(who, method, target string, form url.Values) (*http.Response, string) {
+	f.t.Helper()
+	var body io.Reader
+	if form != nil {
+		if _, ok := form["csrf"]; !ok && who != "" {
+			form.Set("csrf", f.Tokens.CSRF(sessionCSRFParts(f.sessions[who])...))
+		}
+		body = strings.NewReader(form.Encode())
+	}
+	req := httptest.NewRequest(method, target, body)
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	if who != "" {
+		req.AddCookie(&http.Cookie{Name: sessionCookie, Value: f.tokens[who]})
+	}
+	resp, b := f.do(f.t, req)
+	return resp, string(b)
+}
+
+// get fetches a page as the named user and wants want.
+func (f *reportFixture) get(who, target string, want int) (*goquery.Document, string) {
+	f.t.Helper()
+	resp, body := f.request(who, http.MethodGet, target, nil)
+	if resp.StatusCode != want {
+		f.t.Fatalf("GET %s as %q = %d, want %d\n%.600s", target, who, resp.StatusCode, want, body)
+	}
+	doc, err := goquery.NewDocumentFromReader(strings.NewReader(body))
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return doc, body
+}
+
+// makeBriefing creates a briefing through the API as the facilitator and returns its id.
+func (f *reportFixture) makeBriefing(area string) string {
+	f.t.Helper()
+	req := httptest.NewRequest(http.MethodPost, "/api/v1/briefings", strings.NewReader(`{"survey":"`+ylyv+`","area":"`+area+`"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+f.tokens["facilitator"])
+	resp, body := f.do(f.t, req)
+	if resp.StatusCode != http.StatusCreated {
+		f.t.Fatalf("POST /api/v1/briefings %s = %d %s", area, resp.StatusCode, body)
+	}
+	var out struct{ ID string }
+	if err := json.Unmarshal([]byte(body), &out); err != nil || out.ID == "" {
+		f.t.Fatalf("create briefing: %s (%v)", body, err)
+	}
+	return out.ID
+}
+
+// smallFigures returns every figure in text fields that is a count from 1 to k−1:
+// what disclosure control must never let out.
+func smallFigures(k int, fields []string) []string {
+	var bad []string
+	for _, s := range fields {
+		s = strings.TrimSpace(s)
+		first, _, _ := strings.Cut(s, " ")
+		n, err := strconv.Atoi(first)
+		if err == nil && n >= 1 && n < k {
+			bad = append(bad, s)
+		}
+	}
+	return bad
+}
