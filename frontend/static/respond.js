@@ -105,6 +105,7 @@
   }
   function show(i, focus) {
     var list = steps();
+    if (!list.length) return;
     cur = Math.max(0, Math.min(i, list.length - 1));
     var s = list[cur];
     qs.forEach(function (q) { q.hidden = q !== s.q; });

@@ -17,7 +17,7 @@ before(async () => {
   browser = await launch();
   tmp = mkdtempSync(join(tmpdir(), 'chorus-briefing-'));
   addFacilitator(srv);
-  await seed(srv.base, { [HARTLEPOOL]: 40, [MIDDLESBROUGH]: 30, [DARLINGTON]: 3 });
+  await seed(srv.base, { [HARTLEPOOL]: 150, [MIDDLESBROUGH]: 80, [DARLINGTON]: 3 });
 });
 after(async () => {
   await browser?.close();
@@ -47,7 +47,7 @@ test('briefing: page, print, PDF, CSV and share link', async () => {
     assert.equal(await page.textContent('article h1'), 'Day of Action briefing: Hartlepool');
     assert.deepEqual(await axe(page), [], 'briefing');
     const base = (await page.textContent('article .headline .big')).trim();
-    assert.equal(base, '40');
+    assert.equal(base, '150');
     const headline = (await page.$$eval('article table.compact td.n', (tds) => tds.map((t) => t.textContent.trim())))
       .filter((t) => t.endsWith('%')).slice(0, 3);
     assert.equal(headline.length, 3, 'headline percentages');

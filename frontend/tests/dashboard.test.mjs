@@ -12,7 +12,7 @@ before(async () => {
   srv = await startServer();
   browser = await launch();
   addFacilitator(srv);
-  await seed(srv.base, { [HARTLEPOOL]: 40, [MIDDLESBROUGH]: 30, [DARLINGTON]: 3 });
+  await seed(srv.base, { [HARTLEPOOL]: 60, [MIDDLESBROUGH]: 30, [DARLINGTON]: 3 });
 });
 after(async () => { await browser?.close(); await srv?.stop(); });
 
@@ -23,7 +23,7 @@ test('dashboard: axe-clean, charts and tables, filters, print', async () => {
     const resp = await page.goto(`${srv.base}/dashboard/${SURVEY}`);
     assert.equal(resp.status(), 200);
     assert.deepEqual(await axe(page), [], 'dashboard');
-    assert.equal(await page.textContent('.headline .big'), '73');
+    assert.equal(await page.textContent('.headline .big'), '93');
 
     const charts = await page.$$eval('section.fig', (figs) => figs.filter((f) => f.querySelector('svg')).map((f) => ({
       role: f.querySelector('svg').getAttribute('role'),
@@ -40,7 +40,7 @@ test('dashboard: axe-clean, charts and tables, filters, print', async () => {
     // The filter is an ordinary GET form.
     await page.selectOption('#area', HARTLEPOOL);
     await Promise.all([page.waitForURL(/area=E06000001/), page.click('form.filters button[type=submit]')]);
-    assert.equal(await page.textContent('.headline .big'), '40');
+    assert.equal(await page.textContent('.headline .big'), '60');
     assert.deepEqual(await axe(page), [], 'filtered dashboard');
 
     // Two filters at once are refused with an error summary that is axe-clean too.

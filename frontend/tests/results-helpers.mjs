@@ -39,7 +39,9 @@ const BETTER = ['I want to see my brother and sister more', 'My social worker ke
   'Not moving again, I have had five placements', 'Help with maths at school', 'Someone to talk to when I feel anxious'];
 
 // seed sends responses through POST /api/v1/responses: counts maps council codes to how
-// many young people answered there.
+// many young people answered there. A sixth of them (like young people who skip) answer
+// only where they live and who they live with: percentages need the number who skipped a
+// question to be shown too.
 export async function seed(base, counts) {
   const r = rng(42);
   const pick = (xs) => xs[Math.floor(r() * xs.length)];
@@ -51,10 +53,11 @@ export async function seed(base, counts) {
       const life = {};
       for (const item of ITEMS) life[item] = face();
       const matters = [...new Set([pick(MATTERS), pick(MATTERS), pick(MATTERS)])];
-      const body = {
-        survey: SURVEY, version: pick(['13-17', '13-17-easy', '8-12']), submission_id: `browser-seed-${String(n).padStart(6, '0')}`,
-        answers: { life_happy: life, future: face(), matters_most: matters, better: pick(BETTER), live_with: pick(LIVE), area },
-      };
+      const version = pick(['13-17', '13-17-easy', '8-12']);
+      const age = version === '8-12' ? pick(['8-10', '11-12']) : pick(['13-15', '16-17']);
+      const answers = n % 6 === 0 ? { live_with: pick(LIVE), area }
+        : { life_happy: life, future: face(), matters_most: matters, better: pick(BETTER), age_band: age, live_with: pick(LIVE), area };
+      const body = { survey: SURVEY, version, submission_id: `browser-seed-${String(n).padStart(6, '0')}`, answers };
       const resp = await fetch(base + '/api/v1/responses', {
         method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body),
       });

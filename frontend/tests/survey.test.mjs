@@ -112,7 +112,7 @@ test('a child completes the survey with JavaScript off', { timeout: 60_000 }, as
 });
 
 test('keyboard only', { timeout: 120_000 }, async () => {
-  const { context, page, csp } = await openPage(browser, srv.base);
+  const { context, page, csp, foreign } = await openPage(browser, srv.base);
   await page.goto(`${srv.base}/s/${SURVEY}/4-7-assisted`);
   await page.waitForSelector('.stepper:not([hidden])');
   const inStep = () => {
@@ -137,12 +137,13 @@ test('keyboard only', { timeout: 120_000 }, async () => {
   await Promise.all([page.waitForURL(/\/thanks\?r=/), page.keyboard.press('Enter')]);
   assert.match((await page.textContent('[data-receipt]')).trim(), RECEIPT);
   assert.deepEqual(csp, []);
+  assert.deepEqual(foreign, []);
   await context.close();
 });
 
 for (const js of [true, false]) {
   test(`a validation error is announced and linked (JavaScript ${js ? 'on' : 'off'})`, { timeout: 60_000 }, async () => {
-    const { context, page } = await openPage(browser, srv.base, { js });
+    const { context, page, foreign } = await openPage(browser, srv.base, { js });
     await page.goto(`${srv.base}/s/${SURVEY}/18-25`);
     if (js) {
       await page.waitForSelector('.stepper:not([hidden])');
@@ -171,6 +172,7 @@ for (const js of [true, false]) {
     await page.waitForFunction(() => document.activeElement && document.activeElement.id === 'f-matters_most');
     assert.ok(await page.isVisible('#f-matters_most'), 'the linked field is on show');
     assert.equal(await page.getAttribute('#f-matters_most', 'aria-invalid'), 'true');
+    assert.deepEqual(foreign, []);
     await context.close();
   });
 }

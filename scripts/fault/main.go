@@ -30,6 +30,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -134,6 +135,7 @@ func run() int {
 		fmt.Fprintln(os.Stderr, "fault:", err)
 		return 2
 	}
+	r.gen.Pool(rand.New(rand.NewPCG(r.seed, 0)), 2000)
 
 	start := time.Now()
 	for _, s := range chosen {

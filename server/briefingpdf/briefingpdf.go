@@ -195,8 +195,12 @@ func leftColumn(d *doc, b *report.Briefing, x, y, maxY float64) {
 // rightColumn: themes with quotes, what young people want changed, who answered.
 func rightColumn(d *doc, b *report.Briefing, x, y, maxY float64) {
 	d.SetXY(x, y)
-	if len(b.Themes) > 0 {
-		d.heading(x, colW, "What young people talked about most")
+	d.heading(x, colW, "What young people talked about most")
+	if len(b.Themes) == 0 {
+		d.style("", 8, ink)
+		d.para(x, colW, 3.8, "No themes can be shown yet.", maxY)
+		d.SetY(d.GetY() + 2)
+	} else {
 		for _, t := range b.Themes {
 			if !d.row(x, colW, t.Label, t.Count.String()+" young people", maxY) {
 				return
@@ -210,10 +214,14 @@ func rightColumn(d *doc, b *report.Briefing, x, y, maxY float64) {
 		}
 		d.SetY(d.GetY() + 2)
 	}
-	if len(b.ChangeQuotes) > 0 {
+	if b.ChangeTitle != "" {
 		d.heading(x, colW, "What young people want changed")
 		d.style("", 8, muted)
 		d.para(x, colW, 3.8, "Asked: “"+b.ChangeTitle+"”", maxY)
+		if len(b.ChangeQuotes) == 0 {
+			d.style("", 8, ink)
+			d.para(x, colW, 3.8, "No answers to this question have been approved for quoting yet. The themes above include what young people wrote here.", maxY)
+		}
 		for _, q := range b.ChangeQuotes {
 			d.style("I", 8, muted)
 			if !d.para(x+3, colW-3, 3.8, "“"+q+"”", maxY) {

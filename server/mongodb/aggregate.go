@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"log/slog"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -94,8 +96,13 @@ type Aggregates struct {
 
 // rebuild is a rebuild in progress: the responses of batches stored meanwhile.
 type rebuild struct {
-	start time.Time
 	batch []*chorus.Response
+}
+
+func idHash(id string) uint64 {
+	h := fnv.New64a()
+	h.Write([]byte(id))
+	return h.Sum64()
 }
 
 // NewAggregates returns the aggregates kept in db. Call Start to load them.
@@ -653,7 +660,7 @@ func (a *Aggregates) Rebuild(ctx context.Context, survey string) error {
 		}
 		a.mu.Lock()
 		for s := range a.cubes {
-			if !contains(got, s) {
+			if !slices.Contains(got, s) {
 				got = append(got, s)
 			}
 		}
@@ -670,15 +677,6 @@ func (a *Aggregates) Rebuild(ctx context.Context, survey string) error {
 	return errors.Join(errs...)
 }
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
 func (a *Aggregates) rebuild(ctx context.Context, survey string) error {
 	a.batchMu.Lock()
 	a.mu.Lock()
@@ -687,7 +685,7 @@ func (a *Aggregates) rebuild(ctx context.Context, survey string) error {
 		a.batchMu.Unlock()
 		return chorus.Errorf(chorus.ECONFLICT, "A rebuild of this survey is already running.")
 	}
-	rb := &rebuild{start: time.Now()}
+	rb := &rebuild{}
 	a.rebuilding[survey] = rb
 	delete(a.dirty, survey)
 	a.mu.Unlock()
@@ -703,8 +701,9 @@ func (a *Aggregates) rebuild(ctx context.Context, survey string) error {
 		return err
 	}
 	c := results.NewCube(survey)
-	recent := map[string]bool{} // submission ids the recount saw that a concurrent batch may hold
-	horizon := rb.start.Add(-time.Minute)
+	// Hashes of the submission ids the recount saw, so that a batch stored during the
+	// recount is counted once whether or not the recount read it.
+	var seen []uint64
 	if sv != nil {
 		cur, err := a.responses.Find(ctx, bson.D{{Key: "survey", Value: survey}}, options.Find().SetBatchSize(1000))
 		if err != nil {
@@ -714,18 +713,13 @@ func (a *Aggregates) rebuild(ctx context.Context, survey string) error {
 		d := results.NewDelta(survey)
 		n := 0
 		for cur.Next(ctx) {
-			var doc struct {
-				ID          bson.ObjectID `bson:"_id"`
-				responseDoc `bson:",inline"`
-			}
+			var doc responseDoc
 			if err := cur.Decode(&doc); err != nil {
 				_ = cur.Close(ctx)
 				return fmt.Errorf("decode response: %w", err)
 			}
-			r := fromResponseDoc(&doc.responseDoc)
-			if !doc.ID.Timestamp().Before(horizon) || doc.ID.IsZero() {
-				recent[r.SubmissionID] = true
-			}
+			r := fromResponseDoc(&doc)
+			seen = append(seen, idHash(r.SubmissionID))
 			d.Add(sv, m, r, 1, a.ThemesOf)
 			if n++; n%5000 == 0 {
 				c.Merge(d)
@@ -739,6 +733,7 @@ func (a *Aggregates) rebuild(ctx context.Context, survey string) error {
 		}
 		c.Merge(d)
 	}
+	slices.Sort(seen)
 
 	// Swap, with batches held back.
 	a.batchMu.Lock()
@@ -749,7 +744,7 @@ func (a *Aggregates) rebuild(ctx context.Context, survey string) error {
 	if sv != nil {
 		d := results.NewDelta(survey)
 		for _, r := range late {
-			if !recent[r.SubmissionID] {
+			if _, found := slices.BinarySearch(seen, idHash(r.SubmissionID)); !found {
 				d.Add(sv, a.mapping(survey), r, 1, a.ThemesOf)
 			}
 		}

@@ -9,8 +9,9 @@ import (
 
 // WriteCSV writes a report's aggregated tables as one CSV table with the columns table,
 // question, item, answer, label, count, percent. Suppressed counts are written as
-// disclosure.Symbol ("c"). The first rows (table "about") describe the survey, the group,
-// the level shown and the methods. Raw responses are never written.
+// disclosure.Symbol ("c"). The first rows (table "about", the field's name in answer and
+// its value in label) describe the survey, the group, the level shown and the methods.
+// Raw responses are never written.
 func WriteCSV(w io.Writer, rep *Report) error {
 	cw := csv.NewWriter(w)
 	put := func(fields ...string) {
@@ -22,7 +23,7 @@ func WriteCSV(w io.Writer, rep *Report) error {
 	put("table", "question", "item", "answer", "label", "count", "percent")
 	about := func(label, value string) {
 		if value != "" {
-			put("about", "", "", "", label, clean(value), "")
+			put("about", "", "", label, clean(value), "", "")
 		}
 	}
 	about("survey", rep.Survey)

@@ -28,8 +28,8 @@ type line struct {
 	// question is not asked by every version: its counts are of those asked (so that "no
 	// answer" is those who skipped it, not those never asked), and the number asked is
 	// known only where the versions breakdown gives it (see askedKnown).
-	asked   string
-	partial bool
+	asked    string
+	partial  bool
 	versions []string // partial: the versions that ask it
 	percent  bool     // percentages of the answered base are useful
 }

@@ -134,7 +134,7 @@ func newPublication(s *chorus.Survey, m Mapping, c *Cube, p disclosure.Policy, p
 	for _, l := range pb.lines {
 		total := pb.base
 		if l.partial {
-			total = pb.askedKnown(l, pb.top, pb.base)
+			total = pb.askedKnown(l, pb.top, pb.base, nil)
 		}
 		pb.top[l] = c.protectOne(p, l, &c.total, total)
 	}
@@ -264,11 +264,7 @@ func (pb *publication) children(parent rowSet, parentBase bool, ids []string, ki
 		if l.partial {
 			shown = make([]bool, len(kids))
 			for i := range kids {
-				shown[i] = pb.askedKnown(l, sets[i], sizeShown[i])
-				if strings.HasPrefix(ids[i], "dim:"+DimVersion.String()+":") {
-					// Everyone in a version is asked its questions.
-					shown[i] = sizeShown[i]
-				}
+				shown[i] = pb.askedKnown(l, sets[i], sizeShown[i], pb.possibleVersions(ids[i]))
 				if fixed[i] != nil {
 					shown[i] = fixed[i][l].total
 				}
@@ -303,10 +299,21 @@ func (pb *publication) children(parent rowSet, parentBase bool, ids []string, ki
 	}
 }
 
-// askedKnown reports whether a group's number asked a partial question can be worked out
-// from its published breakdown by version: the versions that ask it are all shown, or
-// the group's size and the versions that do not ask it are.
-func (pb *publication) askedKnown(l *line, rs rowSet, base bool) bool {
+// askedKnown reports whether a group's number asked a partial question can be worked out:
+// by design, when every version its young people can have answered (possible; nil means
+// any) asks it, so that everyone was asked; or else from the group's published breakdown
+// by version: the versions that ask it are all shown, or the group's size and the
+// versions that do not ask it are.
+func (pb *publication) askedKnown(l *line, rs rowSet, base bool, possible []string) bool {
+	if possible != nil {
+		all := true
+		for _, v := range possible {
+			all = all && slices.Contains(l.versions, v)
+		}
+		if all {
+			return base
+		}
+	}
 	var vl *line
 	for _, x := range pb.lines {
 		if x.id == "dim:"+DimVersion.String() {
@@ -326,6 +333,27 @@ func (pb *publication) askedKnown(l *line, rs rowSet, base bool) bool {
 		}
 	}
 	return asking || others
+}
+
+// possibleVersions returns the versions a group's young people can have answered, by the
+// survey's design, or nil for any.
+func (pb *publication) possibleVersions(id string) []string {
+	if v, ok := strings.CutPrefix(id, "dim:"+DimVersion.String()+":"); ok {
+		return []string{v}
+	}
+	a, ok := strings.CutPrefix(id, "dim:"+DimAge.String()+":")
+	if !ok {
+		return nil
+	}
+	q := pb.s.Question(pb.m.orDefault().AgeBand)
+	var out []string
+	for _, v := range pb.s.Versions {
+		asks := q != nil && slices.Contains(v.Questions, q.ID)
+		if (a == "" || q != nil && q.Option(a) != nil) && asks || !asks && v.AgeBand == a {
+			out = append(out, v.ID)
+		}
+	}
+	return out
 }
 
 // dimLevel publishes every value of a categorical dimension.

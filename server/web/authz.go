@@ -64,15 +64,20 @@ var routeTable = map[string]rule{
 	"GET /":             {allow: everyone},
 
 	// Surveys for children and young people: no accounts, no sessions.
-	"GET /s/:survey":                      {allow: everyone},
-	"POST /s/:survey":                     {allow: everyone, noCSRF: true},
-	"GET /s/:survey/thanks":               {allow: everyone},
-	"GET /s/:survey/:version":             {allow: everyone},
-	"POST /s/:survey/:version":            {allow: everyone, noCSRF: true},
-	"GET /api/v1/surveys":                 {allow: everyone},
-	"GET /api/v1/surveys/:survey":         {allow: everyone},
-	"POST /api/v1/responses":              {allow: everyone},
-	"GET /api/v1/surveys/:survey/results": {allow: staff, area: "area"}, // planned: results issue
+	"GET /s/:survey":              {allow: everyone},
+	"POST /s/:survey":             {allow: everyone, noCSRF: true},
+	"GET /s/:survey/thanks":       {allow: everyone},
+	"GET /s/:survey/:version":     {allow: everyone},
+	"POST /s/:survey/:version":    {allow: everyone, noCSRF: true},
+	"GET /api/v1/surveys":         {allow: everyone},
+	"GET /api/v1/surveys/:survey": {allow: everyone},
+	"POST /api/v1/responses":      {allow: everyone},
+
+	// Results (results.go): viewers and up, viewers only for their areas and rounded;
+	// the CSV export and recounting for facilitators.
+	"GET /api/v1/surveys/:survey/results":     {allow: staff, area: "area"},
+	"GET /api/v1/surveys/:survey/results.csv": {allow: facilitators, area: "area"},
+	"POST /api/v1/surveys/:survey/rebuild":    {allow: facilitators},
 
 	// Briefings: staff, or whoever holds a share link to that briefing.
 	"POST /api/v1/briefings": {allow: facilitators},

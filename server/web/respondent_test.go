@@ -532,3 +532,26 @@ func TestLocalize(t *testing.T) {
 		}
 	}
 }
+
+func TestQuestionnaireSubmitUnavailable(t *testing.T) {
+	ts := newTestServer(t)
+	if err := ts.Responses.Close(context.Background()); err != nil { // the store stops taking writes
+		t.Fatal(err)
+	}
+	f := ts.freshForm(t, "8-12")
+	f.Set("q.future", "4")
+	f.Set("q.better", "A bike")
+	resp, doc := ts.postForm(t, exampleSurvey+"/8-12", f)
+	if resp.StatusCode != 503 || resp.Header.Get("Retry-After") == "" {
+		t.Fatalf("status %d Retry-After %q, want 503 with Retry-After", resp.StatusCode, resp.Header.Get("Retry-After"))
+	}
+	if !strings.Contains(doc.Find(`.error-summary[role=alert]`).Text(), "try again") {
+		t.Errorf("no message to try again: %q", doc.Find(".error-summary").Text())
+	}
+	if doc.Find(`input[name="q.future"][value="4"]`).AttrOr("checked", "x") == "x" || doc.Find(`textarea[name="q.better"]`).Text() != "A bike" {
+		t.Error("answers not kept")
+	}
+	if got := doc.Find(`input[name=submission_id]`).AttrOr("value", ""); got != f.Get("submission_id") {
+		t.Errorf("submission_id %q, want the same %q so that trying again stores once", got, f.Get("submission_id"))
+	}
+}

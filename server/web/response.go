@@ -70,28 +70,44 @@ type responseReply struct {
 	ShowHelp bool   `json:"show_help"`
 }
 
+// decodeResponseRequest parses the body of POST /api/v1/responses: 400 for JSON that
+// does not parse or has a field of the wrong type, EINVALID for a missing field. The
+// answers are checked later, against the survey.
+func decodeResponseRequest(body []byte) (*responseRequest, error) {
+	var req responseRequest
+	if err := json.Unmarshal(body, &req); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		if errors.As(err, &typeErr) && typeErr.Field != "" {
+			return nil, fiber.NewError(fiber.StatusBadRequest, "The field "+typeErr.Field+" has the wrong type.")
+		}
+		return nil, fiber.NewError(fiber.StatusBadRequest, "The body is not valid JSON.")
+	}
+	var fields map[string]string
+	for _, f := range [...]struct{ name, value string }{
+		{"survey", req.Survey}, {"version", req.Version}, {"submission_id", req.SubmissionID},
+	} {
+		if f.value == "" {
+			if fields == nil {
+				fields = map[string]string{}
+			}
+			fields[f.name] = "is required"
+		}
+	}
+	if fields != nil {
+		return nil, chorus.Invalid("Some fields are missing.", fields)
+	}
+	return &req, nil
+}
+
 // handleResponseCreate stores a child's answers: 201 the first time, 200 for an
 // identical repeat, 409 for the same id with other answers, 422 for bad answers.
 func (s *Server) handleResponseCreate(c *fiber.Ctx) error {
 	if !strings.HasPrefix(strings.ToLower(c.Get(fiber.HeaderContentType)), fiber.MIMEApplicationJSON) {
 		return fiber.NewError(fiber.StatusUnsupportedMediaType, "Send the answers as application/json.")
 	}
-	var req responseRequest
-	if err := json.Unmarshal(c.Body(), &req); err != nil {
-		var typeErr *json.UnmarshalTypeError
-		if errors.As(err, &typeErr) && typeErr.Field != "" {
-			return fiber.NewError(fiber.StatusBadRequest, "The field "+typeErr.Field+" has the wrong type.")
-		}
-		return fiber.NewError(fiber.StatusBadRequest, "The body is not valid JSON.")
-	}
-	fields := map[string]string{}
-	for name, v := range map[string]string{"survey": req.Survey, "version": req.Version, "submission_id": req.SubmissionID} {
-		if v == "" {
-			fields[name] = "is required"
-		}
-	}
-	if len(fields) > 0 {
-		return chorus.Invalid("Some fields are missing.", fields)
+	req, err := decodeResponseRequest(c.Body())
+	if err != nil {
+		return err
 	}
 	receipt, err := s.Responses.Submit(c.UserContext(), &chorus.Submission{
 		Survey: req.Survey, Version: req.Version, Lang: req.Lang,

@@ -137,6 +137,7 @@ func (s *Server) routes() {
 	s.registerAuditRoutes()
 	s.registerDashboardRoutes()
 	s.registerBriefingRoutes()
+	s.registerResultRoutes()
 }
 
 // App returns the Fiber app, for tests that call app.Test.

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/chorus-voice/chorus/server/chorus"
@@ -37,7 +38,8 @@ type Generator struct {
 	// PII is the share of free-text answers that carry a personal detail.
 	PII float64
 
-	pool []pooled
+	pool     []pooled
+	poolOnce sync.Once
 }
 
 // pooled is one pre-encoded set of answers; Body splices a submission id into it.
@@ -292,8 +294,14 @@ func personalDetail(r *rand.Rand) string {
 	}
 }
 
-// Pool pre-encodes n random answer sets so that Body costs little on the client.
+// Pool pre-encodes n random answer sets so that Body costs little on the client. Call
+// it before any goroutine calls Body; without it Body makes a pool of 2,000 itself.
 func (g *Generator) Pool(r *rand.Rand, n int) {
+	g.poolOnce.Do(func() {})
+	g.fill(r, n)
+}
+
+func (g *Generator) fill(r *rand.Rand, n int) {
 	g.pool = make([]pooled, n)
 	for i := range g.pool {
 		s := g.Answers(r)
@@ -315,9 +323,7 @@ func (g *Generator) Pool(r *rand.Rand, n int) {
 // Body returns the JSON body of a pooled submission with the given id (which must
 // need no JSON escaping), and the pool index it used.
 func (g *Generator) Body(r *rand.Rand, id string) ([]byte, int) {
-	if len(g.pool) == 0 {
-		g.Pool(r, 1)
-	}
+	g.poolOnce.Do(func() { g.fill(rand.New(rand.NewPCG(1, 1)), 2000) })
 	i := r.IntN(len(g.pool))
 	p := &g.pool[i]
 	b := make([]byte, 0, len(p.head)+len(id)+len(p.tail))
