@@ -43,6 +43,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runUser(args, stdin, stdout, stderr, os.Getenv)
 	case "survey":
 		return runSurvey(args, stdout, stderr)
+	case "results":
+		return runResults(args, stdout, stderr, os.Getenv)
+	case "demo":
+		return runDemo(args, stdout, stderr, os.Getenv)
 	case "healthcheck":
 		return runHealthcheck(stderr)
 	case "version":
@@ -125,6 +129,8 @@ type Main struct {
 	Geo       *geo.Geography
 	Surveys   *intake.Catalog
 	Responses *mongodb.ResponseStore
+	// Aggregates keeps the results counts (see cmd_results.go).
+	Aggregates *mongodb.Aggregates
 	// Auth manages staff accounts; Tokens signs their sessions (see cmd_user.go).
 	Auth   *auth.Service
 	Tokens *auth.Tokens
@@ -197,6 +203,7 @@ func (m *Main) Run(ctx context.Context) error {
 	if err := m.openSurveys(); err != nil {
 		return err
 	}
+	m.openResults(ctx)
 	m.wireAccounts()
 	// Reports: saved briefings, the young people's page switch, and area names.
 	m.HTTP.Geo = m.Geo
@@ -225,6 +232,9 @@ func (m *Main) Close() error {
 		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 		errs = append(errs, m.Responses.Close(ctx))
 		cancel()
+	}
+	if m.Aggregates != nil {
+		m.Aggregates.Close()
 	}
 	if m.cancel != nil {
 		m.cancel()

@@ -3,144 +3,156 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"math/rand/v2"
+	"io"
+	"net/http"
 	"os"
 	"os/exec"
-	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"time"
-
-	"go.mongodb.org/mongo-driver/v2/bson"
-
-	"github.com/chorus-voice/chorus/scripts/load/loadgen"
 )
 
-// checkAggregates compares the incrementally kept aggregates with a recount, if this
-// build can recount: it snapshots the aggregate collections, runs `chorus results
-// rebuild` against the same store, snapshots again and compares. Without that
+// checkAggregates compares the results the server gives from its incrementally kept
+// aggregates with the same results after a recount, if this build can recount: it
+// signs in as an admin (made with `chorus user add`), reads the survey's results,
+// runs `chorus results rebuild` against the same store, restarts the server so that
+// it loads the recount, reads the results again and compares. Without the rebuild
 // command it says so and checks nothing.
-func (r *runner) checkAggregates(ctx context.Context, srv *server, store *loadgen.Store) {
-	help, _ := exec.Command(r.bin, "--help").Output()
-	if !bytes.Contains(help, []byte("results rebuild")) {
-		r.say("  aggregates: not checked (this build has no `results rebuild` command)")
+func (r *runner) checkAggregates(ctx context.Context, srv *server, survey string) {
+	usage, _ := exec.Command(r.bin, "results").CombinedOutput()
+	if !bytes.Contains(usage, []byte("results rebuild")) {
+		r.say("  aggregates: not checked (this build has no `chorus results rebuild`)")
 		return
 	}
-	names, err := store.DB.ListCollectionNames(ctx, bson.D{})
+	env := append(os.Environ(), "MONGODB_URI="+srv.mongoURI)
+	secret := make([]byte, 12)
+	_, _ = rand.Read(secret)
+	email, password := "recount@example.org", "Tally-"+hex.EncodeToString(secret)
+	add := exec.CommandContext(ctx, r.bin, "user", "add", "--email", email, "--role", "admin")
+	add.Env, add.Stdin = env, strings.NewReader(password+"\n")
+	if out, err := add.CombinedOutput(); err != nil {
+		r.fail("aggregates: chorus user add: %v\n%s", err, out)
+		return
+	}
+	before, err := r.results(srv, email, password, survey)
 	if err != nil {
-		r.fail("aggregates: list collections: %v", err)
+		r.fail("aggregates: results before the recount: %v", err)
 		return
 	}
-	var aggs []string
-	for _, n := range names {
-		l := strings.ToLower(n)
-		if n != "responses" && !strings.HasPrefix(l, "loadtest_") &&
-			(strings.Contains(l, "agg") || strings.Contains(l, "result") || strings.Contains(l, "count") || strings.Contains(l, "tall")) {
-			aggs = append(aggs, n)
-		}
-	}
-	if len(aggs) == 0 {
-		r.fail("aggregates: `results rebuild` exists but no aggregate collection was found among %v", names)
-		return
-	}
-	before, err := snapshot(ctx, store, aggs)
-	if err != nil {
-		r.fail("aggregates: %v", err)
-		return
-	}
-	secret := make([]byte, 32)
-	for i := range secret {
-		secret[i] = byte(rand.IntN(256))
-	}
-	cctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
+	rctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(cctx, r.bin, "results", "rebuild")
-	cmd.Env = append(os.Environ(), "MONGODB_URI="+srv.mongoURI, "CHORUS_JWT_SECRET="+hex.EncodeToString(secret),
-		"CHORUS_DATA="+filepath.Join(srv.dir, "data"))
-	if out, err := cmd.CombinedOutput(); err != nil {
-		r.fail("aggregates: results rebuild: %v\n%s", err, out)
+	rebuild := exec.CommandContext(rctx, r.bin, "results", "rebuild", survey)
+	rebuild.Env = env
+	if out, err := rebuild.CombinedOutput(); err != nil {
+		r.fail("aggregates: chorus results rebuild: %v\n%s", err, out)
 		return
 	}
-	after, err := snapshot(ctx, store, aggs)
-	if err != nil {
+	if err := srv.stop(); err != nil {
 		r.fail("aggregates: %v", err)
 		return
 	}
-	for _, c := range aggs {
-		if !slices.Equal(before[c], after[c]) {
-			r.fail("aggregates: collection %s differs from a recount (%d documents kept, %d recounted)", c, len(before[c]), len(after[c]))
-		} else {
-			r.say("  aggregates: %s equals a recount (%d documents)", c, len(after[c]))
-		}
+	if err := srv.start(ctx); err != nil {
+		r.fail("aggregates: restart after the recount: %v", err)
+		return
 	}
+	after, err := r.results(srv, email, password, survey)
+	if err != nil {
+		r.fail("aggregates: results after the recount: %v", err)
+		return
+	}
+	if path := firstDifference("", before, after); path != "" {
+		r.fail("aggregates: results from the kept aggregates differ from a recount at %s", path)
+		return
+	}
+	base := "?"
+	if m, ok := after.(map[string]any); ok {
+		base = fmt.Sprint(m["base"])
+	}
+	r.say("  aggregates: results equal a recount (base %s)", base)
 }
 
-// snapshot returns each collection's documents, without _id or timestamps and with
-// every number as float64, as sorted canonical JSON, so two snapshots compare equal
-// whatever order or integer width they were written with.
-func snapshot(ctx context.Context, store *loadgen.Store, colls []string) (map[string][]string, error) {
-	out := map[string][]string{}
-	for _, c := range colls {
-		cur, err := store.DB.Collection(c).Find(ctx, bson.D{})
-		if err != nil {
-			return nil, fmt.Errorf("read %s: %w", c, err)
-		}
-		var docs []string
-		for cur.Next(ctx) {
-			var m bson.M
-			if err := cur.Decode(&m); err != nil {
-				cur.Close(ctx)
-				return nil, err
-			}
-			delete(m, "_id")
-			b, _ := json.Marshal(normalise(m))
-			docs = append(docs, string(b))
-		}
-		err = cur.Err()
-		cur.Close(ctx)
+// results signs in and reads GET /api/v1/surveys/{survey}/results, decoded.
+func (r *runner) results(srv *server, email, password, survey string) (any, error) {
+	hc := &http.Client{Timeout: 30 * time.Second}
+	body, _ := json.Marshal(map[string]string{"email": email, "password": password})
+	resp, err := hc.Post(srv.url()+"/api/v1/auth/login", "application/json", bytes.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	var login struct {
+		Token string `json:"token"`
+	}
+	if resp.StatusCode != 200 || json.Unmarshal(b, &login) != nil || login.Token == "" {
+		return nil, fmt.Errorf("sign in: %d %s", resp.StatusCode, b)
+	}
+	// The aggregates load in the background after a start: 503 until they have.
+	for wait := time.Now().Add(time.Minute); ; time.Sleep(250 * time.Millisecond) {
+		req, _ := http.NewRequest(http.MethodGet, srv.url()+"/api/v1/surveys/"+survey+"/results", nil)
+		req.Header.Set("Authorization", "Bearer "+login.Token)
+		resp, err = hc.Do(req)
 		if err != nil {
 			return nil, err
 		}
-		slices.Sort(docs)
-		out[c] = docs
+		b, _ = io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode == 200 {
+			break
+		}
+		if resp.StatusCode != 503 || time.Now().After(wait) {
+			return nil, fmt.Errorf("GET results: %d %s", resp.StatusCode, b)
+		}
 	}
-	return out, nil
+	var v any
+	if err := json.Unmarshal(b, &v); err != nil {
+		return nil, err
+	}
+	return v, nil
 }
 
-func normalise(v any) any {
-	switch v := v.(type) {
-	case bson.M:
-		m := map[string]any{}
-		for k, x := range v {
-			l := strings.ToLower(k)
-			if strings.HasSuffix(l, "_at") || strings.HasSuffix(l, "at") && strings.Contains(l, "updated") || l == "rebuilt" {
-				continue
+// firstDifference returns the JSON path of the first difference between a and b, or "".
+func firstDifference(path string, a, b any) string {
+	switch a := a.(type) {
+	case map[string]any:
+		bm, ok := b.(map[string]any)
+		if !ok {
+			return path
+		}
+		keys := make([]string, 0, len(a)+len(bm))
+		for k := range a {
+			keys = append(keys, k)
+		}
+		for k := range bm {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range slices.Compact(keys) {
+			if d := firstDifference(path+"."+k, a[k], bm[k]); d != "" {
+				return d
 			}
-			m[k] = normalise(x)
 		}
-		return m
-	case bson.D:
-		m := bson.M{}
-		for _, e := range v {
-			m[e.Key] = e.Value
+		return ""
+	case []any:
+		bs, ok := b.([]any)
+		if !ok || len(a) != len(bs) {
+			return path
 		}
-		return normalise(m)
-	case bson.A:
-		out := make([]any, len(v))
-		for i, x := range v {
-			out[i] = normalise(x)
+		for i := range a {
+			if d := firstDifference(fmt.Sprintf("%s[%d]", path, i), a[i], bs[i]); d != "" {
+				return d
+			}
 		}
-		return out
-	case int32:
-		return float64(v)
-	case int64:
-		return float64(v)
-	case int:
-		return float64(v)
+		return ""
 	default:
-		return v
+		if !reflect.DeepEqual(a, b) {
+			return fmt.Sprintf("%s (%v, recount %v)", path, a, b)
+		}
+		return ""
 	}
 }

@@ -184,6 +184,6 @@ func (r *runner) crash(ctx context.Context) error {
 	if wrong > 0 {
 		r.fail("crash: %d stored responses have another submission's version", wrong)
 	}
-	r.checkAggregates(ctx, srv, store)
+	r.checkAggregates(ctx, srv, r.gen.Survey.ID)
 	return srv.stop()
 }

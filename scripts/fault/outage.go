@@ -177,7 +177,7 @@ func (r *runner) outage(ctx context.Context) error {
 	}
 
 	dctx, cancel := context.WithTimeout(ctx, time.Minute)
-	left := loadgen.Deliver(dctx, client, ledger, nil, 8, 200*time.Millisecond)
+	left := loadgen.Deliver(dctx, client, ledger, nil, 8, 200*time.Millisecond, 0)
 	cancel()
 	if left > 0 {
 		r.fail("outage: %d submissions never acknowledged after the store came back", left)

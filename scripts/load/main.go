@@ -165,7 +165,7 @@ func runLoad(ctx context.Context, o options, gen *loadgen.Generator, store *load
 	if n := len(ledger.Pending()); n > 0 {
 		fmt.Printf("  retrying %d unacknowledged submissions with the same ids (up to %s) …\n", n, o.drain)
 		dctx, cancel := context.WithTimeout(ctx, o.drain)
-		left := loadgen.Deliver(dctx, client, ledger, nil, 16, 200*time.Millisecond)
+		left := loadgen.Deliver(dctx, client, ledger, nil, 16, 200*time.Millisecond, 0)
 		cancel()
 		fmt.Printf("  %d still unacknowledged\n", left)
 	}

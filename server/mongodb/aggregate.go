@@ -24,9 +24,9 @@ func init() {
 		mongo.IndexModel{Keys: bson.D{{Key: "survey", Value: 1}, {Key: "_id", Value: 1}}, Options: options.Index().SetName("survey_id")})
 }
 
-// layout is the version of the stored cube format. A snapshot of another layout is
-// ignored and its survey rebuilt from the responses.
-const layout = 1
+// layout is the version of the stored format of deltas and snapshots. A document of
+// another layout is ignored and its survey rebuilt from the responses.
+const layout = 2
 
 // Aggregates keeps every survey's results cube (see the results package) in memory and in
 // the store, so that results at a million responses come back in milliseconds and the
@@ -119,22 +119,19 @@ func (d *DB) NewAggregates(surveys chorus.SurveyService) *Aggregates {
 
 var _ results.Store = (*Aggregates)(nil)
 
-type cellDoc struct {
-	K []string `bson:"k,omitempty"`
-	N int64    `bson:"n"`
-	S []int32  `bson:"s"`
-	C []int64  `bson:"c"`
-}
-
+// deltaDoc is one batch's counts for one survey. Cells are packed (results.PackCells):
+// keys and slot names are dictionaries, data a run of varints.
 type deltaDoc struct {
 	ID     bson.ObjectID `bson:"_id"`
 	Survey string        `bson:"survey"`
 	Layout int           `bson:"layout"`
 	N      int64         `bson:"n"`
 	Slots  []string      `bson:"slots"`
-	Cells  []cellDoc     `bson:"cells"`
+	Keys   []string      `bson:"keys"`
+	Data   []byte        `bson:"data"`
 }
 
+// snapshotDoc is a survey's counts up to the deltas it covers.
 type snapshotDoc struct {
 	Survey string          `bson:"_id"`
 	Gen    int64           `bson:"gen"`
@@ -142,24 +139,9 @@ type snapshotDoc struct {
 	N      int64           `bson:"n"`
 	Covers []bson.ObjectID `bson:"covers"`
 	Slots  []string        `bson:"slots"`
-	Cells  []cellDoc       `bson:"cells"`
+	Keys   []string        `bson:"keys"`
+	Data   []byte          `bson:"data"`
 	At     time.Time       `bson:"at"`
-}
-
-func toCellDocs(cells []results.EncodedCell) []cellDoc {
-	out := make([]cellDoc, len(cells))
-	for i, c := range cells {
-		out[i] = cellDoc{K: c.Key, N: c.N, S: c.Slots, C: c.Counts}
-	}
-	return out
-}
-
-func fromCellDocs(cells []cellDoc) []results.EncodedCell {
-	out := make([]results.EncodedCell, len(cells))
-	for i, c := range cells {
-		out[i] = results.EncodedCell{Key: c.K, N: c.N, Slots: c.S, Counts: c.C}
-	}
-	return out
 }
 
 func (a *Aggregates) mapping(survey string) results.Mapping {
@@ -235,8 +217,9 @@ func (a *Aggregates) write(ctx context.Context, deltas map[string]*results.Delta
 			continue
 		}
 		slots, cells := d.Encode()
+		keys, data := results.PackCells(cells)
 		doc := &deltaDoc{ID: bson.NewObjectID(), Survey: survey, Layout: layout, N: d.Responses(),
-			Slots: slots, Cells: toCellDocs(cells)}
+			Slots: slots, Keys: keys, Data: data}
 		// Mark it applied first, so that a poll that reads it back does not add it twice.
 		a.mu.Lock()
 		a.applied[doc.ID] = true
@@ -350,8 +333,8 @@ func (a *Aggregates) read(ctx context.Context, survey string) (map[string]*resul
 		for _, id := range doc.Covers {
 			applied[id] = true
 		}
-		c, err := results.DecodeCube(doc.Survey, doc.Slots, fromCellDocs(doc.Cells))
-		if doc.Layout != layout || err != nil {
+		c, err := decodeCube(&doc)
+		if err != nil {
 			a.log.Warn("aggregate snapshot unreadable; the survey will be rebuilt", "survey", doc.Survey, "err", err)
 			a.mu.Lock()
 			a.dirty[doc.Survey] = true
@@ -398,10 +381,26 @@ func (a *Aggregates) read(ctx context.Context, survey string) (map[string]*resul
 	return cubes, gens, applied, translate("read aggregate deltas", cur.Err())
 }
 
+// decodeCube reads a snapshot's cube.
+func decodeCube(doc *snapshotDoc) (*results.Cube, error) {
+	if doc.Layout != layout {
+		return nil, fmt.Errorf("layout %d", doc.Layout)
+	}
+	cells, err := results.UnpackCells(doc.Keys, doc.Data)
+	if err != nil {
+		return nil, err
+	}
+	return results.DecodeCube(doc.Survey, doc.Slots, cells)
+}
+
 func (a *Aggregates) decode(doc *deltaDoc) (*results.Delta, error) {
-	d, err := results.DecodeDelta(doc.Survey, doc.Slots, fromCellDocs(doc.Cells))
-	if err == nil && doc.Layout != layout {
-		err = fmt.Errorf("layout %d", doc.Layout)
+	var d *results.Delta
+	err := fmt.Errorf("layout %d", doc.Layout)
+	if doc.Layout == layout {
+		var cells []results.EncodedCell
+		if cells, err = results.UnpackCells(doc.Keys, doc.Data); err == nil {
+			d, err = results.DecodeDelta(doc.Survey, doc.Slots, cells)
+		}
 	}
 	if err != nil {
 		a.log.Warn("aggregate delta unreadable; the survey will be rebuilt", "survey", doc.Survey, "err", err)
@@ -511,7 +510,8 @@ func (a *Aggregates) Compact(ctx context.Context, survey string) error {
 }
 
 func (a *Aggregates) distinct(ctx context.Context, coll *mongo.Collection, field string) ([]string, error) {
-	res := coll.Distinct(ctx, field, bson.D{})
+	// FerretDB v1 refuses the maxTimeMS the driver adds to distinct under a deadline.
+	res := coll.Distinct(context.WithoutCancel(ctx), field, bson.D{})
 	if err := res.Err(); err != nil {
 		return nil, translate("distinct "+field, err)
 	}
@@ -569,9 +569,9 @@ func (a *Aggregates) compact(ctx context.Context, survey string) error {
 	}
 	c := results.NewCube(survey)
 	if found {
-		s, err := results.DecodeCube(survey, head.Slots, fromCellDocs(head.Cells))
+		s, err := decodeCube(&head)
 		if err != nil {
-			return nil
+			return nil // a rebuild will replace it
 		}
 		c = s
 	}
@@ -615,8 +615,9 @@ var errStale = errors.New("aggregate snapshot changed")
 // exists false, if there is none); gen < 0 replaces whatever is there.
 func (a *Aggregates) writeSnapshot(ctx context.Context, c *results.Cube, gen int64, exists bool, covers []bson.ObjectID) error {
 	slots, cells := c.Encode()
+	keys, data := results.PackCells(cells)
 	doc := &snapshotDoc{Survey: c.Survey(), Gen: max(gen, 0) + 1, Layout: layout, N: c.Responses(), Covers: covers,
-		Slots: slots, Cells: toCellDocs(cells), At: time.Now().UTC()}
+		Slots: slots, Keys: keys, Data: data, At: time.Now().UTC()}
 	if doc.Covers == nil {
 		doc.Covers = []bson.ObjectID{}
 	}

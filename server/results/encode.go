@@ -1,6 +1,8 @@
 package results
 
 import (
+	"encoding/binary"
+	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -190,4 +192,85 @@ func (c *Cube) MergeCube(o *Cube) {
 			add(w, v)
 		}
 	}
+}
+
+// PackCells encodes cells in a compact binary form for storage, with a dictionary of
+// the strings in their keys: far cheaper for the embedded store than arrays of numbers.
+func PackCells(cells []EncodedCell) (keys []string, data []byte) {
+	index := map[string]uint64{}
+	for _, c := range cells {
+		data = binary.AppendUvarint(data, uint64(len(c.Key)))
+		for _, k := range c.Key {
+			i, ok := index[k]
+			if !ok {
+				i = uint64(len(keys))
+				index[k] = i
+				keys = append(keys, k)
+			}
+			data = binary.AppendUvarint(data, i)
+		}
+		data = binary.AppendVarint(data, c.N)
+		data = binary.AppendUvarint(data, uint64(len(c.Slots)))
+		for i, s := range c.Slots {
+			data = binary.AppendUvarint(data, uint64(s))
+			data = binary.AppendVarint(data, c.Counts[i])
+		}
+	}
+	return keys, data
+}
+
+// UnpackCells decodes PackCells's output.
+func UnpackCells(keys []string, data []byte) ([]EncodedCell, error) {
+	var out []EncodedCell
+	bad := errors.New("results: malformed packed cells")
+	uv := func() (uint64, error) {
+		v, n := binary.Uvarint(data)
+		if n <= 0 {
+			return 0, bad
+		}
+		data = data[n:]
+		return v, nil
+	}
+	sv := func() (int64, error) {
+		v, n := binary.Varint(data)
+		if n <= 0 {
+			return 0, bad
+		}
+		data = data[n:]
+		return v, nil
+	}
+	for len(data) > 0 {
+		var c EncodedCell
+		nk, err := uv()
+		if err != nil || nk > 16 {
+			return nil, bad
+		}
+		for range nk {
+			i, err := uv()
+			if err != nil || i >= uint64(len(keys)) {
+				return nil, bad
+			}
+			c.Key = append(c.Key, keys[i])
+		}
+		if c.N, err = sv(); err != nil {
+			return nil, err
+		}
+		ns, err := uv()
+		if err != nil || ns > uint64(len(data)) {
+			return nil, bad
+		}
+		c.Slots, c.Counts = make([]int32, ns), make([]int64, ns)
+		for i := range ns {
+			s, err := uv()
+			if err != nil || s > 1<<31-1 {
+				return nil, bad
+			}
+			c.Slots[i] = int32(s)
+			if c.Counts[i], err = sv(); err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, c)
+	}
+	return out, nil
 }

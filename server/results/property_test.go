@@ -25,6 +25,9 @@ func TestPropertyNothingDerivable(t *testing.T) {
 	}
 	if n, err := strconv.Atoi(os.Getenv("CHORUS_PROPERTY_CASES")); err == nil {
 		cases, seed = n, uint64(time.Now().UnixNano())
+		if s, err := strconv.ParseUint(os.Getenv("CHORUS_PROPERTY_SEED"), 10, 64); err == nil {
+			seed = s
+		}
 		t.Logf("seed %d", seed)
 	}
 	r := rand.New(rand.NewPCG(seed, 12))

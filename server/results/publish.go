@@ -136,11 +136,76 @@ func newPublication(s *chorus.Survey, m Mapping, c *Cube, p disclosure.Policy, p
 		if l.partial {
 			total = pb.askedKnown(l, pb.top, pb.base, nil)
 		}
+		if l.partial && !total && l.kind == lineSingle {
+			pb.top[l] = pb.protectUnasked(l)
+			continue
+		}
 		pb.top[l] = c.protectOne(p, l, &c.total, total)
 	}
 	pb.byVec[fingerprint(&c.total)] = pb.top
 	pb.rollUps()
 	return pb
+}
+
+// protectUnasked publishes a one-answer line of a question that not every version asks,
+// for the whole survey, when the number asked cannot be shown (it would give away the
+// size of a small version). The counts are protected as usual; then the line, the number
+// asked (hidden) and the breakdown by version (asked = the versions that ask it) are
+// checked together, hiding the "no answer" count and then everything if need be.
+func (pb *publication) protectUnasked(l *line) *row {
+	c := pb.c
+	r := c.protectOne(pb.p, l, &c.total, true)
+	r.total = false
+	var vl *line
+	for _, x := range pb.lines {
+		if x.id == "dim:"+DimVersion.String() {
+			vl = x
+		}
+	}
+	vr := pb.top[vl]
+	// Values: the line's members, the number asked, each version, the base.
+	m := len(r.vals)
+	sys := &system{k: int64(pb.p.K()), showZero: pb.p.ShowZero}
+	sys.vals = append(sys.vals, r.vals...)
+	asked := m
+	sys.vals = append(sys.vals, c.lineTotal(l, &c.total))
+	for _, x := range vr.vals {
+		sys.vals = append(sys.vals, x)
+	}
+	base := len(sys.vals)
+	sys.vals = append(sys.vals, c.total.n)
+	sys.hidden = make([]bool, len(sys.vals))
+	members := sysLine{total: asked}
+	for i := range m {
+		members.members = append(members.members, i)
+	}
+	byVersion := sysLine{total: asked}
+	everyone := sysLine{total: base}
+	for j, v := range vl.ids {
+		sys.hidden[asked+1+j] = !vr.shown[j]
+		everyone.members = append(everyone.members, asked+1+j)
+		if slices.Contains(l.versions, v) {
+			byVersion.members = append(byVersion.members, asked+1+j)
+		}
+	}
+	sys.lines = []sysLine{members, byVersion, everyone}
+	sys.hidden[asked], sys.hidden[base] = true, !pb.base
+	try := func(shown []bool) bool {
+		for i := range m {
+			sys.hidden[i] = !shown[i]
+		}
+		return sys.safe()
+	}
+	if try(r.shown) {
+		r.ansShown = r.shown[m-1]
+		return r
+	}
+	r.shown[m-1] = false // the number who did not answer
+	if try(r.shown) {
+		r.ansShown = false
+		return r
+	}
+	return hiddenRow(r.vals, r.ans, r.none)
 }
 
 // rollUps places every area (council → region → England → all) and every period (week →
@@ -850,7 +915,7 @@ func (pb *publication) fill(rep *Report, rs rowSet, v *vec) {
 			}
 		} else if l := byID["q:"+q.ID]; l != nil {
 			lr := pb.listReport(l, rs[l], rep.Base)
-			qr.Answered, qr.NoAnswer, qr.Options = lr.Answered, lr.NoAnswer, lr.Options
+			qr.Answered, qr.NoAnswer, qr.Options, qr.PercentOf = lr.Answered, lr.NoAnswer, lr.Options, lr.PercentOf
 		}
 		rep.Questions = append(rep.Questions, qr)
 	}
@@ -899,15 +964,28 @@ func (pb *publication) listReport(l *line, r *row, base disclosure.Value) ListRe
 		none := r.vals[len(r.vals)-1]
 		lr.NoAnswer = val(none, r.ansShown)
 		answered = -none
-		for _, x := range r.vals {
+		all := true // every answer's count is shown, so their sum is known
+		for i, x := range r.vals {
 			answered += x
+			all = all && (r.shown[i] || i == len(r.vals)-1)
 		}
-		lr.Answered = val(answered, r.ansShown && r.total)
+		lr.Answered = val(answered, r.ansShown && r.total || all)
+	}
+	// Percentages are of those who answered; where that number cannot be shown (it
+	// would give away how many did not answer), of everyone in the group, if everyone
+	// was asked.
+	of, ofTrue := lr.Answered, answered
+	if !of.Shown() && !l.partial && !l.noNone && base.Shown() {
+		of, ofTrue, lr.PercentOf = base, -1, "responses"
 	}
 	for i := range l.slots {
 		c := Count{ID: l.ids[i], Label: l.labels[i], Count: val(r.vals[i], r.shown[i])}
 		if l.percent {
-			c.Percent = percent(p, c.Count, lr.Answered, answered)
+			if ofTrue < 0 {
+				c.Percent = percent(p, c.Count, of, int64(of.N()))
+			} else {
+				c.Percent = percent(p, c.Count, of, ofTrue)
+			}
 		}
 		lr.Options = append(lr.Options, c)
 	}

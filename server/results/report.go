@@ -89,6 +89,10 @@ type QuestionReport struct {
 	NoAnswer disclosure.Value `json:"no_answer"`
 	Options  []Count          `json:"options,omitempty"`
 	Items    []ItemReport     `json:"items,omitempty"`
+	// PercentOf is "responses" when the options' percentages are of everyone in the
+	// group, because the number who answered cannot be shown; otherwise they are of
+	// those who answered.
+	PercentOf string `json:"percent_of,omitempty"`
 }
 
 // Wording is one of several wordings of a question and the versions that use it.
@@ -106,11 +110,13 @@ type ItemReport struct {
 	Options  []Count          `json:"options"`
 }
 
-// ListReport is a list of counts with the number who answered.
+// ListReport is a list of counts with the number who answered. PercentOf is as in
+// QuestionReport.
 type ListReport struct {
-	Answered disclosure.Value `json:"answered"`
-	NoAnswer disclosure.Value `json:"no_answer"`
-	Options  []Count          `json:"options"`
+	Answered  disclosure.Value `json:"answered"`
+	NoAnswer  disclosure.Value `json:"no_answer"`
+	Options   []Count          `json:"options"`
+	PercentOf string           `json:"percent_of,omitempty"`
 }
 
 // Count is one count with its label and, where allowed, its percentage of the base.

@@ -76,7 +76,7 @@ var routeTable = map[string]rule{
 	// Results (results.go): viewers and up, viewers only for their areas and rounded;
 	// the CSV export and recounting for facilitators.
 	"GET /api/v1/surveys/:survey/results":     {allow: staff, area: "area"},
-	"GET /api/v1/surveys/:survey/results.csv": {allow: facilitators, area: "area"},
+	"GET /api/v1/surveys/:survey/results.csv": {allow: facilitators},
 	"POST /api/v1/surveys/:survey/rebuild":    {allow: facilitators},
 
 	// Briefings: staff, or whoever holds a share link to that briefing.

@@ -17,10 +17,10 @@ func (s *Server) registerResponseRoutes() {
 }
 
 // submissionsInFlight bounds the submissions being decoded, redacted or waiting for the
-// writer at once. About a second of the store's throughput, it keeps the writer's batches
-// full while bounding latency and memory; past it the server would only spend its CPU
-// redacting answers it cannot store in time.
-const submissionsInFlight = 1024
+// writer at once: enough to keep the writer's batches full at several thousand a second,
+// few enough that under overload the goroutines redacting answers do not starve the
+// writer (and the store, which runs in this process) of CPU.
+const submissionsInFlight = 512
 
 // admitSubmissions answers 503 at once, before reading the body, when max submissions
 // are already in hand: under overload, work on requests that will miss their deadline

@@ -194,7 +194,7 @@ func (b *BadInput) Run(ctx context.Context) ([]string, error) {
 	if during.Acked() == 0 {
 		fail("the good clients got nothing through during the bad input")
 	}
-	if left := Deliver(ctx, client, goodLedger, nil, 8, 200*time.Millisecond); left > 0 {
+	if left := Deliver(ctx, client, goodLedger, nil, 8, 200*time.Millisecond, 0); left > 0 {
 		fail("%d good submissions never acknowledged", left)
 	}
 

@@ -222,17 +222,38 @@ func (l *Load) Run(ctx context.Context) error {
 	return nil
 }
 
-// Deliver sends every pending submission of the ledger again, with the same id and
-// body, until each is acknowledged or refused, or ctx ends; backoff (capped by the
-// server's Retry-After) separates the attempts for one id. It returns how many
-// remain unacknowledged.
-func Deliver(ctx context.Context, c *Client, led *Ledger, stats *Stats, workers int, backoff time.Duration) int {
+// Deliver sends pending submissions of the ledger again, with the same id and body,
+// until each is acknowledged or refused, or ctx ends; backoff separates the attempts
+// for one id. With limit > 0 it retries only that many of them (a sample). It returns
+// how many of those it took on remain unacknowledged.
+func Deliver(ctx context.Context, c *Client, led *Ledger, stats *Stats, workers int, backoff time.Duration, limit int) int {
 	type item struct {
 		id   string
 		body []byte
 	}
+	var chosen map[string]bool
+	if limit > 0 {
+		chosen = map[string]bool{}
+		for id := range led.Pending() {
+			if len(chosen) == limit {
+				break
+			}
+			chosen[id] = true
+		}
+	}
+	left := func() map[string][]byte {
+		p := led.Pending()
+		if chosen != nil {
+			for id := range p {
+				if !chosen[id] {
+					delete(p, id)
+				}
+			}
+		}
+		return p
+	}
 	for ctx.Err() == nil {
-		pending := led.Pending()
+		pending := left()
 		if len(pending) == 0 {
 			return 0
 		}
@@ -262,7 +283,7 @@ func Deliver(ctx context.Context, c *Client, led *Ledger, stats *Stats, workers 
 		}
 		wg.Wait()
 	}
-	return len(led.Pending())
+	return len(left())
 }
 
 func jitter(r *mrand.Rand, d time.Duration) time.Duration {

@@ -8,6 +8,7 @@ package leakcheck
 import (
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"slices"
 	"sort"
 	"strings"
@@ -652,6 +653,11 @@ func (w *World) check(reps []*results.Report, l Line) []string {
 		}
 	}
 	var leaks []string
+	if os.Getenv("LEAKCHECK_DEBUG") == l.name {
+		for _, v := range vals {
+			fmt.Printf("r%d %-44s shown=%v value=%d\n", v.report, v.what, v.shown, v.value)
+		}
+	}
 	for _, v := range derivable(vals, known) {
 		// A zero says that nobody in the group gave an answer. Where the group is at
 		// least k young people, that identifies nobody (the survey could show zeros); in a

@@ -207,15 +207,22 @@ func (g *Generator) answers() (*chorus.Version, chorus.Answers, map[string][]str
 		if q == nil || r.Float64() < 0.04 { // some skip any question
 			continue
 		}
-		if q.DontWantToSay && r.Float64() < 0.02 {
+		if q.DontWantToSay && q.Kind != chorus.KindGrid && r.Float64() < 0.02 {
 			answers[id] = chorus.PreferNot
+			if q.Kind == chorus.KindMulti {
+				answers[id] = []any{chorus.PreferNot}
+			}
 			continue
 		}
 		switch q.Kind {
 		case chorus.KindGrid:
 			m := map[string]any{}
 			for _, it := range q.Items {
-				if r.Float64() < 0.05 {
+				switch x := r.Float64(); {
+				case x < 0.05:
+					continue
+				case x < 0.06 && q.DontWantToSay:
+					m[it.ID] = chorus.PreferNot
 					continue
 				}
 				m[it.ID] = face(r, mood, q.Scale)
