@@ -20,6 +20,9 @@ import (
 // step with other instances in the background, and the pages and API read them.
 func (m *Main) openResults(ctx context.Context) {
 	agg := m.DB.NewAggregates(m.Surveys)
+	// While responses stream in, work out the published tables at most every 2 seconds
+	// (other instances' counts lag by about as much anyway).
+	agg.MaxStale = 2 * time.Second
 	m.Responses.OnBatch = agg.OnBatch
 	agg.Start(ctx)
 	m.Aggregates = agg

@@ -114,7 +114,7 @@ func run(n, stored, requests int, surveysDir string) error {
 		}
 	}
 	deltas := time.Since(start)
-	fmt.Printf("%-52s %10s  (%d delta documents; generating the answers took %s)\n", "Count 1M responses in batches of 500 (OnBatch)",
+	fmt.Printf("%-52s %10s  (%d delta documents; generating the answers took %s)\n", fmt.Sprintf("Count %d responses in batches of 500 (OnBatch)", n),
 		round(deltas-genTime), (n+batch-1)/batch, round(genTime))
 	start = time.Now()
 	if err := agg.Compact(ctx, ""); err != nil {

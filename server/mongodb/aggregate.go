@@ -73,6 +73,10 @@ type Aggregates struct {
 	// PollEvery, CompactEvery, QuietFor and Lookback tune the background work; zero
 	// values mean 2s, 5m, 1m and 2m.
 	PollEvery, CompactEvery, QuietFor, Lookback time.Duration
+	// MaxStale lets readers have counts up to this old, so that while responses stream
+	// in the published tables are worked out at most this often rather than after every
+	// batch; 0 means always the latest.
+	MaxStale time.Duration
 
 	// batchMu serialises writers of deltas (OnBatch, Retag) with loads and the end of a
 	// rebuild, so that no batch falls between a load and the cube it loads.
@@ -81,7 +85,9 @@ type Aggregates struct {
 	mu         sync.Mutex // guards the fields below
 	loaded     bool
 	cubes      map[string]*results.Cube
-	readers    map[string]*results.Cube // clones for readers; nil when stale
+	readers    map[string]*results.Cube // clones for readers
+	readAt     map[string]time.Time     // when each clone was taken
+	stale      map[string]bool          // counts changed since the clone
 	gens       map[string]int64         // snapshot generation each cube was loaded from
 	applied    map[bson.ObjectID]bool   // deltas in the cubes, for de-duplication
 	rebuilding map[string]*rebuild
@@ -112,6 +118,7 @@ func (d *DB) NewAggregates(surveys chorus.SurveyService) *Aggregates {
 		locks: d.db.Collection("aggregate_locks"), responses: d.db.Collection("responses"),
 		log: d.log, db: d, Surveys: surveys,
 		cubes: map[string]*results.Cube{}, readers: map[string]*results.Cube{}, gens: map[string]int64{},
+		readAt: map[string]time.Time{}, stale: map[string]bool{},
 		applied: map[bson.ObjectID]bool{}, rebuilding: map[string]*rebuild{}, dirty: map[string]bool{},
 		mismatch: map[string]int64{},
 	}
@@ -235,7 +242,7 @@ func (a *Aggregates) write(ctx context.Context, deltas map[string]*results.Delta
 		a.mu.Lock()
 		if a.loaded {
 			a.cube(survey).Merge(d)
-			a.readers[survey] = nil
+			a.stale[survey] = true
 		}
 		a.lastWrite = time.Now()
 		a.mu.Unlock()
@@ -260,11 +267,11 @@ func (a *Aggregates) Snapshot(_ context.Context, survey string) (*results.Cube, 
 	if !a.loaded {
 		return nil, chorus.Errorf(chorus.EUNAVAILABLE, "Results are still loading. Please try again in a moment.")
 	}
-	if c := a.readers[survey]; c != nil {
+	if c := a.readers[survey]; c != nil && (!a.stale[survey] || time.Since(a.readAt[survey]) < a.MaxStale) {
 		return c, nil
 	}
 	c := a.cube(survey).Clone()
-	a.readers[survey] = c
+	a.readers[survey], a.readAt[survey], a.stale[survey] = c, time.Now(), false
 	return c, nil
 }
 
@@ -280,7 +287,7 @@ func (a *Aggregates) Load(ctx context.Context) error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.cubes, a.gens, a.applied = cubes, gens, applied
-	a.readers = map[string]*results.Cube{}
+	a.readers, a.stale = map[string]*results.Cube{}, map[string]bool{}
 	a.loaded = true
 	a.lastPoll = time.Now()
 	return nil
@@ -305,7 +312,7 @@ func (a *Aggregates) reload(ctx context.Context, survey string) error {
 	for id := range applied {
 		a.applied[id] = true
 	}
-	a.readers[survey] = nil
+	a.stale[survey] = true
 	return nil
 }
 
@@ -469,7 +476,7 @@ func (a *Aggregates) Poll(ctx context.Context) error {
 		a.applied[doc.ID] = true
 		if err == nil {
 			a.cube(doc.Survey).Merge(d)
-			a.readers[doc.Survey] = nil
+			a.stale[doc.Survey] = true
 			a.lastWrite = time.Now()
 		}
 		a.mu.Unlock()
@@ -780,7 +787,7 @@ func (a *Aggregates) rebuild(ctx context.Context, survey string) error {
 	for _, id := range covers {
 		a.applied[id] = true
 	}
-	a.readers[survey] = nil
+	a.stale[survey] = true
 	delete(a.mismatch, survey)
 	a.mu.Unlock()
 	if len(covers) > 0 {
@@ -794,64 +801,59 @@ func (a *Aggregates) rebuild(ctx context.Context, survey string) error {
 // Check compares each loaded cube with the number of stored responses and rebuilds the
 // surveys that differ, and those marked for rebuilding. Start runs it after loading and
 // whenever the instance has been quiet for QuietFor, when any difference is a real one.
+//
+// Batches keep arriving while responses are counted, so a count is taken as agreeing
+// when it lies between the cube's count before it and after it (once the batches that
+// were being written when it ended have been counted, and other instances' deltas read).
 func (a *Aggregates) Check(ctx context.Context) error {
-	stored, err := a.countBySurvey(ctx)
+	surveys, err := a.distinct(ctx, a.responses, "survey")
 	if err != nil {
 		return err
 	}
 	a.mu.Lock()
-	var todo []string
-	for s, n := range stored {
-		if c := a.cubes[s]; c == nil || c.Responses() != n || a.dirty[s] {
-			todo = append(todo, s)
-		}
-	}
-	for s, c := range a.cubes {
-		if _, ok := stored[s]; !ok && (c.Responses() != 0 || a.dirty[s]) {
-			todo = append(todo, s)
+	for s := range a.cubes {
+		if !slices.Contains(surveys, s) {
+			surveys = append(surveys, s)
 		}
 	}
 	a.mu.Unlock()
-	sort.Strings(todo)
-	var errs []error
-	for _, s := range todo {
-		// Count again with batches held back, so that a batch between storing its
-		// responses and its delta is not taken for a difference.
-		a.batchMu.Lock()
-		n, err := a.responses.CountDocuments(ctx, bson.D{{Key: "survey", Value: s}})
+	sort.Strings(surveys)
+	responses := func(s string) int64 {
 		a.mu.Lock()
-		same := err == nil && !a.dirty[s] && a.cube(s).Responses() == n
-		a.mu.Unlock()
-		a.batchMu.Unlock()
+		defer a.mu.Unlock()
+		if c := a.cubes[s]; c != nil {
+			return c.Responses()
+		}
+		return 0
+	}
+	var errs []error
+	for _, s := range surveys {
+		before := responses(s)
+		n, err := a.responses.CountDocuments(ctx, bson.D{{Key: "survey", Value: s}})
 		if err != nil {
 			errs = append(errs, translate("count responses", err))
 			continue
 		}
-		if same {
+		time.Sleep(200 * time.Millisecond) // let a batch stored as the count ended reach OnBatch
+		a.batchMu.Lock()
+		a.batchMu.Unlock() //nolint:staticcheck // waits for a batch being counted
+		if after := responses(s); n > after {
+			_ = a.Poll(ctx) // perhaps another instance's batches
+		}
+		after := responses(s)
+		a.mu.Lock()
+		dirty := a.dirty[s]
+		a.mu.Unlock()
+		if !dirty && before <= n && n <= after {
 			continue
 		}
-		a.log.Warn("aggregates differ from the stored responses; rebuilding", "survey", s)
+		a.log.Warn("aggregates differ from the stored responses; rebuilding", "survey", s,
+			"counted", before, "stored", n)
 		if err := a.rebuild(ctx, s); err != nil {
 			errs = append(errs, fmt.Errorf("rebuild %s: %w", s, err))
 		}
 	}
 	return errors.Join(errs...)
-}
-
-func (a *Aggregates) countBySurvey(ctx context.Context) (map[string]int64, error) {
-	surveys, err := a.distinct(ctx, a.responses, "survey")
-	if err != nil {
-		return nil, err
-	}
-	out := map[string]int64{}
-	for _, s := range surveys {
-		n, err := a.responses.CountDocuments(ctx, bson.D{{Key: "survey", Value: s}})
-		if err != nil {
-			return nil, translate("count responses", err)
-		}
-		out[s] = n
-	}
-	return out, nil
 }
 
 // Start loads the cubes once the store is ready, checks them, and then polls, compacts

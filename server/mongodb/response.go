@@ -117,6 +117,8 @@ type ResponseStore struct {
 	log     *slog.Logger
 	queue   chan *pendingWrite
 	maxSize int
+	writers int           // concurrent batches
+	linger  time.Duration // longest a batch waits to fill; 0 takes what is queued
 
 	// OnBatch, if set, is called with each batch's newly stored responses before their
 	// callers are acknowledged (aggregates are kept this way). Its error is logged;
@@ -127,7 +129,7 @@ type ResponseStore struct {
 	closed  bool
 	stopped chan struct{}
 
-	seen    idFilter    // written by the writer goroutine only
+	seen    *idFilter
 	down    atomic.Bool // the last batch could not reach the store
 	probing atomic.Bool
 	quit    chan struct{}
@@ -152,7 +154,7 @@ func (d *DB) NewResponseStore(maxBatch, queueSize int) *ResponseStore {
 	s := &ResponseStore{
 		coll: d.db.Collection("responses"), log: d.log, maxSize: maxBatch,
 		queue: make(chan *pendingWrite, queueSize), stopped: make(chan struct{}),
-		quit: make(chan struct{}), seen: newIDFilter(1 << 20),
+		quit: make(chan struct{}), seen: newIDFilter(1 << 20), writers: 1,
 	}
 	go s.run()
 	return s
@@ -205,9 +207,24 @@ func (s *ResponseStore) Close(ctx context.Context) error {
 
 func (s *ResponseStore) run() {
 	defer close(s.stopped)
+	var wg sync.WaitGroup
+	for range s.writers {
+		wg.Go(s.writeLoop)
+	}
+	wg.Wait()
+}
+
+// writeLoop takes what is queued, up to maxSize, and writes it as one batch. With
+// linger set, it waits up to that long for more while submissions keep arriving
+// within a millisecond of each other, so that under load each batch's fixed cost
+// (a transaction and an fsync) is shared by more responses, while a lone submission
+// waits at most a millisecond.
+func (s *ResponseStore) writeLoop() {
 	batch := make([]*pendingWrite, 0, s.maxSize)
+	var timer *time.Timer
 	for first := range s.queue {
 		batch = append(batch[:0], first)
+		deadline := time.Now().Add(s.linger)
 	gather:
 		for len(batch) < s.maxSize {
 			select {
@@ -216,7 +233,26 @@ func (s *ResponseStore) run() {
 					break gather
 				}
 				batch = append(batch, p)
+				continue
 			default:
+			}
+			wait := min(time.Until(deadline), time.Millisecond)
+			if wait <= 0 {
+				break
+			}
+			if timer == nil {
+				timer = time.NewTimer(wait)
+			} else {
+				timer.Reset(wait)
+			}
+			select {
+			case p, ok := <-s.queue:
+				timer.Stop()
+				if !ok {
+					break gather
+				}
+				batch = append(batch, p)
+			case <-timer.C:
 				break gather
 			}
 		}
@@ -422,6 +458,7 @@ func (s *ResponseStore) FindResponseDigest(ctx context.Context, submissionID str
 // so it remembers at least the last n ids in about 2.4 bytes per id, with about one
 // false positive in 200.
 type idFilter struct {
+	mu   sync.Mutex
 	gen  [2][]uint64
 	n    [2]int
 	cur  int
@@ -429,9 +466,9 @@ type idFilter struct {
 	seed maphash.Seed
 }
 
-func newIDFilter(n int) idFilter {
+func newIDFilter(n int) *idFilter {
 	words := (n*10 + 63) / 64 // 10 bits per id
-	return idFilter{gen: [2][]uint64{make([]uint64, words), make([]uint64, words)}, max: n, seed: maphash.MakeSeed()}
+	return &idFilter{gen: [2][]uint64{make([]uint64, words), make([]uint64, words)}, max: n, seed: maphash.MakeSeed()}
 }
 
 const idFilterHashes = 7
@@ -442,6 +479,8 @@ func (f *idFilter) positions(id string) (h1, h2 uint64) {
 }
 
 func (f *idFilter) add(id string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	if f.n[f.cur] >= f.max {
 		f.cur ^= 1
 		clear(f.gen[f.cur])
@@ -458,6 +497,8 @@ func (f *idFilter) add(id string) {
 }
 
 func (f *idFilter) has(id string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	h1, h2 := f.positions(id)
 	for g := range f.gen {
 		bits := f.gen[g]

@@ -1,16 +1,3 @@
-// Package results keeps the counts behind every result of a survey and publishes them
-// through disclosure control.
-//
-// A Cube holds a survey's counts: for the whole survey and for each value of each
-// dimension (version, age band, who the young person lives with, council area, ISO week)
-// a vector of counters, one per slot (an option of a question, a point of a grid item, a
-// theme, a value of another dimension). Responses become Deltas (one per batch of stored
-// responses, keyed by the full dimension tuple so that any view can be rebuilt from them)
-// and Deltas are merged into the cube, so a cube's size depends on the survey, not on the
-// number of responses: results at a million responses cost the same as at a thousand.
-//
-// Results are filtered by one dimension at a time (see Publish for why); a filter with
-// more than one condition is refused.
 package results
 
 import (

@@ -120,6 +120,8 @@ type publication struct {
 	groups map[string]rowSet // "area:"+code, "month:"+month, "dim:"+d+":"+value → rows
 	byVec  map[string]rowSet // the first rows published for a set of young people
 	stage  int               // how many of stages() are done
+	// regionDone records the regions whose councils are published.
+	regionDone map[string]bool
 }
 
 // rowSet is one group's rows, by line.
@@ -128,7 +130,8 @@ type rowSet map[*line]*row
 func newPublication(s *chorus.Survey, m Mapping, c *Cube, p disclosure.Policy, places *Places) *publication {
 	places.init()
 	pb := &publication{s: s, m: m, c: c, p: p, places: places, lines: c.lines(s, m),
-		sizes: map[Dim]map[string]bool{}, groups: map[string]rowSet{}, byVec: map[string]rowSet{}}
+		sizes: map[Dim]map[string]bool{}, groups: map[string]rowSet{}, byVec: map[string]rowSet{},
+		regionDone: map[string]bool{}}
 	pb.base = p.Count(int(c.total.n)).Shown()
 	pb.top = rowSet{}
 	for _, l := range pb.lines {
@@ -251,26 +254,18 @@ func shownPlace(m map[string]disclosure.Placement, code string) bool {
 
 // Groups are published in stages, always in the same order, so that two groups with the
 // same young people (a version and an age band, a region and England) get the rows of the
-// one published first, whatever order requests come in: areas level by level, then
-// months, then versions, age bands and who young people live with.
+// one published first, whatever order requests come in: versions, age bands, who young
+// people live with, months, then areas level by level. The councils of each region come
+// last, each region when first needed: councils of different regions never hold the
+// same young people, so the order among regions does not matter.
 func (pb *publication) stages() []func() {
-	st := []func(){
-		func() { pb.areaLevel(all) },
-		func() { pb.areaLevel(pb.places.CountryCode) },
-	}
-	var regions []string
-	for r := range pb.places.members {
-		regions = append(regions, r)
-	}
-	sort.Strings(regions)
-	for _, r := range regions {
-		st = append(st, func() { pb.areaLevel(r) })
-	}
-	st = append(st, pb.monthLevel)
+	var st []func()
 	for _, d := range []Dim{DimVersion, DimAge, DimLive} {
 		st = append(st, func() { pb.dimLevel(d) })
 	}
-	return st
+	return append(st, pb.monthLevel,
+		func() { pb.areaLevel(all) },
+		func() { pb.areaLevel(pb.places.CountryCode) })
 }
 
 // group returns a group's rows, publishing stages until it is done; nil if the group has
@@ -285,11 +280,18 @@ func (pb *publication) group(id string) rowSet {
 			return rs
 		}
 		if pb.stage >= len(st) {
-			return nil
+			break
 		}
 		st[pb.stage]()
 		pb.stage++
 	}
+	code, ok := strings.CutPrefix(id, "area:")
+	if a, isCouncil := pb.places.council[code]; ok && isCouncil && !pb.regionDone[a.RegionCode] {
+		pb.regionDone[a.RegionCode] = true
+		pb.areaLevel(a.RegionCode)
+		return pb.groups[id]
+	}
+	return nil
 }
 
 // fingerprint identifies a set of young people by all its counts: two groups with the

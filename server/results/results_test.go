@@ -173,6 +173,13 @@ func TestEncodeRoundTrip(t *testing.T) {
 		d.Add(s, results.Mapping{}, gen.Response(gen.NextID()), 1, nil)
 	}
 	slots, cells := d.Encode()
+	keys, data := results.PackCells(cells)
+	if cells, err := results.UnpackCells(keys, data); err != nil || len(cells) != len(d.Cells) {
+		t.Fatalf("UnpackCells: %d cells, %v", len(cells), err)
+	}
+	if _, err := results.UnpackCells(keys, data[:len(data)-1]); err == nil {
+		t.Errorf("UnpackCells of cut data: no error")
+	}
 	d2, err := results.DecodeDelta(s.ID, slots, cells)
 	if err != nil {
 		t.Fatal(err)
@@ -288,8 +295,8 @@ func TestPublish(t *testing.T) {
 					}
 				}
 			}
-			if shown == 0 {
-				t.Errorf("no option counts shown at all")
+			if shown == 0 && rep.Base.N() >= 100 {
+				t.Errorf("no option counts shown at all for %v young people", rep.Base)
 			}
 			var buf bytes.Buffer
 			if err := results.WriteCSV(&buf, rep); err != nil {

@@ -11,8 +11,8 @@ import (
 	"path"
 	"strings"
 
+	"compress/gzip"
 	"github.com/gofiber/fiber/v2"
-	"github.com/klauspost/compress/gzip"
 
 	"github.com/chorus-voice/chorus/frontend"
 )
