@@ -23,6 +23,9 @@ const (
 	ActionSurveyChange   = "survey.change"
 	ActionThemeChange    = "theme.change"
 	ActionQuoteChange    = "quote.change"
+	ActionAnswerReview   = "answer.review"
+	ActionConcernReview  = "safeguarding.review"
+	ActionSurveysReload  = "survey.reload"
 )
 
 // AuditEntry records who did what to which object, and when. It never holds a

@@ -22,8 +22,13 @@ type Catalog struct {
 	log   *slog.Logger
 	now   func() time.Time
 
-	mu      sync.Mutex // serialises reloads
-	surveys atomic.Pointer[map[string]*chorus.Survey]
+	mu        sync.Mutex // serialises reloads
+	surveys   atomic.Pointer[map[string]*chorus.Survey]
+	codebooks atomic.Pointer[map[string]*loadedCodebook] // by survey id (see codebook.go)
+
+	// OnReload, if set, is called after each successful Reload (main starts the
+	// re-tag jobs of changed codebooks with it).
+	OnReload func()
 }
 
 // NewCatalog loads every survey in dir. A file with errors is left out and its errors
@@ -35,6 +40,11 @@ func NewCatalog(dir string, areas []chorus.Area, log *slog.Logger) *Catalog {
 		log.Error("some survey files have errors and were not loaded", "errors", err.Error())
 	}
 	c.set(list)
+	books, err := loadCodebooks(dir, *c.surveys.Load(), nil, c.now())
+	if err != nil {
+		log.Error("some codebook files have errors and were not loaded", "errors", err.Error())
+	}
+	c.setCodebooks(books)
 	return c
 }
 
@@ -81,6 +91,18 @@ func (c *Catalog) Reload(context.Context) error {
 	if err != nil {
 		return chorus.Wrap(chorus.EINVALID, err, "The survey files have errors; the running surveys were kept.\n"+err.Error())
 	}
+	byID := make(map[string]*chorus.Survey, len(list))
+	for _, s := range list {
+		byID[s.ID] = s
+	}
+	books, err := loadCodebooks(c.dir, byID, *c.codebooks.Load(), c.now())
+	if err != nil {
+		return chorus.Wrap(chorus.EINVALID, err, "The codebook files have errors; the running surveys and codebooks were kept.\n"+err.Error())
+	}
 	c.set(list)
+	c.setCodebooks(books)
+	if c.OnReload != nil {
+		c.OnReload()
+	}
 	return nil
 }

@@ -117,8 +117,6 @@ type ResponseStore struct {
 	log     *slog.Logger
 	queue   chan *pendingWrite
 	maxSize int
-	writers int           // concurrent batches
-	linger  time.Duration // longest a batch waits to fill; 0 takes what is queued
 
 	// OnBatch, if set, is called with each batch's newly stored responses before their
 	// callers are acknowledged (aggregates are kept this way). Its error is logged;
@@ -129,7 +127,7 @@ type ResponseStore struct {
 	closed  bool
 	stopped chan struct{}
 
-	seen    *idFilter
+	seen    *idFilter // used by the writer goroutine only
 	down    atomic.Bool // the last batch could not reach the store
 	probing atomic.Bool
 	quit    chan struct{}
@@ -154,7 +152,7 @@ func (d *DB) NewResponseStore(maxBatch, queueSize int) *ResponseStore {
 	s := &ResponseStore{
 		coll: d.db.Collection("responses"), log: d.log, maxSize: maxBatch,
 		queue: make(chan *pendingWrite, queueSize), stopped: make(chan struct{}),
-		quit: make(chan struct{}), seen: newIDFilter(1 << 20), writers: 1,
+		quit: make(chan struct{}), seen: newIDFilter(1 << 20),
 	}
 	go s.run()
 	return s
@@ -207,24 +205,11 @@ func (s *ResponseStore) Close(ctx context.Context) error {
 
 func (s *ResponseStore) run() {
 	defer close(s.stopped)
-	var wg sync.WaitGroup
-	for range s.writers {
-		wg.Go(s.writeLoop)
-	}
-	wg.Wait()
-}
-
-// writeLoop takes what is queued, up to maxSize, and writes it as one batch. With
-// linger set, it waits up to that long for more while submissions keep arriving
-// within a millisecond of each other, so that under load each batch's fixed cost
-// (a transaction and an fsync) is shared by more responses, while a lone submission
-// waits at most a millisecond.
-func (s *ResponseStore) writeLoop() {
 	batch := make([]*pendingWrite, 0, s.maxSize)
-	var timer *time.Timer
 	for first := range s.queue {
+		// Whatever has queued while the last batch was written goes into the next:
+		// batches grow with the load, and a lone submission does not wait at all.
 		batch = append(batch[:0], first)
-		deadline := time.Now().Add(s.linger)
 	gather:
 		for len(batch) < s.maxSize {
 			select {
@@ -233,26 +218,7 @@ func (s *ResponseStore) writeLoop() {
 					break gather
 				}
 				batch = append(batch, p)
-				continue
 			default:
-			}
-			wait := min(time.Until(deadline), time.Millisecond)
-			if wait <= 0 {
-				break
-			}
-			if timer == nil {
-				timer = time.NewTimer(wait)
-			} else {
-				timer.Reset(wait)
-			}
-			select {
-			case p, ok := <-s.queue:
-				timer.Stop()
-				if !ok {
-					break gather
-				}
-				batch = append(batch, p)
-			case <-timer.C:
 				break gather
 			}
 		}
@@ -458,7 +424,6 @@ func (s *ResponseStore) FindResponseDigest(ctx context.Context, submissionID str
 // so it remembers at least the last n ids in about 2.4 bytes per id, with about one
 // false positive in 200.
 type idFilter struct {
-	mu   sync.Mutex
 	gen  [2][]uint64
 	n    [2]int
 	cur  int
@@ -479,8 +444,6 @@ func (f *idFilter) positions(id string) (h1, h2 uint64) {
 }
 
 func (f *idFilter) add(id string) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
 	if f.n[f.cur] >= f.max {
 		f.cur ^= 1
 		clear(f.gen[f.cur])
@@ -497,8 +460,6 @@ func (f *idFilter) add(id string) {
 }
 
 func (f *idFilter) has(id string) bool {
-	f.mu.Lock()
-	defer f.mu.Unlock()
 	h1, h2 := f.positions(id)
 	for g := range f.gen {
 		bits := f.gen[g]

@@ -19,7 +19,7 @@ import (
 // can be worked out exactly from everything the reports showed (see leakcheck).
 func TestPropertyNothingDerivable(t *testing.T) {
 	s0, g := example(t)
-	cases, seed := 24, uint64(11)
+	cases, seed := 16, uint64(11)
 	if testing.Short() {
 		cases = 6
 	}

@@ -308,3 +308,48 @@ func TestPublish(t *testing.T) {
 		})
 	}
 }
+
+// TestPublishDifferencing: a group that leaves out fewer than k young people is refused,
+// since comparing it with the whole survey would describe those few.
+func TestPublishDifferencing(t *testing.T) {
+	s, g := example(t)
+	c := results.NewCube(s.ID)
+	gen := &synth.Generator{Survey: s, Councils: g.Areas()[:20], Rand: rand.New(rand.NewPCG(3, 3)),
+		Versions: map[string]float64{"13-17": 1}}
+	for range 200 {
+		c.Add(s, results.Mapping{}, gen.Response(gen.NextID()))
+	}
+	gen.Versions = map[string]float64{"8-12": 1}
+	for range 4 {
+		c.Add(s, results.Mapping{}, gen.Response(gen.NextID()))
+	}
+	tests := []struct {
+		name string
+		req  results.Request
+		ok   bool
+	}{
+		{"Whole", results.Request{}, true},
+		{"AllButAFew", results.Request{Version: "13-17"}, false},
+		{"TheFew", results.Request{Version: "8-12"}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rep, err := publish(t, c, tt.req)
+			switch {
+			case tt.ok && err != nil:
+				t.Fatalf("refused: %v", err)
+			case !tt.ok && chorus.ErrorCode(err) != chorus.EINVALID:
+				t.Fatalf("err = %v, want EINVALID; level %v base %v", err, rep.Level, rep.Base)
+			case !tt.ok && chorus.ErrorFields(err)["version"] == "":
+				t.Errorf("refusal names no field: %v", chorus.ErrorFields(err))
+			}
+		})
+	}
+	// The versions breakdown of the whole survey hides both, or a reader could subtract.
+	rep, _ := publish(t, c, results.Request{})
+	for _, v := range rep.Versions {
+		if v.Count.Shown() && (v.ID == "13-17" || v.ID == "8-12") {
+			t.Errorf("versions breakdown shows %s = %v", v.ID, v.Count)
+		}
+	}
+}

@@ -1,0 +1,111 @@
+package chorus
+
+import (
+	"context"
+	"sort"
+	"time"
+)
+
+// Concern is a response that suggests a child may be at risk: a safeguarding flag on
+// its free text, or a closed answer the survey marks as a risk signal. Concerns wait
+// in the safeguarding queue until a facilitator marks them reviewed with a note of the
+// action taken. Chorus cannot say who the child is; the queue lets people follow
+// their safeguarding procedure (for example, raise it with the service the survey
+// ran in) and keeps these words out of quotes, briefings and exports.
+type Concern struct {
+	ID      string
+	Survey  string
+	Version string
+	// Day is the day the response came (responses keep no finer time).
+	Day string
+	// Flags holds the safeguarding categories of each flagged free-text answer.
+	Flags map[string][]string
+	// Texts holds every free-text answer of the response (redacted), by question.
+	Texts map[string]string
+	// Signals are the closed answers that are risk signals.
+	Signals []RiskSignal
+	// Reviewed is set once a facilitator has dealt with the concern.
+	ReviewedBy string
+	ReviewedAt time.Time
+	Note       string
+}
+
+// Reviewed reports whether someone has dealt with the concern.
+func (c *Concern) Reviewed() bool { return !c.ReviewedAt.IsZero() }
+
+// Categories returns the categories of all the concern's flags, sorted.
+func (c *Concern) Categories() []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, cats := range c.Flags {
+		for _, cat := range cats {
+			if !seen[cat] {
+				seen[cat] = true
+				out = append(out, cat)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// RiskSignal is one closed answer that the survey marks as a risk signal.
+type RiskSignal struct {
+	Question string
+	// Option is the chosen option (single, multi), the scale point "1" (scale), or the
+	// grid item whose lowest point was chosen (grid).
+	Option string
+}
+
+// RiskSignals lists the closed answers that make Risky true, in survey order.
+func (s *Survey) RiskSignals(answers Answers) []RiskSignal {
+	var out []RiskSignal
+	for _, q := range s.Questions {
+		switch v := answers[q.ID].(type) {
+		case string:
+			if q.Kind == KindScale && q.RiskLowest && v == "1" || q.Kind == KindSingle && q.risky(v) {
+				out = append(out, RiskSignal{Question: q.ID, Option: v})
+			}
+		case []string:
+			if q.Kind == KindMulti {
+				for _, o := range v {
+					if q.risky(o) {
+						out = append(out, RiskSignal{Question: q.ID, Option: o})
+					}
+				}
+			}
+		case map[string]string:
+			if q.Kind != KindGrid {
+				continue
+			}
+			for _, it := range q.Items {
+				if v[it.ID] == "1" && (it.Risk || q.RiskLowest) {
+					out = append(out, RiskSignal{Question: q.ID, Option: it.ID})
+				}
+			}
+		}
+	}
+	return out
+}
+
+// ConcernFilter selects concerns.
+type ConcernFilter struct {
+	// Survey selects one survey's concerns ("" for all).
+	Survey string
+	// Reviewed selects the concerns already dealt with instead of the open ones.
+	Reviewed bool
+	// Offset and Limit page through them; Limit 0 means 20.
+	Offset, Limit int
+}
+
+// SafeguardingService keeps the safeguarding queue.
+type SafeguardingService interface {
+	// FindConcerns returns a page of concerns, newest first, and how many match.
+	FindConcerns(ctx context.Context, f ConcernFilter) ([]*Concern, int, error)
+	// CountOpenConcerns returns how many concerns wait for review.
+	CountOpenConcerns(ctx context.Context) (int, error)
+	// ReviewConcern marks a concern reviewed with a note of the action taken. It returns
+	// ENOTFOUND for an unknown concern, EINVALID for an empty note, and ECONFLICT if it
+	// was already reviewed.
+	ReviewConcern(ctx context.Context, id, by, note string) (*Concern, error)
+}
