@@ -24,6 +24,9 @@ func (m *Main) openResults(ctx context.Context) {
 	// (other instances' counts lag by about as much anyway).
 	agg.MaxStale = 2 * time.Second
 	m.Responses.OnBatch = agg.OnBatch
+	if m.Reviews != nil {
+		agg.ThemesOf = m.Reviews.ThemesOf // reviewed themes win in every count
+	}
 	agg.Start(ctx)
 	m.Aggregates = agg
 	m.HTTP.Results = &results.Service{Store: agg, Surveys: m.Surveys, Places: placesOf(m.Geo)}

@@ -131,6 +131,11 @@ type Main struct {
 	Responses *mongodb.ResponseStore
 	// Aggregates keeps the results counts (see cmd_results.go).
 	Aggregates *mongodb.Aggregates
+	// Free text (see cmd_survey.go): reviewed themes, the safeguarding queue and the
+	// re-tag jobs.
+	Reviews      *mongodb.Reviews
+	Safeguarding *mongodb.Safeguarding
+	Retagger     *mongodb.Retagger
 	// Auth manages staff accounts; Tokens signs their sessions (see cmd_user.go).
 	Auth   *auth.Service
 	Tokens *auth.Tokens
@@ -204,6 +209,7 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	m.openResults(ctx)
+	m.openFreeText(ctx)
 	m.wireAccounts()
 	// Reports: saved briefings, the young people's page switch, and area names.
 	m.HTTP.Geo = m.Geo
@@ -233,6 +239,7 @@ func (m *Main) Close() error {
 		errs = append(errs, m.Responses.Close(ctx))
 		cancel()
 	}
+	m.closeFreeText()
 	if m.Aggregates != nil {
 		m.Aggregates.Close()
 	}

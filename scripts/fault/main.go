@@ -118,6 +118,7 @@ func run() int {
 		fmt.Fprintln(os.Stderr, "fault:", err)
 		return 2
 	}
+	fmt.Printf("command: go run ./scripts/fault %s\n", strings.Join(os.Args[1:], " "))
 	fmt.Printf("fault: %s; seed %d; work in %s\n", loadgen.Machine(), r.seed, r.tmp)
 	r.bin = bin
 	if r.bin == "" {

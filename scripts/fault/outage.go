@@ -32,6 +32,20 @@ func (e *events) add(start time.Time, res loadgen.Result) {
 	e.mu.Unlock()
 }
 
+// ended returns the events that ended from from to to, whenever they began.
+func (e *events) ended(from, to time.Time) []event {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	var out []event
+	for _, ev := range e.list {
+		if !ev.end.Before(from) && !ev.end.After(to) {
+			out = append(out, ev)
+		}
+	}
+	return out
+}
+
+// between returns the events that began and ended from from to to.
 func (e *events) between(from, to time.Time) []event {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -207,7 +221,9 @@ func anyAcked(evs []event) bool {
 func (r *runner) judgeOutage(mode string, t0, t1 time.Time, deadline time.Duration, ev, ready, health *events) {
 	var n503, acked, slow, noRetry, other int
 	var worst time.Duration
-	for _, e := range ev.between(t0, t1) {
+	// Every answer given while the store was unavailable, including to requests that
+	// were waiting on a write when it went.
+	for _, e := range ev.ended(t0, t1) {
 		d := e.end.Sub(e.start)
 		worst = max(worst, d)
 		if d > deadline+time.Second {

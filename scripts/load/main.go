@@ -22,6 +22,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -105,6 +106,7 @@ func run() int {
 		fmt.Fprintln(os.Stderr, "load:", err)
 		return 1
 	}
+	fmt.Println("command: go run ./scripts/load", strings.Join(os.Args[1:], " "))
 	fmt.Println("machine:", loadgen.Machine())
 
 	if o.mode == "abuse" {

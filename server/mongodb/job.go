@@ -264,6 +264,13 @@ func (r *Retagger) Run(ctx context.Context, survey string) (bool, error) {
 	if !ok {
 		return false, nil
 	}
+	for _, cb := range r.Codebooks() {
+		if cb.Survey == survey && cb.Revision == revision {
+			if _, err := r.ensure(ctx, cb); err != nil {
+				return false, err
+			}
+		}
+	}
 	d, ok, err := r.claim(ctx, survey, revision)
 	if err != nil || !ok {
 		return false, err

@@ -127,7 +127,7 @@ type ResponseStore struct {
 	closed  bool
 	stopped chan struct{}
 
-	seen    *idFilter // used by the writer goroutine only
+	seen    *idFilter   // used by the writer goroutine only
 	down    atomic.Bool // the last batch could not reach the store
 	probing atomic.Bool
 	quit    chan struct{}

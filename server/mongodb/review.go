@@ -170,14 +170,32 @@ func (rv *Reviews) Close() {
 	}
 }
 
+// waitReady waits until the reviews are first loaded, or ctx ends (EUNAVAILABLE).
+func (rv *Reviews) waitReady(ctx context.Context) error {
+	select {
+	case <-rv.ready:
+		return nil
+	case <-ctx.Done():
+		return chorus.Errorf(chorus.EUNAVAILABLE, "The reviews are still being read. Please try again in a moment.")
+	}
+}
+
 // ThemesOf returns the themes that count for each free-text answer of r: the
 // reviewed themes of reviewed answers, the machine tags of the others. It fits the
-// aggregates' ThemesOf. Until the reviews are first loaded it waits for them.
+// aggregates' ThemesOf. Until the reviews are first loaded it waits for them, for up
+// to 30 seconds (then it counts the machine tags, and says so in the log).
 func (rv *Reviews) ThemesOf(r *chorus.Response) map[string][]string {
 	if _, ok := rv.resolved.Load(r); ok {
 		return r.Themes
 	}
-	<-rv.ready
+	if !isClosed(rv.ready) {
+		select {
+		case <-rv.ready:
+		case <-time.After(30 * time.Second):
+			rv.log.Warn("reviews not loaded yet: counting machine tags", "survey", r.Survey)
+			return r.Themes
+		}
+	}
 	rv.mu.RLock()
 	defer rv.mu.RUnlock()
 	return overlay(r.Themes, rv.bySub[r.SubmissionID])
@@ -228,8 +246,11 @@ func loadSalt(ctx context.Context, db *DB, name string) ([]byte, error) {
 	return doc.Value, nil
 }
 
-// token is the opaque id staff pages use for a response: a keyed hash of its
-// submission id, so that nobody can work out a child's receipt code from a page.
+// ResponseID returns the opaque id staff pages use for the response with the
+// submission id: a keyed hash of it, so that nobody can work out a child's receipt
+// code (made from the submission id) from a page.
+func (rv *Reviews) ResponseID(submissionID string) string { return rv.token(submissionID) }
+
 func (rv *Reviews) token(submissionID string) string {
 	rv.mu.RLock()
 	salt := rv.salt
@@ -338,7 +359,9 @@ func (rv *Reviews) Review(ctx context.Context, ch chorus.ReviewChange) (*chorus.
 			return nil, chorus.Invalid("Choose a theme from the codebook.", map[string]string{"theme": "Choose a theme from the codebook."})
 		}
 	}
-	<-rv.ready
+	if err := rv.waitReady(ctx); err != nil {
+		return nil, err
+	}
 	rv.writeMu.Lock()
 	defer rv.writeMu.Unlock()
 
@@ -591,7 +614,9 @@ func (rv *Reviews) FindAnswers(ctx context.Context, f chorus.AnswerFilter) (*cho
 	if err != nil {
 		return nil, err
 	}
-	<-rv.ready
+	if err := rv.waitReady(ctx); err != nil {
+		return nil, err
+	}
 	limit := f.Limit
 	if limit <= 0 {
 		limit = 20
@@ -635,7 +660,9 @@ func (rv *Reviews) Agreement(ctx context.Context, survey string) ([]chorus.Theme
 			themes = append(themes, t.ID)
 		}
 	}
-	<-rv.ready
+	if err := rv.waitReady(ctx); err != nil {
+		return nil, 0, err
+	}
 	rv.mu.RLock()
 	var reviewed []*chorus.Answer
 	for _, x := range ix.answers {

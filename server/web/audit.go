@@ -54,6 +54,9 @@ var auditActions = []struct{ Action, Label string }{
 	{chorus.ActionSurveyChange, "Changed survey"},
 	{chorus.ActionThemeChange, "Changed themes"},
 	{chorus.ActionQuoteChange, "Changed quotes"},
+	{chorus.ActionAnswerReview, "Reviewed themes"},
+	{chorus.ActionConcernReview, "Reviewed a safeguarding concern"},
+	{chorus.ActionSurveysReload, "Reloaded surveys and codebooks"},
 }
 
 func auditLabel(action string) string {

@@ -96,6 +96,18 @@ var routeTable = map[string]rule{
 	"GET /dashboard/:survey.csv":      {allow: facilitators},
 	"POST /dashboard/:survey/publish": {allow: facilitators},
 
+	// Free text: reviewing themes, reloading surveys and codebooks, quotes, and the
+	// safeguarding queue.
+	"GET /review":                              {allow: facilitators},
+	"POST /review/reload":                      {allow: facilitators},
+	"GET /review/:survey":                      {allow: facilitators},
+	"POST /review/:survey/answers":             {allow: facilitators},
+	"GET /review/:survey/quotes":               {allow: facilitators},
+	"POST /review/:survey/quotes":              {allow: facilitators},
+	"POST /review/:survey/quotes/:id/withdraw": {allow: facilitators},
+	"GET /safeguarding":                        {allow: facilitators},
+	"POST /safeguarding/:id/review":            {allow: facilitators},
+
 	// "What you told us": public once a facilitator publishes it.
 	"GET /s/:survey/results": {allow: everyone},
 

@@ -22,7 +22,7 @@ func (s *Server) registerResponseRoutes() {
 // writer (and the store, which runs in this process) of CPU.
 const submissionsInFlight = 512
 
-// admitSubmissions answers 503 at once, before reading the body, when max submissions
+// admitSubmissions answers 503 at once, before the body is decoded, when max submissions
 // are already in hand: under overload, work on requests that will miss their deadline
 // would starve the writer and the server would store fewer, not more.
 func admitSubmissions(max int) fiber.Handler {

@@ -71,6 +71,14 @@ type Server struct {
 	Briefings    chorus.BriefingService
 	Publications chorus.PublicationService
 	Geo          *geo.Geography
+
+	// Free text (see review.go, quote.go, safeguarding.go): codebooks, human review of
+	// themes, the re-tag jobs, approved quotes and the safeguarding queue.
+	Codebooks    chorus.CodebookService
+	Reviews      chorus.ReviewService
+	Jobs         chorus.JobService
+	Quotes       chorus.QuoteService
+	Safeguarding chorus.SafeguardingService
 }
 
 // New builds the Fiber app with its middleware and routes.
@@ -138,6 +146,9 @@ func (s *Server) routes() {
 	s.registerDashboardRoutes()
 	s.registerBriefingRoutes()
 	s.registerResultRoutes()
+	s.registerReviewRoutes()
+	s.registerQuoteRoutes()
+	s.registerSafeguardingRoutes()
 }
 
 // App returns the Fiber app, for tests that call app.Test.

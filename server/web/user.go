@@ -105,11 +105,20 @@ var accountDoneMessages = map[string]string{
 	"revoked":  "Every session of this account has ended.",
 }
 
-type staffHomePage struct{ staffPage }
+type staffHomePage struct {
+	staffPage
+	// Concerns counts the safeguarding concerns waiting for review (facilitators; -1
+	// when unknown).
+	Concerns int
+}
 
 // handleStaffHome is where staff land after signing in.
 func (s *Server) handleStaffHome(c *fiber.Ctx) error {
-	return s.render(c, "staff-home", &staffHomePage{s.staffPage(c, "Staff")})
+	p := &staffHomePage{staffPage: s.staffPage(c, "Staff"), Concerns: -1}
+	if p.Me.Facilitator {
+		p.Concerns = s.openConcerns(c.UserContext())
+	}
+	return s.render(c, "staff-home", p)
 }
 
 type accountPage struct {

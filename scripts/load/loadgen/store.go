@@ -127,8 +127,10 @@ func (c Check) String() string {
 	return s
 }
 
-// scratchDoc has the shape of a stored response (server/mongodb responseDoc).
+// scratchDoc has the shape of a stored response (server/mongodb responseInsert): its
+// _id is the submission id.
 type scratchDoc struct {
+	ID           string         `bson:"_id"`
 	SubmissionID string         `bson:"submission_id"`
 	Survey       string         `bson:"survey"`
 	Version      string         `bson:"version"`
@@ -170,7 +172,7 @@ func (s *Store) InsertRate(ctx context.Context, g *Generator, d time.Duration, b
 		j, _ := json.Marshal(sub.Answers)
 		sum := sha256.Sum256(j)
 		docs[i] = &scratchDoc{
-			SubmissionID: prefix + strconv.Itoa(i), Survey: sub.Survey, Version: sub.Version,
+			ID: prefix + strconv.Itoa(i), SubmissionID: prefix + strconv.Itoa(i), Survey: sub.Survey, Version: sub.Version,
 			Lang: sub.Lang, Revision: g.Survey.Revision, Day: day, Answers: sub.Answers,
 			Digest: hex.EncodeToString(sum[:16]),
 		}
@@ -192,6 +194,7 @@ func (s *Store) InsertRate(ctx context.Context, g *Generator, d time.Duration, b
 					src := docs[(n+k)%distinct].(*scratchDoc)
 					cp := *src
 					cp.SubmissionID = prefix + strconv.Itoa(n+k)
+					cp.ID = cp.SubmissionID
 					b[k] = &cp
 				}
 				// The batch that is running when time is up is finished and counted.
