@@ -135,7 +135,9 @@ Usage:
   chorus version                      print the version
   chorus survey validate [FILE...]    check survey files (default: every survey in CHORUS_SURVEYS)
   chorus user add --email E --role admin|facilitator|viewer [--areas CODES]
-  chorus user list | disable --email E | reset-password --email E
+  chorus user list | disable --email E | enable --email E | reset-password --email E | revoke --email E
+  chorus results rebuild [SURVEY]     recount aggregates from the stored responses
+  chorus demo [--responses N]         load clearly-labelled synthetic responses (default 2000)
 
 Environment:
 `)

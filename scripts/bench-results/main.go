@@ -200,8 +200,17 @@ func run(n, stored, requests int, surveysDir string) error {
 		go func() {
 			defer wg.Done()
 			for r := range work {
-				if err := store.InsertResponse(ctx, r); err != nil {
-					log.Error("store", "err", err)
+				// A busy store says "try again"; so does the benchmark, as a client would.
+				for try := 0; ; try++ {
+					err := store.InsertResponse(ctx, r)
+					if err == nil || chorus.ErrorCode(err) == chorus.ECONFLICT {
+						break
+					}
+					if chorus.ErrorCode(err) != chorus.EUNAVAILABLE || try == 20 {
+						log.Error("store", "err", err)
+						break
+					}
+					time.Sleep(time.Duration(50*(try+1)) * time.Millisecond)
 				}
 			}
 		}()
@@ -215,6 +224,9 @@ func run(n, stored, requests int, surveysDir string) error {
 	storeTime := time.Since(start)
 	fmt.Printf("\n%-52s %10s  (%.0f responses/s through the group-commit writer)\n",
 		fmt.Sprintf("Store %d response documents", stored), round(storeTime), float64(stored)/storeTime.Seconds())
+	if got, err := store.CountResponses(ctx, sv.ID); err != nil || got != int64(stored) {
+		return fmt.Errorf("stored %d responses, want %d (%v)", got, stored, err)
+	}
 	rebuilder := db.NewAggregates(catalog)
 	if err := rebuilder.Load(ctx); err != nil {
 		return err

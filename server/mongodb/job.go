@@ -87,9 +87,10 @@ type Retagger struct {
 	OnDone func(survey string)
 	// Owner names this instance in leases; NewRetagger makes a random one.
 	Owner string
-	// Lease is how long a lease lasts without renewal (1 minute if zero); Every is how
-	// often jobs are looked for (5 seconds if zero); Batch is how many changed
-	// responses are rewritten together (5000 if zero).
+	// Lease is how long a lease lasts without renewal (5 minutes if zero: a batch's
+	// rewrite must finish within it); Every is how often jobs are looked for (5
+	// seconds if zero); Batch is how many changed responses are rewritten together
+	// (20,000 if zero; each rewrite reads the whole collection on the embedded store).
 	Lease, Every time.Duration
 	Batch        int
 	// AfterBatch, if set, is called after each batch with the job's progress;
@@ -114,7 +115,7 @@ var _ chorus.JobService = (*Retagger)(nil)
 
 func (r *Retagger) lease() time.Duration {
 	if r.Lease <= 0 {
-		return time.Minute
+		return 5 * time.Minute
 	}
 	return r.Lease
 }
@@ -411,18 +412,19 @@ func (r *Retagger) retag(ctx context.Context, d *jobDoc, questions []string, tag
 		return translate("find responses", err)
 	}
 	defer cur.Close(ctx)
-	batch := max(r.Batch, 1)
-	if r.Batch <= 0 {
-		batch = 5000
+	batch := r.Batch
+	if batch <= 0 {
+		batch = 20000
 	}
 	var (
-		changed        []bson.D
-		read, answers  int64
-		last           any
-		lastFlush      = time.Now()
-		renewEvery     = r.lease() / 3
-		flushedChanged int64
+		changed       []bson.D
+		read, answers int64
+		last          any
+		lastRenew     = time.Now()
+		renewEvery    = r.lease() / 4
 	)
+	// flush stores the changed responses read so far and moves the cursor past
+	// everything read.
 	flush := func() error {
 		if err := r.rewrite(ctx, d, changed); err != nil {
 			return err
@@ -431,7 +433,6 @@ func (r *Retagger) retag(ctx context.Context, d *jobDoc, questions []string, tag
 		d.Done += read
 		d.Answers += answers
 		d.Changed += int64(len(changed))
-		flushedChanged += int64(len(changed))
 		if err := r.renew(ctx, d, bson.D{{Key: "cursor", Value: d.Cursor}, {Key: "done", Value: d.Done},
 			{Key: "answers", Value: d.Answers}, {Key: "changed", Value: d.Changed}}); err != nil {
 			return err
@@ -441,7 +442,7 @@ func (r *Retagger) retag(ctx context.Context, d *jobDoc, questions []string, tag
 				return translate("clear staged responses", err)
 			}
 		}
-		changed, read, answers, lastFlush = changed[:0], 0, 0, time.Now()
+		changed, read, answers, lastRenew = changed[:0], 0, 0, time.Now()
 		if r.AfterBatch != nil && !r.AfterBatch(int(d.Done)) {
 			return errStopped
 		}
@@ -459,10 +460,19 @@ func (r *Retagger) retag(ctx context.Context, d *jobDoc, questions []string, tag
 		if diff {
 			changed = append(changed, newDoc)
 		}
-		if len(changed) >= batch || time.Since(lastFlush) >= renewEvery {
+		// Every rewrite reads the whole collection on the embedded store (it finds
+		// documents by anything but one _id that way), so changed responses are
+		// gathered into large batches; progress with nothing to rewrite is cheap.
+		switch {
+		case len(changed) >= batch, len(changed) == 0 && read >= 2000:
 			if err := flush(); err != nil {
 				return err
 			}
+		case time.Since(lastRenew) >= renewEvery:
+			if err := r.renew(ctx, d, nil); err != nil {
+				return err
+			}
+			lastRenew = time.Now()
 		}
 	}
 	if err := cur.Err(); err != nil {
@@ -499,6 +509,9 @@ func (r *Retagger) rewrite(ctx context.Context, d *jobDoc, docs []bson.D) error 
 	}
 	if err := insertIgnoringDuplicates(ctx, r.staging, staged); err != nil {
 		return fmt.Errorf("stage responses: %w", err)
+	}
+	if err := r.renew(ctx, d, nil); err != nil {
+		return err
 	}
 	// Once deleting starts, finish inserting even if the job is being stopped.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Minute)

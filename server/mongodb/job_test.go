@@ -393,7 +393,7 @@ func BenchmarkRetag(b *testing.B) {
 
 	var tags counter
 	r := f.retagger(&tags)
-	r.Batch = 5000
+	r.Batch = 0 // the default
 	var progress []string
 	r.AfterBatch = func(done int) bool {
 		if len(progress) < 1000 {

@@ -22,6 +22,9 @@ import (
 	"github.com/chorus-voice/chorus/server/theme"
 )
 
+// ftSurvey is the shipped example survey, with its codebook.
+const ftSurvey = "your-life-your-voice"
+
 // freeTextFixture is the report fixture with free text wired as main wires it:
 // safeguarding detection and theme tagging on submission, the safeguarding queue fed
 // by the response writer, reviews whose changes the aggregates recount, and quotes.
@@ -78,7 +81,7 @@ func (f *freeTextFixture) submit(answers map[string]any) (status int, showHelp b
 	f.t.Helper()
 	id := fmt.Sprintf("freetext-%06d", f.subs.Add(1))
 	resp, body := f.postJSON(f.t, "/api/v1/responses", map[string]any{
-		"survey": exampleSurvey, "version": "13-17", "submission_id": id, "answers": answers})
+		"survey": ftSurvey, "version": "13-17", "submission_id": id, "answers": answers})
 	var reply struct {
 		ShowHelp bool `json:"show_help"`
 	}
@@ -150,7 +153,7 @@ func themeCount(t *testing.T, doc *goquery.Document, label string) string {
 
 func (f *freeTextFixture) resultsTheme(id string) int {
 	f.t.Helper()
-	r, err := f.Results.Results(context.Background(), exampleSurvey, chorus.Filter{})
+	r, err := f.Results.Results(context.Background(), ftSurvey, chorus.Filter{})
 	if err != nil {
 		f.t.Fatal(err)
 	}
@@ -179,7 +182,7 @@ func TestRedactionEndToEnd(t *testing.T) {
 	if !help {
 		t.Error("show_help false for an answer that suggests risk")
 	}
-	p := f.page("/review/" + exampleSurvey)
+	p := f.page("/review/" + ftSurvey)
 	a := answerWith(t, p, "[name] more")
 	action, v := answerForm(t, a, `form[action$="/answers"]`)
 	v.Set("action", "confirm")
@@ -249,7 +252,7 @@ func TestFlaggedAnswer(t *testing.T) {
 	}
 
 	t.Run("NotOnTheReviewPage", func(t *testing.T) {
-		doc := f.page("/review/" + exampleSurvey)
+		doc := f.page("/review/" + ftSurvey)
 		if strings.Contains(doc.Text(), "stepdad") || strings.Contains(doc.Text(), "more football please") {
 			t.Error("a flagged response's words are on the review page")
 		}
@@ -269,7 +272,7 @@ func TestFlaggedAnswer(t *testing.T) {
 	})
 	t.Run("ErrQuoteRefused", func(t *testing.T) {
 		// Its id never reaches a page; whatever id is tried, the quote is refused.
-		doc := f.page("/review/" + exampleSurvey)
+		doc := f.page("/review/" + ftSurvey)
 		other := answerWith(t, doc, "kill it at football")
 		action, v := answerForm(t, other, `form[action$="/quotes"]`)
 		v.Set("theme", "activities_fun")
@@ -283,17 +286,17 @@ func TestFlaggedAnswer(t *testing.T) {
 				flaggedID = f.reviews.ResponseID(r.sub)
 			}
 		}
-		q := &chorus.Quote{Survey: exampleSurvey, ResponseID: flaggedID, Question: "anything_else", Theme: "activities_fun"}
+		q := &chorus.Quote{Survey: ftSurvey, ResponseID: flaggedID, Question: "anything_else", Theme: "activities_fun"}
 		if err := f.quotes.ApproveQuote(context.Background(), q); chorus.ErrorCode(err) == "" {
 			t.Error("a quote from a flagged response was approved")
 		}
-		list, _ := f.quotes.ListApproved(context.Background(), exampleSurvey, "")
+		list, _ := f.quotes.ListApproved(context.Background(), ftSurvey, "")
 		for _, q := range list {
 			if strings.Contains(q.Text, "football please") || strings.Contains(q.Text, "stepdad") {
 				t.Errorf("approved quotes include a flagged response: %q", q.Text)
 			}
 		}
-		quotes, err := f.reportQuotes(context.Background(), exampleSurvey)
+		quotes, err := f.reportQuotes(context.Background(), ftSurvey)
 		if err != nil || len(quotes) != 1 || quotes[0].Text != "I want to kill it at football" {
 			t.Errorf("quotes for briefings = %+v, %v", quotes, err)
 		}
@@ -333,7 +336,7 @@ func TestFlaggedAnswer(t *testing.T) {
 	})
 	t.Run("ErrViewer", func(t *testing.T) {
 		f.get("viewer", "/safeguarding", http.StatusForbidden)
-		f.get("viewer", "/review/"+exampleSurvey, http.StatusForbidden)
+		f.get("viewer", "/review/"+ftSurvey, http.StatusForbidden)
 	})
 }
 
@@ -346,7 +349,7 @@ type storedID struct {
 func (f *freeTextFixture) storedIDs() []storedID {
 	f.t.Helper()
 	var out []storedID
-	err := f.Responses.EachResponse(context.Background(), exampleSurvey, func(r *chorus.Response) error {
+	err := f.Responses.EachResponse(context.Background(), ftSurvey, func(r *chorus.Response) error {
 		out = append(out, storedID{sub: r.SubmissionID, flagged: len(r.Flags) > 0})
 		return nil
 	})
@@ -368,7 +371,7 @@ func TestReviewPage(t *testing.T) {
 	} {
 		f.submit(map[string]any{"better": text})
 	}
-	url0 := "/review/" + exampleSurvey
+	url0 := "/review/" + ftSurvey
 	doc := f.page(url0)
 	if n := doc.Find("li.answer").Length(); n != 6 {
 		t.Fatalf("%d answers listed, want 6", n)
@@ -461,8 +464,8 @@ func TestReviewPage(t *testing.T) {
 		}
 	})
 	t.Run("Emerging", func(t *testing.T) {
-		f.submit(map[string]any{"better": "turtles in every park"})
-		f.reviews.Forget(exampleSurvey)
+		f.submit(map[string]any{"better": "turtles for everyone"})
+		f.reviews.Forget(ftSurvey)
 		doc := f.page(url0)
 		terms := doc.Find(".terms-table tbody th").Text()
 		if !strings.Contains(terms, "turtle") {
@@ -496,7 +499,7 @@ func TestReviewPage(t *testing.T) {
 		for i := range 25 {
 			f.submit(map[string]any{"better": fmt.Sprintf("more money for my phone %d", i)})
 		}
-		f.reviews.Forget(exampleSurvey)
+		f.reviews.Forget(ftSurvey)
 		doc := f.page(url0)
 		next := doc.Find(`a[rel=next]`).AttrOr("href", "")
 		if doc.Find("li.answer").Length() != reviewPageSize || next == "" {
@@ -512,20 +515,20 @@ func TestReviewPage(t *testing.T) {
 func TestQuotesAudited(t *testing.T) {
 	f := newFreeTextFixture(t)
 	f.submit(map[string]any{"better": "I want to see my sister more often"})
-	url0 := "/review/" + exampleSurvey
+	url0 := "/review/" + ftSurvey
 	a := answerWith(t, f.page(url0), "see my sister")
 	target, v := answerForm(t, a, `form[action$="/quotes"]`)
 	v.Set("theme", "family_contact")
 	v.Set("excerpt", "see my dog")
 	resp, body := f.form(target, v)
-	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "copied exactly") {
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "exactly") {
 		t.Fatalf("excerpt not in the answer: %d", resp.StatusCode)
 	}
 	v.Set("excerpt", "see my sister more often")
 	if resp, body := f.form(target, v); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("approve: %d %.300s", resp.StatusCode, body)
 	}
-	got, err := f.quotes.ListApproved(context.Background(), exampleSurvey, "family_contact")
+	got, err := f.quotes.ListApproved(context.Background(), ftSurvey, "family_contact")
 	if err != nil || len(got) != 1 || got[0].Text != "see my sister more often" {
 		t.Fatalf("approved quotes %v, %v", got, err)
 	}
@@ -545,17 +548,17 @@ func TestQuotesAudited(t *testing.T) {
 	if resp, _ := f.form(action, url.Values{}); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("withdraw: %d", resp.StatusCode)
 	}
-	if got, _ := f.quotes.ListApproved(context.Background(), exampleSurvey, ""); len(got) != 0 {
+	if got, _ := f.quotes.ListApproved(context.Background(), ftSurvey, ""); len(got) != 0 {
 		t.Errorf("after withdrawal approved quotes = %v", got)
 	}
-	if quotes, _ := f.reportQuotes(context.Background(), exampleSurvey); len(quotes) != 0 {
+	if quotes, _ := f.reportQuotes(context.Background(), ftSurvey); len(quotes) != 0 {
 		t.Errorf("briefings still get %v", quotes)
 	}
 	audits = f.audits(chorus.ActionQuoteChange)
 	if len(audits) != 2 || !strings.HasPrefix(audits[0].Detail, "withdrawn") || audits[0].ActorID != f.users["facilitator"].ID {
 		t.Errorf("audit after withdrawal: %+v", audits)
 	}
-	if labels := f.codebookLabels(context.Background(), exampleSurvey); labels["family_contact"].Adult == "" {
+	if labels := f.codebookLabels(context.Background(), ftSurvey); labels["family_contact"].Adult == "" {
 		t.Error("no labels from the codebook")
 	}
 }
@@ -595,7 +598,7 @@ func TestReviewReload(t *testing.T) {
 	if kicked != 1 {
 		t.Error("a failed reload started re-tagging")
 	}
-	if _, err := catalog.FindCodebook(context.Background(), exampleSurvey); err != nil {
+	if _, err := catalog.FindCodebook(context.Background(), ftSurvey); err != nil {
 		t.Error("the running codebook was dropped by a failed reload")
 	}
 	if got := f.audits(chorus.ActionSurveysReload); len(got) != 2 {
