@@ -202,7 +202,7 @@ func TestRetagResumesAfterRestart(t *testing.T) {
 	// The first instance dies after three batches, holding its lease.
 	var first counter
 	r1 := f.retagger(&first)
-	r1.Lease = 2 * time.Second
+	r1.Lease = 5 * time.Second
 	r1.AfterBatch = func(done int) bool { return done < 120 }
 	if finished, err := r1.Run(ctx, ylyv); finished || err != nil {
 		t.Fatalf("first run = %v, %v; want it stopped", finished, err)
@@ -218,7 +218,7 @@ func TestRetagResumesAfterRestart(t *testing.T) {
 	if finished, err := r2.Run(ctx, ylyv); finished || err != nil || second.n.Load() != 0 {
 		t.Fatalf("run while the lease is held = %v, %v (%d tagged); want nothing done", finished, err, second.n.Load())
 	}
-	time.Sleep(2100 * time.Millisecond)
+	time.Sleep(5100 * time.Millisecond)
 	if finished, err := r2.Run(ctx, ylyv); !finished || err != nil {
 		t.Fatalf("run after the lease ran out = %v, %v", finished, err)
 	}
