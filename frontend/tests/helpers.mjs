@@ -34,7 +34,7 @@ function freePort() {
   });
 }
 
-function serverBinary() {
+export function serverBinary() {
   if (process.env.CHORUS_BIN) return process.env.CHORUS_BIN;
   const bin = join(here, '.chorus-test-server');
   if (!existsSync(bin)) execFileSync('go', ['build', '-o', bin, './server'], { cwd: repo, stdio: 'inherit' });
