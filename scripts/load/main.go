@@ -9,10 +9,19 @@
 //	go run ./scripts/load -mongo … -mode abuse        # bad input at volume
 //
 // Run the server with CHORUS_SUBMITS_PER_MINUTE=0, or the per-address limit answers
-// most of the load 429. In the same run the tool measures two baselines: the store's
-// own batched-insert rate for the same documents (InsertMany of 500 into a scratch
-// collection, dropped afterwards) and a bare Fiber handler that answers 201 without
-// storing, and prints the ratios. It only ever targets loopback addresses.
+// most of the load 429. Answers are the example survey's, made the way children answer,
+// with free text in which some carry a name, phone number, email or postcode. In rate
+// mode latency counts from each submission's scheduled start. After the run, every
+// unacknowledged submission is retried with its id (as the survey page's offline queue
+// does) and then the store must hold exactly the acknowledged ids of the run: the tool
+// exits 1 otherwise.
+//
+// In the same run it measures two baselines and prints the ratios: the store's own
+// batched-insert rate for the same documents (InsertMany of 500 through the driver into
+// a scratch collection, dropped afterwards; -store-duration 0 skips it) and a bare
+// Fiber handler on another loopback port of this process that answers 201 without
+// storing, driven closed-loop with -clients (-bare=false skips it). It only ever
+// targets loopback addresses.
 package main
 
 import (

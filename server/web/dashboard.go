@@ -24,20 +24,6 @@ func (s *Server) registerDashboardRoutes() {
 	s.app.Post("/dashboard/:survey/publish", s.handleDashboardPublish)
 }
 
-// themeLabels is the hook for theme labels from a survey's codebook. Until the codebook
-// service is wired here, themes are named from their ids ("family_contact" →
-// "Family contact").
-func (s *Server) themeLabels(ctx context.Context, survey string) map[string]report.ThemeLabel {
-	return nil
-}
-
-// approvedQuotes is the hook for approved quotes (redacted, unflagged, approved by a
-// facilitator). Until the quote service is wired here it returns none, and pages show
-// no quotes.
-func (s *Server) approvedQuotes(ctx context.Context, survey string) ([]report.Quote, error) {
-	return nil, nil
-}
-
 // surveysForStaff lists every survey staff may report on: all loaded surveys when the
 // survey service can list them, else the open ones.
 func (s *Server) surveysForStaff(ctx context.Context) []*chorus.Survey {

@@ -21,9 +21,9 @@ func (s *Server) registerQuoteRoutes() {
 	s.app.Post("/review/:survey/quotes/:id/withdraw", s.handleQuoteWithdraw)
 }
 
-// reportQuotes returns a survey's approved quotes for briefings and dashboards (none
+// approvedQuotes returns a survey's approved quotes for briefings and dashboards (none
 // without a quote service). The dashboards' approvedQuotes hook can return it.
-func (s *Server) reportQuotes(ctx context.Context, survey string) ([]report.Quote, error) {
+func (s *Server) approvedQuotes(ctx context.Context, survey string) ([]report.Quote, error) {
 	if s.Quotes == nil {
 		return nil, nil
 	}
@@ -38,9 +38,9 @@ func (s *Server) reportQuotes(ctx context.Context, survey string) ([]report.Quot
 	return out, nil
 }
 
-// codebookLabels names a survey's themes from its codebook (nil without one). The
+// themeLabels names a survey's themes from its codebook (nil without one). The
 // dashboards' themeLabels hook can return it.
-func (s *Server) codebookLabels(ctx context.Context, survey string) map[string]report.ThemeLabel {
+func (s *Server) themeLabels(ctx context.Context, survey string) map[string]report.ThemeLabel {
 	if s.Codebooks == nil {
 		return nil
 	}

@@ -17,10 +17,11 @@ func (s *Server) registerResponseRoutes() {
 }
 
 // submissionsInFlight bounds the submissions being decoded, redacted or waiting for the
-// writer at once: enough to keep the writer's batches full at several thousand a second,
-// few enough that under overload the goroutines redacting answers do not starve the
-// writer (and the store, which runs in this process) of CPU.
-const submissionsInFlight = 512
+// writer at once. It is about half a second of the writer's throughput, so a store that
+// pauses for a checkpoint does not turn a busy minute into 503s, and it stays below the
+// writer's queue (4096), so the queue never overflows. Past it, under overload, the
+// server answers 503 at once instead of redacting answers it cannot store in time.
+const submissionsInFlight = 2048
 
 // admitSubmissions answers 503 at once, before the body is decoded, when max submissions
 // are already in hand: under overload, work on requests that will miss their deadline

@@ -296,7 +296,7 @@ func TestFlaggedAnswer(t *testing.T) {
 				t.Errorf("approved quotes include a flagged response: %q", q.Text)
 			}
 		}
-		quotes, err := f.reportQuotes(context.Background(), ftSurvey)
+		quotes, err := f.approvedQuotes(context.Background(), ftSurvey)
 		if err != nil || len(quotes) != 1 || quotes[0].Text != "I want to kill it at football" {
 			t.Errorf("quotes for briefings = %+v, %v", quotes, err)
 		}
@@ -551,14 +551,14 @@ func TestQuotesAudited(t *testing.T) {
 	if got, _ := f.quotes.ListApproved(context.Background(), ftSurvey, ""); len(got) != 0 {
 		t.Errorf("after withdrawal approved quotes = %v", got)
 	}
-	if quotes, _ := f.reportQuotes(context.Background(), ftSurvey); len(quotes) != 0 {
+	if quotes, _ := f.approvedQuotes(context.Background(), ftSurvey); len(quotes) != 0 {
 		t.Errorf("briefings still get %v", quotes)
 	}
 	audits = f.audits(chorus.ActionQuoteChange)
 	if len(audits) != 2 || !strings.HasPrefix(audits[0].Detail, "withdrawn") || audits[0].ActorID != f.users["facilitator"].ID {
 		t.Errorf("audit after withdrawal: %+v", audits)
 	}
-	if labels := f.codebookLabels(context.Background(), ftSurvey); labels["family_contact"].Adult == "" {
+	if labels := f.themeLabels(context.Background(), ftSurvey); labels["family_contact"].Adult == "" {
 		t.Error("no labels from the codebook")
 	}
 }
