@@ -33,7 +33,7 @@ func (r *runner) overload(ctx context.Context) error {
 		return err
 	}
 	defer store.Close()
-	const maxInFlight = 4096
+	const maxInFlight = 3072
 	client, err := loadgen.NewClient(srv.url(), maxInFlight, 30*time.Second)
 	if err != nil {
 		return err

@@ -23,6 +23,7 @@ func FuzzLoad(f *testing.F) {
 	f.Add([]byte("a: &a [*a]\n"))
 	f.Add([]byte("? [a, b]\n: c\n"))
 	f.Add([]byte("id: !!binary aGVsbG8=\n"))
+	f.Add([]byte("id: s\n---\n")) // a second, empty document
 	line := regexp.MustCompile(`^fuzz\.yaml:[1-9][0-9]*: .`)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		s, err := Load("fuzz.yaml", data, areas)

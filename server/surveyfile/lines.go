@@ -129,6 +129,17 @@ func line(n ast.Node) int {
 	if n == nil {
 		return 0
 	}
+	// A document node with no body (an empty "---" section) has no token of its own,
+	// and the YAML library's GetToken dereferences the missing body.
+	if d, ok := n.(*ast.DocumentNode); ok {
+		if d.Body == nil {
+			if d.Start != nil && d.Start.Position != nil {
+				return d.Start.Position.Line
+			}
+			return 0
+		}
+		return line(d.Body)
+	}
 	if tk := n.GetToken(); tk != nil && tk.Position != nil {
 		return tk.Position.Line
 	}

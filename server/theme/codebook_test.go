@@ -213,6 +213,7 @@ func FuzzLoad(f *testing.F) {
 	f.Add([]byte(validCodebook))
 	f.Add([]byte("survey: s\nthemes: [{id: a, label_young: A, label_adult: A, words: [1, true]}]\n"))
 	f.Add([]byte("a: &x [1]\nb: *x\n"))
+	f.Add([]byte("survey: s\n---\n")) // a second, empty document
 	f.Fuzz(func(t *testing.T, data []byte) {
 		cb, err := Load("f.yaml", data)
 		if err == nil {
