@@ -70,6 +70,12 @@ type Aggregates struct {
 	// ThemesOf overrides the themes counted for a response (reviewed tags); nil counts
 	// Response.Themes.
 	ThemesOf results.ThemesFunc
+	// Alone says that no other instance writes to this store (true of the embedded
+	// store, which lives inside this process), so Poll skips reading deltas: on FerretDB
+	// that read scans and sorts every delta not yet compacted, and at a few thousand
+	// responses a second it cost more than storing them. Snapshot generations are still
+	// read, so a rebuild by the command line is seen.
+	Alone bool
 	// PollEvery, CompactEvery, QuietFor and Lookback tune the background work; zero
 	// values mean 2s, 5m, 1m and 2m.
 	PollEvery, CompactEvery, QuietFor, Lookback time.Duration
@@ -454,6 +460,12 @@ func (a *Aggregates) Poll(ctx context.Context) error {
 		}
 	}
 
+	if a.Alone {
+		a.mu.Lock()
+		a.lastPoll = started
+		a.mu.Unlock()
+		return nil
+	}
 	cur, err = a.deltas.Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$gte", Value: bson.NewObjectIDFromTimestamp(since)}}}},
 		options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetBatchSize(200))
 	if err != nil {
