@@ -47,6 +47,7 @@ var settings = []setting{
 	{"CHORUS_REQUEST_TIMEOUT", "10s", "deadline for each request, including store calls"},
 	{"CHORUS_BODY_LIMIT", "65536", "largest request body in bytes"},
 	{"CHORUS_LOG_LEVEL", "info", "debug, info, warn or error"},
+	{"GOGC", "400", "Go's garbage-collection target (Go's own variable; Chorus sets 400 when it is unset)"},
 	{"CHORUS_PPROF", "", "loopback address such as 127.0.0.1:6060 to serve Go profiles (net/http/pprof) on, for performance work only"},
 }
 

@@ -67,6 +67,12 @@ func serve(stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "chorus:", err)
 		return 1
 	}
+	if os.Getenv("GOGC") == "" {
+		// Go's default (100) spent about a fifth of the CPU collecting garbage during a
+		// burst of submissions; 400 takes about a quarter more a second and the server
+		// stays near 150 MB (README, "Performance and reliability").
+		debug.SetGCPercent(400)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	m := NewMain(cfg, newLogger(stderr, cfg.LogLevel))
