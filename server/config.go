@@ -48,6 +48,7 @@ var settings = []setting{
 	{"CHORUS_BODY_LIMIT", "65536", "largest request body in bytes"},
 	{"CHORUS_LOG_LEVEL", "info", "debug, info, warn or error"},
 	{"GOGC", "400", "Go's garbage-collection target (Go's own variable; Chorus sets 400 when it is unset)"},
+	{"GOMEMLIMIT", "384MiB", "Go's soft memory limit (Go's own variable); raise it to about half the memory given to a large instance"},
 	{"CHORUS_PPROF", "", "loopback address such as 127.0.0.1:6060 to serve Go profiles (net/http/pprof) on, for performance work only"},
 }
 
