@@ -29,7 +29,7 @@ func (m *Main) openSurveys() error {
 	m.Surveys = intake.NewCatalog(m.Config.SurveysDir, g.Areas(), m.Log)
 	m.Responses = m.DB.NewResponseStore(0, 0)
 	m.HTTP.Surveys = m.Surveys
-	m.HTTP.Responses = &intake.Service{
+	responses := &intake.Service{
 		Surveys: m.Surveys,
 		Store:   m.Responses,
 		Areas: func(code string) bool {
@@ -43,6 +43,10 @@ func (m *Main) openSurveys() error {
 		}),
 		Tag: m.Surveys.Tag,
 	}
+	if m.AccessCodes != nil { // the demo command has no accounts; it loads open surveys
+		responses.GroupSession = m.AccessCodes.Verify
+	}
+	m.HTTP.Responses = responses
 	// Reviewed themes count in the results from the start (openResults reads it).
 	m.Reviews = m.DB.NewReviews(m.Surveys, m.Surveys)
 	m.Reviews.Emerging = emergingTerms

@@ -21,8 +21,8 @@ import (
 )
 
 // openAccounts builds the account services on db: tokens signed with the configured
-// secret (or one kept in CHORUS_DATA for the embedded store), argon2id hashing, and
-// the user and audit stores.
+// secret (or one kept in CHORUS_DATA for the embedded store), argon2id hashing, the
+// user and audit stores, and the group access codes.
 func (m *Main) openAccounts(db *mongodb.DB) error {
 	secret := []byte(m.Config.JWTSecret)
 	if len(secret) == 0 {
@@ -37,6 +37,7 @@ func (m *Main) openAccounts(db *mongodb.DB) error {
 	}
 	m.Tokens = tokens
 	m.Auth = auth.NewService(mongodb.NewUserService(db), mongodb.NewAuditService(db), auth.DefaultHasher())
+	m.AccessCodes = auth.NewAccessCodes(mongodb.NewAccessCodeService(db), tokens, m.Log)
 	return nil
 }
 
@@ -45,6 +46,7 @@ func (m *Main) wireAccounts() {
 	m.HTTP.Auth, m.HTTP.Tokens = m.Auth, m.Tokens
 	m.HTTP.Users, m.HTTP.Audit = m.Auth.Users, m.Auth.Audit
 	m.HTTP.ShareLinks = mongodb.NewShareLinkService(m.DB)
+	m.HTTP.AccessCodes = m.AccessCodes
 }
 
 // ensureFirstAdmin creates an admin on a store with no users and prints its one-time

@@ -150,6 +150,9 @@ type Main struct {
 	// Auth manages staff accounts; Tokens signs their sessions (see cmd_user.go).
 	Auth   *auth.Service
 	Tokens *auth.Tokens
+	// AccessCodes are the group access codes of surveys that need one, and the submit
+	// tokens they grant (see cmd_user.go).
+	AccessCodes *auth.AccessCodes
 	// Addr is the address the HTTP server listens on, once Run returns.
 	Addr string
 
@@ -202,6 +205,7 @@ func (m *Main) Run(ctx context.Context) error {
 		if err := db.WaitReady(ctx); err == nil {
 			m.Log.Info("store ready")
 			m.ensureFirstAdmin(ctx)
+			m.AccessCodes.Start(ctx)
 		}
 	}()
 

@@ -253,8 +253,10 @@
   form.addEventListener('submit', function (e) {
     e.preventDefault();
     if (!next.hidden) { show(cur + 1, true); return; } // Enter in a text box moves on
-    if (!window.fetch) { form.submit(); return; }
-    pending = { survey: ds.survey, version: ds.version, lang: lang, submission_id: sid.value, answers: answers(), token: '' };
+    // A group code typed again goes through the server's own form, which checks it.
+    var code = form.elements.code, token = form.elements.token;
+    if (!window.fetch || (code && code.value.trim())) { form.submit(); return; }
+    pending = { survey: ds.survey, version: ds.version, lang: lang, submission_id: sid.value, answers: answers(), token: token ? token.value : '' };
     put(queueKey, pending);
     save();
     tries = 0;

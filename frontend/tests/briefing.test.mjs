@@ -1,6 +1,7 @@
-// Day of Action briefings: made from the dashboard, axe-clean, one printed A4 page; the
-// PDF opens and its text (pdftotext) holds the headline figures; a share link opens it
-// read-only without an account.
+// Day of Action briefings: made from the dashboard, axe-clean, one printed A4 page with
+// themes named by the codebook's adult labels and long approved quotes; the PDF opens,
+// is one page, and its text (pdftotext) holds the headline figures, the themes and the
+// quotes; a share link opens it read-only without an account.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -11,6 +12,20 @@ import { startServer, launch, openPage, axe, SURVEY } from './helpers.mjs';
 import { addFacilitator, seed, signIn, HARTLEPOOL, MIDDLESBROUGH, DARLINGTON } from './results-helpers.mjs';
 
 const LAPTOP = { width: 1280, height: 800 };
+const REDCAR = 'E06000003';
+// Answers as long as a briefing prints a quote (report.MaxQuoteLen, 160 characters), on
+// the themes young people write about most, to be approved as quotes. Quotes serve every
+// area's briefing; these answers come from an area no briefing here is about.
+const LONG = [
+  'I want to see my brother and my sister more often, we were split up when we came into care and I only see them once a month at the contact centre',
+  'My social worker keeps changing, I have had four this year and every time I have to tell my whole story again and nobody listens to what I want',
+  'Not moving again. I have had five placements in three years and each time I lose my friends and have to start again at a new school where I know nobody',
+  'Help with maths at school and a teacher who understands I missed lots of school when I was moving around and does not make me feel stupid in class',
+  'Someone to talk to when I feel anxious at night, not a waiting list of eight months for CAMHS, just someone who is there who I can trust and who stays',
+  'A social worker who stays, who answers the phone and who remembers what I said last time and does what they promised to do for me this time round',
+  'Seeing my mum and my little sister every week, not just on birthdays, and being asked what I want instead of being told what is happening to me',
+  'Being listened to in my reviews, they talk about me like I am not in the room and then they decide everything and I only find out after it happened',
+];
 let srv, browser, tmp;
 before(async () => {
   srv = await startServer();
@@ -18,6 +33,12 @@ before(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'chorus-briefing-'));
   addFacilitator(srv);
   await seed(srv.base, { [HARTLEPOOL]: 150, [MIDDLESBROUGH]: 80, [DARLINGTON]: 3 });
+  for (const [i, better] of LONG.entries()) {
+    assert.ok(better.length <= 160, `long answer ${i} is ${better.length} characters`);
+    const body = { survey: SURVEY, version: '13-17', submission_id: `browser-long-${i}-quote`, answers: { better, area: REDCAR, age_band: '16-17', live_with: 'foster_carers' } };
+    const resp = await fetch(srv.base + '/api/v1/responses', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    assert.equal(resp.status, 201, await resp.text());
+  }
 });
 after(async () => {
   await browser?.close();
@@ -32,6 +53,36 @@ function pdfText(buf, name) {
   return { pages, text: execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8' }) };
 }
 
+// approveLong approves each long answer as a quote for its first theme, through the
+// review page's forms, and returns the adult labels the review page names themes by.
+async function approveLong(page) {
+  let labels = [];
+  const left = new Set(LONG);
+  for (let n = 1; left.size > 0; n++) {
+    let resp;
+    for (let i = 0; i < 20; i++) { // the answers can take a moment to be read the first time
+      resp = await page.goto(`${srv.base}/review/${SURVEY}?page=${n}`);
+      if (resp.status() === 200) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    assert.equal(resp.status(), 200);
+    if (n === 1) {
+      labels = await page.$$eval('nav[aria-labelledby=themes-title] a[href*="theme="]', (as) => as.map((a) => a.firstChild.textContent.trim()));
+    }
+    const forms = await page.$$eval('li.answer form[action$="/quotes"]', (fs) => fs.map((f) => ({
+      text: f.closest('li.answer').querySelector('blockquote').textContent.trim(), data: Object.fromEntries(new FormData(f)),
+    })));
+    for (const f of forms.filter((x) => left.has(x.text))) {
+      left.delete(f.text);
+      const r = await page.request.post(`${srv.base}/review/${SURVEY}/quotes`, { form: f.data, maxRedirects: 0 });
+      assert.equal(r.status(), 303, `approving “${f.text}”`);
+    }
+    if (!(await page.$('a[rel=next]'))) break;
+  }
+  assert.deepEqual([...left], [], 'long answers not found on the review page');
+  return labels;
+}
+
 async function makeBriefing(page, area) {
   await page.goto(`${srv.base}/dashboard/${SURVEY}`);
   await page.selectOption('#brief-area', area);
@@ -43,6 +94,8 @@ test('briefing: page, print, PDF, CSV and share link', async () => {
   const { context, page, foreign, csp } = await openPage(browser, srv.base, { viewport: LAPTOP });
   try {
     await signIn(page, srv.base);
+    const adult = await approveLong(page);
+    assert.ok(adult.includes('Contact with family and siblings'), `codebook labels on the review page: ${adult}`);
     const id = await makeBriefing(page, HARTLEPOOL);
     assert.equal(await page.textContent('article h1'), 'Day of Action briefing: Hartlepool');
     assert.deepEqual(await axe(page), [], 'briefing');
@@ -51,6 +104,12 @@ test('briefing: page, print, PDF, CSV and share link', async () => {
     const headline = (await page.$$eval('article table.compact td.n', (tds) => tds.map((t) => t.textContent.trim())))
       .filter((t) => t.endsWith('%')).slice(0, 3);
     assert.equal(headline.length, 3, 'headline percentages');
+    const themes = await page.$$eval('article .themes > li > strong', (s) => s.map((e) => e.textContent));
+    assert.equal(themes.length, 5, 'top themes');
+    for (const t of themes) assert.ok(adult.includes(t), `theme “${t}” is not named by its codebook label`);
+    const quotes = await page.$$eval('article blockquote', (q) => q.map((e) => e.textContent.trim()));
+    assert.ok(quotes.filter((q) => q.length > 140).length >= 5, `long quotes on the briefing: ${quotes.join(' | ')}`);
+    assert.equal(await page.$$eval('article section:has(> .themes) > blockquote', (q) => q.length), 3, 'quotes under what young people want changed');
 
     // Printed, the page is one A4 sheet without the staff controls.
     await page.emulateMedia({ media: 'print' });
@@ -68,6 +127,10 @@ test('briefing: page, print, PDF, CSV and share link', async () => {
     assert.match(text, /Day of Action briefing: Hartlepool/);
     assert.match(text, new RegExp(`\\b${base}\\b`), 'base in the PDF');
     for (const fig of headline) assert.ok(text.includes(fig), `PDF lacks headline figure ${fig}`);
+    const words = text.replace(/\s+/g, ' ');
+    for (const want of [...themes, ...quotes, 'What young people want changed', 'Who answered (base sizes)', 'About these figures']) {
+      assert.ok(words.includes(want), `PDF lacks “${want}”`);
+    }
 
     const csv = await context.request.get(`${srv.base}/briefings/${id}.csv`);
     assert.equal(csv.status(), 200);

@@ -41,13 +41,14 @@ export function serverBinary() {
   return bin;
 }
 
-// startServer runs the server binary and resolves once /readyz answers 200.
-export async function startServer() {
+// startServer runs the server binary (on the shipped surveys, or the directory given)
+// and resolves once /readyz answers 200.
+export async function startServer({ surveys = join(repo, 'surveys') } = {}) {
   const port = await freePort();
   const data = mkdtempSync(join(tmpdir(), 'chorus-browser-'));
   let output = '';
   const child = spawn(serverBinary(), [], {
-    env: { ...process.env, PORT: String(port), CHORUS_DATA: data, CHORUS_SURVEYS: join(repo, 'surveys'), CHORUS_LOG_LEVEL: 'warn' },
+    env: { ...process.env, PORT: String(port), CHORUS_DATA: data, CHORUS_SURVEYS: surveys, CHORUS_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout.on('data', (b) => { output += b; });

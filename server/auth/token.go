@@ -19,12 +19,13 @@ import (
 	"github.com/chorus-voice/chorus/server/chorus"
 )
 
-// Token issuer and audiences. A session token and a share-link token have different
-// audiences (and keys), so neither can stand in for the other.
+// Token issuer and audiences. Session, share-link and submit tokens have different
+// audiences (and keys), so none can stand in for another.
 const (
 	Issuer          = "chorus"
 	AudienceSession = "chorus-staff"
 	AudienceShare   = "chorus-share"
+	AudienceSubmit  = "chorus-submit"
 )
 
 // Token lifetimes.
@@ -46,13 +47,14 @@ const (
 const MinSecretLen = 32
 
 // Tokens issues and verifies signed tokens. The session key is the configured secret;
-// the share-link and CSRF keys are derived from it, one key per purpose.
+// the share-link, submit and CSRF keys are derived from it, one key per purpose.
 type Tokens struct {
-	sessionKey, shareKey, csrfKey []byte
+	sessionKey, shareKey, submitKey, csrfKey []byte
 	// Now is the clock; tests move it.
 	Now           func() time.Time
 	sessionParser *jwt.Parser
 	shareParser   *jwt.Parser
+	submitParser  *jwt.Parser
 }
 
 // NewTokens returns Tokens signing with secret, which must be at least 32 bytes.
@@ -63,6 +65,7 @@ func NewTokens(secret []byte) (*Tokens, error) {
 	t := &Tokens{
 		sessionKey: append([]byte(nil), secret...),
 		shareKey:   derive(secret, "chorus share-link tokens v1"),
+		submitKey:  derive(secret, "chorus submit tokens v1"),
 		csrfKey:    derive(secret, "chorus csrf tokens v1"),
 		Now:        time.Now,
 	}
@@ -81,6 +84,7 @@ func NewTokens(secret []byte) (*Tokens, error) {
 	}
 	t.sessionParser = jwt.NewParser(opts(AudienceSession)...)
 	t.shareParser = jwt.NewParser(opts(AudienceShare)...)
+	t.submitParser = jwt.NewParser(opts(AudienceSubmit)...)
 	return t, nil
 }
 

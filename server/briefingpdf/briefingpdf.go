@@ -10,6 +10,7 @@ package briefingpdf
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"codeberg.org/go-pdf/fpdf"
@@ -26,7 +27,7 @@ const (
 	margin       = 13.0
 	gutter       = 7.0
 	colW         = (pageW - 2*margin - gutter) / 2
-	footerH      = 74.0 // kept free at the bottom for the methods note
+	maxFooterH   = 85.0 // the most the methods note may take at the bottom of the page
 )
 
 // Colours.
@@ -47,8 +48,8 @@ func (d *doc) style(weight string, size float64, colour [3]int) {
 	d.SetTextColor(colour[0], colour[1], colour[2])
 }
 
-// para writes wrapped text at the current position within width w, and returns the
-// height used. It stops (and reports false) rather than run past maxY.
+// para writes wrapped text at the current position within width w in the current
+// style. It writes nothing (and reports false) rather than run past maxY.
 func (d *doc) para(x, w, lineH float64, text string, maxY float64) bool {
 	lines := d.SplitText(text, w)
 	if d.GetY()+float64(len(lines))*lineH > maxY {
@@ -61,6 +62,42 @@ func (d *doc) para(x, w, lineH float64, text string, maxY float64) bool {
 	return true
 }
 
+// block is a paragraph in one style: its text wrapped to a width, lineH apart.
+type block struct {
+	weight       string
+	size, lineH  float64
+	colour       [3]int
+	text         string
+	indent, skip float64 // indent from the left; space after
+}
+
+// height returns the height b takes in width w.
+func (d *doc) height(b block, w float64) float64 {
+	d.style(b.weight, b.size, b.colour)
+	return float64(len(d.SplitText(b.text, w-b.indent)))*b.lineH + b.skip
+}
+
+// heights returns the height bs take, one after another, in width w.
+func (d *doc) heights(bs []block, w float64) float64 {
+	h := 0.0
+	for _, b := range bs {
+		h += d.height(b, w)
+	}
+	return h
+}
+
+// write writes b at x in width w; like para, it writes nothing past maxY.
+func (d *doc) write(x, w float64, b block, maxY float64) bool {
+	d.style(b.weight, b.size, b.colour)
+	if !d.para(x+b.indent, w-b.indent, b.lineH, b.text, maxY) {
+		return false
+	}
+	d.SetY(d.GetY() + b.skip)
+	return true
+}
+
+const headingH = 7.0 // a heading with its rule and the space under it
+
 // heading writes a section heading with a rule under it.
 func (d *doc) heading(x, w float64, text string) {
 	d.style("B", 10.5, accent)
@@ -72,28 +109,41 @@ func (d *doc) heading(x, w float64, text string) {
 	d.SetY(d.GetY() + 1.5)
 }
 
+const (
+	figW = 22.0 // the width of a row's figure
+	rowH = 3.7  // a row's line height
+)
+
+// rowHeight returns the height of a row whose label is label.
+func (d *doc) rowHeight(w float64, label string) float64 {
+	d.style("", 8.5, ink)
+	return float64(len(d.SplitText(label, w-figW-2)))*rowH + 0.6
+}
+
 // row writes a label and a figure on one line (the label wrapped if long).
 func (d *doc) row(x, w float64, label, figure string, maxY float64) bool {
-	const figW = 22.0
-	d.style("", 8.5, ink)
-	lines := d.SplitText(label, w-figW-2)
-	h := float64(len(lines)) * 4.0
+	h := d.rowHeight(w, label)
 	if d.GetY()+h > maxY {
 		return false
 	}
+	d.style("", 8.5, ink)
 	y := d.GetY()
-	for i, l := range lines {
-		d.SetXY(x, y+float64(i)*4)
-		d.CellFormat(w-figW, 4, l, "", 0, "L", false, 0, "")
+	for i, l := range d.SplitText(label, w-figW-2) {
+		d.SetXY(x, y+float64(i)*rowH)
+		d.CellFormat(w-figW, rowH, l, "", 0, "L", false, 0, "")
 	}
 	d.style("B", 8.5, ink)
 	d.SetXY(x+w-figW, y)
-	d.CellFormat(figW, 4, figure, "", 0, "R", false, 0, "")
-	d.SetXY(x, y+h+0.6)
+	d.CellFormat(figW, rowH, figure, "", 0, "R", false, 0, "")
+	d.SetXY(x, y+h)
 	return true
 }
 
-// Write writes the briefing as a one-page PDF.
+// Write writes the briefing as a one-page PDF. The methods note takes the bottom of the
+// page, as much as it needs up to maxFooterH; the headline figures fill the left column
+// above it, the top themes with their quotes and what young people want changed the
+// right column, and the base sizes go where there is room. Whatever does not fit is left
+// out whole, never cut in the middle: the base sizes first, then quotes, then themes.
 func Write(w io.Writer, b *report.Briefing) error {
 	pdf := fpdf.New("P", "mm", "A4", "")
 	pdf.SetTitle(b.Title, true)
@@ -136,36 +186,35 @@ func Write(w io.Writer, b *report.Briefing) error {
 		d.SetY(y + h + 3)
 	}
 
+	y := d.GetY()
+	footerTop := footer(d, b)
+	d.SetY(y)
 	if !b.Empty {
 		d.style("B", 22, accent)
 		d.SetX(margin)
-		d.CellFormat(0, 10, b.Base.String(), "", 1, "L", false, 0, "")
+		base := b.Base.String() + " "
+		d.CellFormat(d.GetStringWidth(base), 10, base, "", 0, "L", false, 0, "")
 		d.style("", 9.5, ink)
-		d.SetX(margin)
-		d.CellFormat(0, 5, "young people answered in "+b.ShownName, "", 1, "L", false, 0, "")
-		d.SetY(d.GetY() + 3)
+		d.CellFormat(0, 10, "young people answered in "+b.ShownName, "", 1, "L", false, 0, "")
+		d.SetY(d.GetY() + 2)
 		top := d.GetY()
-		maxY := pageH - margin - footerH
-		leftColumn(d, b, margin, top, maxY)
-		rightColumn(d, b, margin+colW+gutter, top, maxY)
+		maxY := footerTop - 3
+		left := leftColumn(d, b, margin, top, maxY)
+		right := rightColumn(d, b, margin+colW+gutter, top, maxY)
+		whoAnswered(d, b, left, right, maxY)
 	}
 
-	footer(d, b)
 	if err := pdf.Error(); err != nil {
 		return fmt.Errorf("briefing pdf: %w", err)
 	}
 	return pdf.Output(w)
 }
 
-// leftColumn: the headline figures.
-func leftColumn(d *doc, b *report.Briefing, x, y, maxY float64) {
+// leftColumn writes the headline figures and returns where it stopped.
+func leftColumn(d *doc, b *report.Briefing, x, y, maxY float64) float64 {
 	d.SetXY(x, y)
 	d.heading(x, colW, "Headline figures")
 	for _, g := range b.Groups {
-		if d.GetY()+12 > maxY {
-			return
-		}
-		d.style("B", 8.5, ink)
 		title := g.Title
 		items := g.Items
 		if g.Kind == "multi" {
@@ -176,8 +225,8 @@ func leftColumn(d *doc, b *report.Briefing, x, y, maxY float64) {
 		} else if len(items) > 0 {
 			title += " — % " + items[0].Answer
 		}
-		if !d.para(x, colW, 4, title, maxY) {
-			return
+		if !d.write(x, colW, block{weight: "B", size: 8.5, lineH: 4, colour: ink, text: title}, maxY) {
+			break
 		}
 		for _, h := range items {
 			fig := report.Percent(h.Percent)
@@ -185,56 +234,71 @@ func leftColumn(d *doc, b *report.Briefing, x, y, maxY float64) {
 				fig = "c"
 			}
 			if !d.row(x+2, colW-2, h.Label, fig, maxY) {
-				return
+				return d.GetY()
 			}
 		}
 		d.SetY(d.GetY() + 1.5)
 	}
+	return d.GetY()
 }
 
-// rightColumn: themes with quotes, what young people want changed, who answered.
-func rightColumn(d *doc, b *report.Briefing, x, y, maxY float64) {
+// rightColumn writes the top themes with their quotes, then what young people want
+// changed, whose room is kept first, and returns where it stopped.
+func rightColumn(d *doc, b *report.Briefing, x, y, maxY float64) float64 {
+	changes := changeBlocks(b)
+	themesMaxY := maxY
+	if len(changes) > 0 {
+		themesMaxY -= headingH + 1.2 + d.heights(changes, colW)
+	}
 	d.SetXY(x, y)
 	d.heading(x, colW, "What young people talked about most")
 	if len(b.Themes) == 0 {
-		d.style("", 8, ink)
-		d.para(x, colW, 3.8, "No themes can be shown yet.", maxY)
-		d.SetY(d.GetY() + 2)
-	} else {
-		for _, t := range b.Themes {
-			if !d.row(x, colW, t.Label, t.Count.String()+" young people", maxY) {
-				return
-			}
-			for _, q := range t.Quotes {
-				d.style("I", 8, muted)
-				if !d.para(x+3, colW-3, 3.8, "“"+q+"”", maxY) {
-					return
-				}
-			}
-		}
-		d.SetY(d.GetY() + 2)
+		d.write(x, colW, block{size: 8, lineH: 3.6, colour: ink, text: "No themes can be shown yet.", skip: 2}, themesMaxY)
 	}
-	if b.ChangeTitle != "" {
+	for _, t := range b.Themes {
+		if !d.row(x, colW, t.Label, t.Count.String()+" young people", themesMaxY) {
+			break
+		}
+		for _, q := range t.Quotes {
+			d.write(x, colW, quote(q), themesMaxY)
+		}
+		d.SetY(d.GetY() + 0.8)
+	}
+	if len(changes) > 0 {
+		d.SetY(d.GetY() + 1.2)
 		d.heading(x, colW, "What young people want changed")
-		d.style("", 8, muted)
-		d.para(x, colW, 3.8, "Asked: “"+b.ChangeTitle+"”", maxY)
-		if len(b.ChangeQuotes) == 0 {
-			d.style("", 8, ink)
-			d.para(x, colW, 3.8, "No answers to this question have been approved for quoting yet. The themes above include what young people wrote here.", maxY)
+		for _, bl := range changes {
+			d.write(x, colW, bl, maxY)
 		}
-		for _, q := range b.ChangeQuotes {
-			d.style("I", 8, muted)
-			if !d.para(x+3, colW-3, 3.8, "“"+q+"”", maxY) {
-				return
-			}
-		}
-		d.SetY(d.GetY() + 2)
 	}
-	if d.GetY()+14 > maxY {
-		return
+	return d.GetY()
+}
+
+func quote(q string) block {
+	return block{weight: "I", size: 8, lineH: 3.6, colour: muted, text: "“" + q + "”", indent: 3, skip: 0.6}
+}
+
+// changeBlocks returns what young people want changed: the question asked and the
+// approved quotes answering it (nil if the survey does not ask).
+func changeBlocks(b *report.Briefing) []block {
+	if b.ChangeTitle == "" {
+		return nil
 	}
-	d.heading(x, colW, "Who answered (base sizes)")
-	d.row(x, colW, "All young people in "+b.ShownName, b.Base.String(), maxY)
+	out := []block{{size: 8, lineH: 3.6, colour: muted, text: "Asked: “" + b.ChangeTitle + "”", skip: 0.6}}
+	if len(b.ChangeQuotes) == 0 {
+		out = append(out, block{size: 8, lineH: 3.6, colour: ink, text: "No answers to this question have been approved for quoting yet. The themes above include what young people wrote here."})
+	}
+	for _, q := range b.ChangeQuotes {
+		out = append(out, quote(q))
+	}
+	return out
+}
+
+// whoAnswered writes the base sizes (everyone and by age; by who they live with) under the right column if they fit there, else under the left, else
+// across the page under both, else not at all: the headline already gives the base.
+func whoAnswered(d *doc, b *report.Briefing, left, right, maxY float64) {
+	all := "All young people in " + b.ShownName + ": " + b.Base.String() + "."
+	var blocks []block
 	for _, part := range []struct {
 		title string
 		s     report.Series
@@ -242,48 +306,77 @@ func rightColumn(d *doc, b *report.Briefing, x, y, maxY float64) {
 		if len(part.s.Bars) == 0 {
 			continue
 		}
-		d.style("B", 8.5, ink)
-		if !d.para(x, colW, 4, part.title, maxY) {
-			return
-		}
+		var xs []string
 		for _, bar := range part.s.Bars {
-			if !d.row(x+2, colW-2, bar.Label, bar.Count.String(), maxY) {
-				return
-			}
+			xs = append(xs, bar.Label+": "+bar.Count.String())
 		}
+		blocks = append(blocks, block{size: 8, lineH: 3.6, colour: ink, text: part.title + ": " + strings.Join(xs, "; ") + ".", skip: 0.6})
+	}
+	if len(blocks) == 0 {
+		blocks = append(blocks, block{size: 8, lineH: 3.6, colour: ink, skip: 0.6})
+	}
+	blocks[0].text = strings.TrimSpace(all + " " + blocks[0].text)
+	const gap = 2.5
+	places := []struct{ x, y, w float64 }{
+		{margin + colW + gutter, right + gap, colW},
+		{margin, left + gap, colW},
+		{margin, max(left, right) + gap, pageW - 2*margin},
+	}
+	i := slices.IndexFunc(places, func(p struct{ x, y, w float64 }) bool {
+		return p.y+headingH+d.heights(blocks, p.w) <= maxY
+	})
+	if i < 0 {
+		return
+	}
+	x, y, w := places[i].x, places[i].y, places[i].w
+	d.SetXY(x, y)
+	d.heading(x, w, "Who answered (base sizes)")
+	for _, bl := range blocks {
+		d.write(x, w, bl, maxY)
 	}
 }
 
-// footer: the suppression and methods note, the wordings of pooled versions, and the
-// data attribution, in the space kept at the bottom of the page.
-func footer(d *doc, b *report.Briefing) {
-	top := pageH - margin - footerH
-	d.SetDrawColor(muted[0], muted[1], muted[2])
-	d.SetLineWidth(0.2)
-	d.Line(margin, top, pageW-margin, top)
-	d.SetXY(margin, top+1.5)
-	d.style("B", 8.5, ink)
-	d.CellFormat(0, 4.5, "About these figures", "", 1, "L", false, 0, "")
-	maxY := pageH - margin
-	text := strings.Join(b.Methods, " ")
-	d.style("", 7, ink)
-	if !d.para(margin, pageW-2*margin, 3.2, text, maxY-10) {
-		// Too long for the page: keep the sentences that fit, in order.
-		for _, m := range b.Methods {
-			if !d.para(margin, pageW-2*margin, 3.2, m, maxY-10) {
-				break
-			}
-		}
-	}
+// footer writes the methods note, the wordings of pooled versions, and the data
+// attribution at the bottom of the page, and returns the top of what it wrote. The note
+// takes what it needs up to maxFooterH; past that, the methods sentences that fit are
+// kept, in order, then the wordings if they still fit.
+func footer(d *doc, b *report.Briefing) float64 {
+	w := pageW - 2*margin
+	head := block{weight: "B", size: 8.5, lineH: 4.5, colour: ink, text: "About these figures"}
+	attribution := block{size: 6.5, lineH: 3, colour: muted, text: b.Attribution + " Made with Chorus."}
+	var wordings []block
 	if len(b.Wordings) > 0 {
 		var parts []string
 		for _, wd := range b.Wordings {
 			parts = append(parts, strings.Join(wd.Texts, " / "))
 		}
-		d.style("", 6.5, muted)
-		d.para(margin, pageW-2*margin, 3, "Wordings pooled: "+strings.Join(parts, ". ")+".", maxY-7)
+		wordings = append(wordings, block{size: 6.5, lineH: 3, colour: muted, text: "Wordings pooled: " + strings.Join(parts, ". ") + ".", skip: 1})
 	}
-	d.style("", 6.5, muted)
-	d.SetY(maxY - 6.5)
-	d.para(margin, pageW-2*margin, 3, b.Attribution+" Made with Chorus.", maxY)
+	methods := func(text string) block { return block{size: 7, lineH: 3.2, colour: ink, text: text, skip: 1} }
+	fits := func(bs ...block) bool { return d.heights(bs, w)+d.height(attribution, w) <= maxFooterH-1.5 }
+
+	blocks := append([]block{head, methods(strings.Join(b.Methods, " "))}, wordings...)
+	if !fits(blocks...) {
+		blocks = []block{head}
+		for _, m := range b.Methods {
+			if !fits(append(blocks, methods(m))...) {
+				break
+			}
+			blocks = append(blocks, methods(m))
+		}
+		if fits(append(blocks, wordings...)...) {
+			blocks = append(blocks, wordings...)
+		}
+	}
+	blocks = append(blocks, attribution)
+
+	top := pageH - margin - 1.5 - d.heights(blocks, w)
+	d.SetDrawColor(muted[0], muted[1], muted[2])
+	d.SetLineWidth(0.2)
+	d.Line(margin, top, pageW-margin, top)
+	d.SetXY(margin, top+1.5)
+	for _, bl := range blocks {
+		d.write(margin, w, bl, pageH)
+	}
+	return top
 }

@@ -66,3 +66,109 @@ func TestWrite(t *testing.T) {
 		t.Errorf("a hidden share is not written c:\n%s", text)
 	}
 }
+
+// full is a briefing as full as one can be: the shipped survey's headline questions, the
+// codebook's longest adult labels for the top themes, and every quote as long as a
+// briefing prints.
+func full() *report.Briefing {
+	n := func(v int) disclosure.Value { return disclosure.Policy{RoundTo: 5}.Count(v) }
+	b := briefing()
+	b.Title, b.ShownName = "Day of Action briefing: Redcar and Cleveland", "Redcar and Cleveland"
+	long := func(start string) string {
+		s := start + strings.Repeat(" and it goes on", report.MaxQuoteLen)
+		return strings.TrimSpace(string([]rune(s)[:report.MaxQuoteLen]))
+	}
+	life := report.Group{Title: "How happy are you with these parts of your life?", Kind: "scale"}
+	for _, l := range []string{"My friends", "My family life", "Seeing my family", "Where I live", "School or college", "My health",
+		"Feeling safe", "My social worker or personal adviser", "Having a say in decisions about my life", "Things to do", "Money", "My life overall"} {
+		life.Items = append(life.Items, report.Headline{Label: l, Answer: "happy or very happy", Percent: pct(52), Base: n(125)})
+	}
+	young := report.Group{Title: "How do you feel about these things?", Kind: "scale"}
+	for _, l := range []string{"My friends", "My family", "Seeing my family", "Where I live", "School", "Feeling safe", "Playing and things to do", "My life"} {
+		young.Items = append(young.Items, report.Headline{Label: l, Answer: "happy", Percent: pct(61), Base: n(40)})
+	}
+	matters := report.Group{Title: "What matters most for a good life? Choose up to 5.", Kind: "multi"}
+	for _, l := range []string{"A safe home where I can stay", "My family", "Friends", "Enough money", "Being listened to", "Health"} {
+		matters.Items = append(matters.Items, report.Headline{Label: l, Percent: pct(24), Base: n(125)})
+	}
+	b.Groups = []report.Group{life, young, {Title: "How do you feel about your future?", Kind: "scale", Items: []report.Headline{
+		{Label: "How do you feel about your future?", Answer: "hopeful or very hopeful", Percent: pct(44), Base: n(125)}}}, matters}
+	b.Themes = nil
+	for _, l := range []string{"Social workers changing or not listening", "Mental health and someone to talk to",
+		"Contact with family and siblings", "Identity and feeling different", "Being listened to and having a say"} {
+		b.Themes = append(b.Themes, report.BriefingTheme{Theme: report.Theme{Label: l, Count: n(30)}, Quotes: []string{long("About " + l)}})
+	}
+	b.ChangeQuotes = []string{long("First change"), long("Second change"), long("Third change")}
+	b.AgeBands = report.Series{Bars: []report.Bar{{Label: "8 to 10", Count: n(20)}, {Label: "11 or 12", Count: n(25)},
+		{Label: "13 to 15", Count: n(45)}, {Label: "16 or 17", Count: n(30)}, {Label: "Not known", Count: n(25)}}}
+	b.LiveWith = report.Series{Bars: []report.Bar{{Label: "With foster carers", Count: n(35)},
+		{Label: "With family or friends who look after me (kinship care)", Count: n(35)}, {Label: "In a children's home", Count: n(25)},
+		{Label: "In my own place", Count: n(25)}, {Label: "In supported accommodation", Count: n(30)}}}
+	b.Methods = []string{
+		"These are the answers of 150 young people in Redcar and Cleveland to the anonymous survey “Your life, your voice”, as at 6 December 2026. Nobody was asked their name, and no figure here describes a single young person.",
+		"Answers from the survey's 7 versions, written for different ages and reading needs, are added together (Age 4 to 7, with an adult helping; Age 8 to 12; Age 8 to 12, easy read; Age 13 to 17; Age 13 to 17, easy read; Care leavers, age 18 to 25; Care leavers, age 18 to 25, easy read). Each question means the same in every version; where the words differ, they are listed below.",
+		"Numbers from 0 to 9 are not shown (marked c), and some larger numbers are hidden as well so that the small ones cannot be worked out from totals. Percentages are given only where at least 10 young people answered. Numbers are rounded to the nearest 5, and percentages are worked out from the rounded numbers.",
+		"Headline shares for scales count the answers above the middle of the scale (such as “happy” and “very happy”), out of everyone who answered, including those who preferred not to say; they are worked out from the rounded numbers, and shown as c when a part is hidden.",
+		"Themes count the young people whose written answers mention each theme, from the survey's codebook; one young person can mention several. Quotes appear only after a facilitator has approved them, with names and other details removed.",
+	}
+	b.Wordings = []report.Wording{
+		{Question: "How happy are you with these parts of your life?", Texts: []string{"“How happy are you with these parts of your life?” (Age 8 to 12; Age 13 to 17; Care leavers, age 18 to 25)", "“Are you happy with these things?” (Age 8 to 12, easy read; Age 13 to 17, easy read; Care leavers, age 18 to 25, easy read)"}},
+		{Question: "What matters most for a good life?", Texts: []string{"“What do you need to be happy? Pick up to 5.” (Age 4 to 7, with an adult helping)", "“What matters most for a good life? Choose up to 5.” (Age 8 to 12; Age 13 to 17; Care leavers, age 18 to 25)", "“What do you need for a good life? Pick up to 5.” (Age 8 to 12, easy read; Age 13 to 17, easy read; Care leavers, age 18 to 25, easy read)"}},
+	}
+	b.Attribution = "Source: Office for National Statistics licensed under the Open Government Licence v.3.0. Contains OS data © Crown copyright and database right 2025."
+	return b
+}
+
+// TestWriteFull checks that a briefing as full as the shipped survey and the quote limit
+// allow keeps everything a reader needs on its one page.
+func TestWriteFull(t *testing.T) {
+	rolledUp := full()
+	rolledUp.RolledUp, rolledUp.ShownName = true, "North East"
+	rolledUp.Reason = "Too few young people in Redcar and Cleveland have answered so far to show its results on their own without risking someone being identified, so these are the results for the region, North East."
+	rolledUp.Methods = append(rolledUp.Methods, rolledUp.Reason, "These results include synthetic demo responses, not real young people's answers.")
+	for _, tc := range []struct {
+		name string
+		b    *report.Briefing
+	}{{"OK", full()}, {"RolledUp", rolledUp}} {
+		t.Run(tc.name, func(t *testing.T) {
+			b := tc.b
+			var buf bytes.Buffer
+			if err := briefingpdf.Write(&buf, b); err != nil {
+				t.Fatal(err)
+			}
+			pdf := buf.Bytes()
+			if n := len(regexp.MustCompile(`/Type\s*/Page[^s]`).FindAll(pdf, -1)); n != 1 {
+				t.Errorf("%d pages, want 1", n)
+			}
+			if _, err := exec.LookPath("pdftotext"); err != nil {
+				t.Skip("pdftotext is not installed: text not checked")
+			}
+			cmd := exec.Command("pdftotext", "-enc", "UTF-8", "-", "-")
+			cmd.Stdin = bytes.NewReader(pdf)
+			out, err := cmd.Output()
+			if err != nil {
+				t.Fatal(err)
+			}
+			words := func(s string) string { return strings.Join(strings.Fields(s), " ") }
+			text := words(string(out))
+			want := []string{"Headline figures", "My life overall", "Having a say in decisions about my life", "44%", "Playing and things to do", "61%", "Enough money", "Being listened to",
+				"What young people talked about most", "What young people want changed", "Who answered (base sizes)",
+				"By who they live with: With foster carers: 35", "About these figures", "Numbers from 0 to 9 are not shown",
+				"Wordings pooled", "Made with Chorus."}
+			for _, th := range b.Themes {
+				want = append(want, th.Label, "“"+th.Quotes[0]+"”")
+			}
+			for _, q := range b.ChangeQuotes {
+				want = append(want, "“"+q+"”")
+			}
+			for _, m := range b.Methods {
+				want = append(want, m)
+			}
+			for _, w := range want {
+				if !strings.Contains(text, words(w)) {
+					t.Errorf("PDF text lacks %q", w)
+				}
+			}
+		})
+	}
+}

@@ -26,6 +26,8 @@ const (
 	ActionAnswerReview   = "answer.review"
 	ActionConcernReview  = "safeguarding.review"
 	ActionSurveysReload  = "survey.reload"
+	ActionCodeCreate     = "access_code.create"
+	ActionCodeRevoke     = "access_code.revoke"
 )
 
 // AuditEntry records who did what to which object, and when. It never holds a

@@ -10,6 +10,9 @@ type Submission struct {
 	Lang         string
 	SubmissionID string
 	Answers      Answers
+	// Token is the submit token a survey that needs an access code requires (see
+	// AccessCode); it is ignored by surveys open to anyone.
+	Token string
 }
 
 // Receipt is what a child gets back. Code is derived from the submission id alone, so
@@ -43,6 +46,9 @@ type Response struct {
 	// Digest is a hash of the survey, version and cleaned answers: an identical repeat
 	// has the same digest.
 	Digest string
+	// GroupSession is the opaque id of the access code (a group session, never a
+	// person) the answers came through; empty for surveys open to anyone.
+	GroupSession string
 }
 
 // SurveyService finds the surveys loaded from files.
@@ -60,7 +66,8 @@ type SurveyService interface {
 type ResponseService interface {
 	// Submit validates, redacts and stores a submission once. It returns ENOTFOUND for
 	// an unknown survey or version, EINVALID with per-question Fields for bad answers or
-	// a closed survey, ECONFLICT when the submission id was stored with other answers,
+	// a closed survey, EINVALID with Fields["token"] when the survey needs an access code
+	// and the submission has no valid submit token for it (nothing is stored), ECONFLICT when the submission id was stored with other answers,
 	// and EUNAVAILABLE when the store cannot take it now (nothing was stored).
 	Submit(ctx context.Context, s *Submission) (*Receipt, error)
 }

@@ -39,6 +39,9 @@ type Results struct {
 	Weeks map[string]int
 	// Versions counts responses per survey version.
 	Versions map[string]int
+	// GroupSessions counts responses per group session (access code id); responses
+	// given without a code are not in it.
+	GroupSessions map[string]int
 	// Demo counts synthetic responses loaded by the demo command (submission ids
 	// starting "demo-"); pages say "contains demo data" when it is not zero.
 	Demo int

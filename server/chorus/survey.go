@@ -36,6 +36,7 @@ type Survey struct {
 	ID            string
 	Title         Text
 	Status        string    // StatusDraft, StatusOpen or StatusClosed
+	Access        string    // AccessModeOpen or AccessModeCode (see accesscode.go)
 	Opens, Closes time.Time // zero means unbounded; Closes is the first closed instant
 	Languages     []string  // the first is the default
 	Threshold     int       // disclosure control: smallest count shown (default 10)
@@ -67,6 +68,9 @@ func (s *Survey) Question(id string) *Question {
 	}
 	return nil
 }
+
+// NeedsCode reports whether answering needs a group access code (Access is AccessModeCode).
+func (s *Survey) NeedsCode() bool { return s.Access == AccessModeCode }
 
 // IsOpen reports whether the survey takes answers at now: its status is open,
 // now is not before Opens and is before Closes.

@@ -28,6 +28,9 @@ type Service struct {
 	Tag func(survey, text string) []string
 	// Now is the clock; the stored date is coarsened to the day.
 	Now func() time.Time
+	// GroupSession checks the submit token of a survey that needs an access code (see
+	// access.go); nil refuses every such survey.
+	GroupSession func(ctx context.Context, survey, token string) (string, error)
 }
 
 var submissionIDPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{8,64}$`)
@@ -53,6 +56,10 @@ func (s *Service) Submit(ctx context.Context, sub *chorus.Submission) (*chorus.R
 	if !survey.IsOpen(now()) {
 		return nil, chorus.Errorf(chorus.EINVALID, "This survey is closed. Thank you for wanting to take part.")
 	}
+	session, err := s.groupSession(ctx, survey, sub.Token)
+	if err != nil {
+		return nil, err
+	}
 	lang := sub.Lang
 	if !slices.Contains(survey.Languages, lang) {
 		lang = survey.Languages[0]
@@ -69,7 +76,7 @@ func (s *Service) Submit(ctx context.Context, sub *chorus.Submission) (*chorus.R
 	r := &chorus.Response{
 		SubmissionID: sub.SubmissionID, Survey: survey.ID, Version: version.ID, Lang: lang,
 		Revision: survey.Revision, Day: now().UTC().Format(time.DateOnly), Answers: clean,
-		Risky: survey.Risky(clean),
+		Risky: survey.Risky(clean), GroupSession: session,
 	}
 	for _, q := range survey.Questions {
 		text, ok := clean[q.ID].(string)

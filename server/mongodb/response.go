@@ -32,13 +32,16 @@ type responseDoc struct {
 	Flags        map[string][]string `bson:"flags,omitempty"`
 	Risky        bool                `bson:"risky,omitempty"`
 	Digest       string              `bson:"digest"`
+	// GroupSession is the access code's group session; absent for open surveys and
+	// for responses stored before codes existed.
+	GroupSession string `bson:"group_session,omitempty"`
 }
 
 func toResponseDoc(r *chorus.Response) *responseDoc {
 	return &responseDoc{
 		SubmissionID: r.SubmissionID, Survey: r.Survey, Version: r.Version, Lang: r.Lang,
 		Revision: r.Revision, Day: r.Day, Answers: r.Answers, Themes: r.Themes, Flags: r.Flags,
-		Risky: r.Risky, Digest: r.Digest,
+		Risky: r.Risky, Digest: r.Digest, GroupSession: r.GroupSession,
 	}
 }
 
@@ -65,7 +68,7 @@ func fromResponseDoc(d *responseDoc) *chorus.Response {
 	return &chorus.Response{
 		SubmissionID: d.SubmissionID, Survey: d.Survey, Version: d.Version, Lang: d.Lang,
 		Revision: d.Revision, Day: d.Day, Answers: answers, Themes: d.Themes, Flags: d.Flags,
-		Risky: d.Risky, Digest: d.Digest,
+		Risky: d.Risky, Digest: d.Digest, GroupSession: d.GroupSession,
 	}
 }
 

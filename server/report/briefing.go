@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/chorus-voice/chorus/server/chorus"
 	"github.com/chorus-voice/chorus/server/disclosure"
@@ -15,12 +16,16 @@ import (
 // people's lives better; a survey without it uses its first long free-text question.
 const ChangeQuestion = "better"
 
-// Briefing limits: how much a one-page briefing shows.
+// Briefing limits: how much a one-page briefing shows. A briefing prints only quotes of
+// at most MaxQuoteLen characters, so that every top theme and what young people want
+// changed fit on the page whatever was approved; a facilitator approves an excerpt of a
+// longer answer.
 const (
 	TopThemes       = 5
 	QuotesPerTheme  = 1
 	TopAnswers      = 5
 	MaxChangeQuotes = 3
+	MaxQuoteLen     = 160
 )
 
 // Quote is an approved, redacted quote from a young person, with the question it
@@ -78,7 +83,8 @@ type Briefing struct {
 	Wordings    []Wording
 	Attribution string
 	DemoData    bool
-	// Report is the published results the briefing is laid out from (its CSV).
+	// Report is the published results the briefing is laid out from (its CSV), with the
+	// themes named by their labels.
 	Report *results.Report
 }
 
@@ -99,7 +105,8 @@ func ComposeBriefing(in BriefingInput) *Briefing {
 	s, b, rep := in.Survey, in.Briefing, in.Report
 	out := &Briefing{
 		ID: b.ID, Title: b.Title, SurveyTitle: s.Title.In("en"), AreaName: in.AreaName, ShownName: in.AreaName,
-		Reason: rep.Note, AsOf: in.AsOf, Base: rep.Base, Attribution: in.Attribution, DemoData: rep.ContainsDemo, Report: rep,
+		Reason: rep.Note, AsOf: in.AsOf, Base: rep.Base, Attribution: in.Attribution, DemoData: rep.ContainsDemo,
+		Report: LabelThemes(rep, in.Labels),
 	}
 	if out.Title == "" {
 		out.Title = "Day of Action briefing: " + in.AreaName
@@ -117,7 +124,8 @@ func ComposeBriefing(in BriefingInput) *Briefing {
 		return out
 	}
 	out.Groups = Headlines(s, rep, "en")
-	quotesFor := quotePicker(in.Quotes)
+	quotes := slices.DeleteFunc(slices.Clone(in.Quotes), func(q Quote) bool { return !FitsBriefing(q.Text) })
+	quotesFor := quotePicker(quotes)
 	for _, t := range Themes(rep.Themes, in.Labels) {
 		if len(out.Themes) == TopThemes || t.Count.Suppressed() || t.ID == chorus.ThemeUncoded {
 			break
@@ -126,7 +134,7 @@ func ComposeBriefing(in BriefingInput) *Briefing {
 	}
 	if cq := changeQuestion(s); cq != nil {
 		out.ChangeTitle = cq.Text.In("en")
-		for _, q := range in.Quotes {
+		for _, q := range quotes {
 			if q.Question == cq.ID && len(out.ChangeQuotes) < MaxChangeQuotes && !used(out.Themes, q.Text) {
 				out.ChangeQuotes = append(out.ChangeQuotes, q.Text)
 			}
@@ -153,6 +161,11 @@ func ComposeBriefing(in BriefingInput) *Briefing {
 	}
 	out.Methods = briefingMethods(s, out, rep)
 	return out
+}
+
+// FitsBriefing reports whether an approved quote is short enough for briefings to print.
+func FitsBriefing(quote string) bool {
+	return utf8.RuneCountInString(quote) <= MaxQuoteLen
 }
 
 // changeQuestion returns the survey's "what would make your life better" question.

@@ -169,6 +169,23 @@ func Themes(l *results.ListReport, labels map[string]ThemeLabel) []Theme {
 	return out
 }
 
+// LabelThemes returns rep with its themes named by their adult labels, for exports such
+// as CSV; a theme without a label keeps its id. rep itself is not changed.
+func LabelThemes(rep *results.Report, labels map[string]ThemeLabel) *results.Report {
+	if rep == nil || rep.Themes == nil || len(labels) == 0 {
+		return rep
+	}
+	out, themes := *rep, *rep.Themes
+	themes.Options = slices.Clone(themes.Options)
+	for i, c := range themes.Options {
+		if l := labels[c.ID].Adult; l != "" {
+			themes.Options[i].Label = l
+		}
+	}
+	out.Themes = &themes
+	return &out
+}
+
 // humanize turns an id such as "family_contact" into "Family contact".
 func humanize(id string) string {
 	s := strings.TrimSpace(strings.NewReplacer("_", " ", "-", " ").Replace(id))

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/chorus-voice/chorus/server/chorus"
@@ -128,5 +129,36 @@ func TestComposeBriefingEmpty(t *testing.T) {
 	b := ComposeBriefing(BriefingInput{Survey: s, Briefing: &chorus.Briefing{ID: "b1"}, Report: &results.Report{Note: "Too few."}, AreaName: "Hartlepool"})
 	if !b.Empty || b.Reason != "Too few." || b.Title != "Day of Action briefing: Hartlepool" || len(b.Groups) != 0 {
 		t.Errorf("empty briefing %+v", b)
+	}
+}
+
+func TestComposeBriefingQuotes(t *testing.T) {
+	s := &chorus.Survey{ID: "s", Title: chorus.Text{"en": "S"}, Questions: []*chorus.Question{
+		{ID: ChangeQuestion, Kind: chorus.KindLongText, Text: chorus.Text{"en": "What would make your life better?"}}}}
+	rep := &results.Report{Base: val(100), Themes: &results.ListReport{Answered: val(80), Options: []results.Count{
+		{ID: "family_contact", Label: "family_contact", Count: val(40)}, {ID: "friends", Label: "friends", Count: val(20)}}}}
+	long := strings.Repeat("ŵ", MaxQuoteLen+1)
+	quotes := []Quote{
+		{Question: ChangeQuestion, Themes: []string{"family_contact"}, Text: long},
+		{Question: ChangeQuestion, Themes: []string{"family_contact"}, Text: "See my sister"},
+		{Question: ChangeQuestion, Themes: []string{"money_things"}, Text: long + " more"},
+		{Question: ChangeQuestion, Themes: []string{"money_things"}, Text: strings.Repeat("ŵ", MaxQuoteLen)},
+	}
+	b := ComposeBriefing(BriefingInput{Survey: s, Briefing: &chorus.Briefing{ID: "b1"}, Report: rep, AreaName: "Hartlepool", Quotes: quotes,
+		Labels: map[string]ThemeLabel{"family_contact": {Adult: "Contact with family and siblings", Young: "Seeing my family"}}})
+	if len(b.Themes) != 2 || b.Themes[0].Label != "Contact with family and siblings" || b.Themes[1].Label != "Friends" {
+		t.Fatalf("themes %+v, want the codebook's adult label, then one named from its id", b.Themes)
+	}
+	if got := b.Themes[0].Quotes; len(got) != 1 || got[0] != "See my sister" {
+		t.Errorf("theme quotes %q, want the one short enough to print", got)
+	}
+	if got := b.ChangeQuotes; len(got) != 1 || got[0] != quotes[3].Text {
+		t.Errorf("change quotes %q, want only the one of %d characters", got, MaxQuoteLen)
+	}
+	if got := b.Report.Themes.Options; got[0].Label != "Contact with family and siblings" || got[1].Label != "friends" {
+		t.Errorf("CSV theme labels %q, %q: want the codebook's, else the id", got[0].Label, got[1].Label)
+	}
+	if rep.Themes.Options[0].Label != "family_contact" {
+		t.Error("labelling the briefing's themes changed the published report")
 	}
 }

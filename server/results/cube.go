@@ -364,7 +364,7 @@ func (c *Cube) Query(s *chorus.Survey, m Mapping, f chorus.Filter) (*chorus.Resu
 // results turns a vector into chorus.Results.
 func (c *Cube) results(s *chorus.Survey, m Mapping, f chorus.Filter, v *vec) *chorus.Results {
 	r := &chorus.Results{Survey: c.survey, Filter: f, Base: int(v.n),
-		Themes: map[string]int{}, Weeks: map[string]int{}, Versions: map[string]int{}}
+		Themes: map[string]int{}, Weeks: map[string]int{}, Versions: map[string]int{}, GroupSessions: map[string]int{}}
 	byQuestion := map[string]*chorus.QuestionCounts{}
 	for j, name := range c.slots {
 		n := int(v.at(j))
@@ -376,6 +376,8 @@ func (c *Cube) results(s *chorus.Survey, m Mapping, f chorus.Filter, v *vec) *ch
 			r.Demo = n
 		case name == slotUncoded:
 			r.Themes[chorus.ThemeUncoded] = n
+		case strings.HasPrefix(name, slotSession):
+			r.GroupSessions[name[len(slotSession):]] = n
 		case strings.HasPrefix(name, slotTheme):
 			r.Themes[name[len(slotTheme):]] = n
 		case strings.HasPrefix(name, dimSlot(DimWeek, "")):

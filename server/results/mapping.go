@@ -87,6 +87,7 @@ const (
 	slotUncoded  = "tu" // responses with free text and no theme at all
 	slotAnyText  = "ta" // responses with any free-text answer
 	slotDemo     = "xd" // synthetic demo responses
+	slotSession  = "s|" // s|group session: responses given through an access code
 	slotDim      = "d"  // d<dim>|value: responses per value of each dimension
 )
 
@@ -166,6 +167,9 @@ func contribution(s *chorus.Survey, m Mapping, r *chorus.Response, k Key, themes
 	}
 	if strings.HasPrefix(r.SubmissionID, DemoPrefix) {
 		slots = append(slots, slotDemo)
+	}
+	if r.GroupSession != "" {
+		slots = append(slots, slotSession+r.GroupSession)
 	}
 	if v := s.Version(r.Version); v != nil {
 		for _, id := range v.Questions {

@@ -76,7 +76,9 @@ func TestCubeQuery(t *testing.T) {
 	r2 := resp("demo-b2222222", "13-17", "2026-10-12", chorus.Answers{"future": chorus.PreferNot, "live_with": "childrens_home", "better": "more time with mum"})
 	r2.Themes = map[string][]string{"better": {"family_contact"}}
 	add(r2)
-	add(resp("c3333333", "4-7-assisted", "2026-11-20", chorus.Answers{"better": "not sure", "life_happy_3": map[string]string{"friends": "3"}}))
+	r3 := resp("c3333333", "4-7-assisted", "2026-11-20", chorus.Answers{"better": "not sure", "life_happy_3": map[string]string{"friends": "3"}})
+	r3.GroupSession = "gs1"
+	add(r3)
 
 	tests := []struct {
 		name   string
@@ -127,6 +129,9 @@ func TestCubeQuery(t *testing.T) {
 	}
 	if r.Versions["8-12"] != 1 || r.Demo != 1 {
 		t.Errorf("versions = %v, demo %d", r.Versions, r.Demo)
+	}
+	if len(r.GroupSessions) != 1 || r.GroupSessions["gs1"] != 1 {
+		t.Errorf("group sessions = %v, want gs1: 1", r.GroupSessions)
 	}
 	if _, err := c.Query(s, results.Mapping{}, chorus.Filter{Version: "8-12", LiveWith: "parents"}); chorus.ErrorCode(err) != chorus.EINVALID {
 		t.Errorf("two conditions: err = %v, want EINVALID", err)

@@ -13,6 +13,7 @@ type (
 		ID            string         `json:"id"`
 		Title         chorus.Text    `json:"title"`
 		Status        string         `json:"status"`
+		Access        string         `json:"access"`
 		Opens         string         `json:"opens"`
 		Closes        string         `json:"closes"`
 		Languages     []string       `json:"languages"`
@@ -91,6 +92,7 @@ func (c *checker) build(f *fileSurvey, areas []chorus.Area) *chorus.Survey {
 		ID:            f.ID,
 		Title:         text(f.Title),
 		Status:        f.Status,
+		Access:        cmp.Or(f.Access, chorus.AccessModeOpen),
 		Opens:         opens,
 		Closes:        closes,
 		Languages:     f.Languages,

@@ -2,6 +2,7 @@ package surveyfile
 
 import (
 	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -14,6 +15,7 @@ func TestLoadBadFiles(t *testing.T) {
 		file string
 		want []string // "line: message", in order
 	}{
+		{"bad-access", []string{`5: access: must be one of "open", "code", not "codes"`}},
 		{"area-with-options", []string{`30: question "area" options: area questions offer the council areas from the shipped data; remove options`}},
 		{"bad-date", []string{`5: closes: "2026-02-30" is not a real date or time`}},
 		{"bad-id", []string{
@@ -154,5 +156,35 @@ func TestErrorWithoutLine(t *testing.T) {
 	var fe *Error
 	if !errors.As(err, &fe) || fe.Line != 0 || err.Error() != path+": cannot read the file: no such file or directory" {
 		t.Errorf("LoadFile(missing) = %v", err)
+	}
+}
+
+// TestLoadAccess checks that access defaults to open and that code is kept.
+func TestLoadAccess(t *testing.T) {
+	tests := []struct {
+		name, file, line, want string
+	}{
+		{"Default", "testdata/mini.yaml", "", "open"},
+		{"Open", "testdata/mini.yaml", "access: open", "open"},
+		{"Code", "testdata/mini.yaml", "access: code", "code"},
+		{"ShippedExampleIsOpen", "../../surveys/your-life-your-voice.yaml", "", "open"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			data, err := os.ReadFile(tt.file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.line != "" {
+				data = []byte(strings.Replace(string(data), "\nstatus: open\n", "\nstatus: open\n"+tt.line+"\n", 1))
+			}
+			s, err := Load(tt.file, data, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if s.Access != tt.want || s.NeedsCode() != (tt.want == "code") {
+				t.Errorf("Access = %q (NeedsCode %v), want %q", s.Access, s.NeedsCode(), tt.want)
+			}
+		})
 	}
 }

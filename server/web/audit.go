@@ -57,6 +57,8 @@ var auditActions = []struct{ Action, Label string }{
 	{chorus.ActionAnswerReview, "Reviewed themes"},
 	{chorus.ActionConcernReview, "Reviewed a safeguarding concern"},
 	{chorus.ActionSurveysReload, "Reloaded surveys and codebooks"},
+	{chorus.ActionCodeCreate, "Made a group code"},
+	{chorus.ActionCodeRevoke, "Revoked a group code"},
 }
 
 func auditLabel(action string) string {

@@ -96,6 +96,15 @@ var routeTable = map[string]rule{
 	"GET /dashboard/:survey.csv":      {allow: facilitators},
 	"POST /dashboard/:survey/publish": {allow: facilitators},
 
+	// Group access codes (accesscode.go): making, printing and revoking them.
+	"GET /dashboard/:survey/codes":                  {allow: facilitators},
+	"POST /dashboard/:survey/codes":                 {allow: facilitators},
+	"GET /dashboard/:survey/codes/:id":              {allow: facilitators},
+	"POST /dashboard/:survey/codes/:id/revoke":      {allow: facilitators},
+	"GET /api/v1/surveys/:survey/codes":             {allow: facilitators},
+	"POST /api/v1/surveys/:survey/codes":            {allow: facilitators},
+	"POST /api/v1/surveys/:survey/codes/:id/revoke": {allow: facilitators},
+
 	// Free text: reviewing themes, reloading surveys and codebooks, quotes, and the
 	// safeguarding queue.
 	"GET /review":                              {allow: facilitators},

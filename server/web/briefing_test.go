@@ -175,6 +175,9 @@ func TestBriefingView(t *testing.T) {
 		if art.Find("caption").Length() < 3 {
 			t.Error("headline figures are not in captioned tables")
 		}
+		if got := art.Find("section:has(#b-who) .base").First().Text(); got != "40" {
+			t.Errorf("who answered: all young people %q, want 40", got)
+		}
 		art.Find("td.n").Each(func(_ int, s *goquery.Selection) {
 			txt := strings.TrimSuffix(strings.TrimSpace(s.Text()), "%")
 			if txt != "c" && !strings.HasSuffix(strings.TrimSpace(s.Text()), "%") && txt != "0" {
@@ -189,7 +192,8 @@ func TestBriefingView(t *testing.T) {
 			t.Fatalf("PDF: %d %s %.8q", resp.StatusCode, resp.Header.Get("Content-Type"), pdf)
 		}
 		if text, ok := pdfText(t, []byte(pdf)); ok {
-			for _, want := range []string{"Day of Action briefing: Hartlepool", "40", "young people answered in Hartlepool", "Headline figures", "About these figures"} {
+			for _, want := range []string{"Day of Action briefing: Hartlepool", "40", "young people answered in Hartlepool", "Headline figures",
+				"What young people want changed", "Who answered (base sizes)", "About these figures"} {
 				if !strings.Contains(text, want) {
 					t.Errorf("PDF text lacks %q", want)
 				}
@@ -268,7 +272,8 @@ func TestBriefingView(t *testing.T) {
 		if resp.StatusCode != http.StatusOK {
 			t.Fatalf("PDF of a small area: %d", resp.StatusCode)
 		}
-		if text, ok := pdfText(t, []byte(pdf)); ok && (!strings.Contains(text, "Too few") || slices.Contains(numberToken.FindAllString(text, -1), "6")) {
+		// The date the PDF was made ("6 December 2026") may hold the same number.
+		if text, ok := pdfText(t, []byte(pdf)); ok && (!strings.Contains(text, "Too few") || slices.Contains(numberToken.FindAllString(printedDate.ReplaceAllString(text, ""), -1), "6")) {
 			t.Errorf("PDF of a small area:\n%s", text)
 		}
 	})
@@ -292,6 +297,58 @@ func TestBriefingView(t *testing.T) {
 		}
 	})
 }
+
+// TestBriefingThemeLabels checks that a briefing names its top themes by the codebook's
+// adult labels in the page, the PDF (still one page) and the CSV.
+func TestBriefingThemeLabels(t *testing.T) {
+	f := newReportFixture(t)
+	f.add(200, hartlepool) // enough answers for theme counts to be shown
+	id := f.makeBriefing(hartlepool)
+	doc, _ := f.get("facilitator", "/briefings/"+id, http.StatusOK)
+	adult, _ := f.themeNames()
+	var themes []string
+	doc.Find("article .themes > li > strong").Each(func(_ int, s *goquery.Selection) { themes = append(themes, s.Text()) })
+	if len(themes) == 0 {
+		t.Fatal("no top themes")
+	}
+	for _, th := range themes {
+		if !adult[th] {
+			t.Errorf("theme %q is not named by the codebook's adult label", th)
+		}
+	}
+	_, pdf := f.request("facilitator", http.MethodGet, "/briefings/"+id+".pdf", nil)
+	if text, ok := pdfText(t, []byte(pdf)); ok {
+		words := strings.Join(strings.Fields(text), " ") // labels wrap in the PDF's columns
+		for _, th := range themes {
+			if !strings.Contains(words, th) {
+				t.Errorf("PDF lacks the theme %q", th)
+			}
+		}
+	}
+	if n := pdfPages(t, []byte(pdf)); n != 0 && n != 1 {
+		t.Errorf("PDF has %d pages, want 1", n)
+	}
+	_, body := f.request("facilitator", http.MethodGet, "/briefings/"+id+".csv", nil)
+	rows, err := csv.NewReader(strings.NewReader(body)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, r := range rows {
+		if r[0] == "theme" && r[3] != chorus.ThemeUncoded {
+			n++
+			if !adult[r[4]] {
+				t.Errorf("CSV theme %s is labelled %q, not by the codebook", r[3], r[4])
+			}
+		}
+	}
+	if n == 0 {
+		t.Error("no themes in the CSV")
+	}
+}
+
+// printedDate matches a date as briefings print it, such as "6 December 2026".
+var printedDate = regexp.MustCompile(`\b\d{1,2} (January|February|March|April|May|June|July|August|September|October|November|December)( \d{4})?\b`)
 
 func atoiOr(s string) int {
 	n := 0

@@ -24,11 +24,22 @@ func (s *Server) registerDashboardRoutes() {
 	s.app.Post("/dashboard/:survey/publish", s.handleDashboardPublish)
 }
 
-// themeLabels names themes on dashboards and briefings from their ids ("family_contact"
-// → "Family contact"). The codebook's adult labels (codebookLabels) are longer than a
-// one-page printed briefing has room for.
-func (s *Server) themeLabels(context.Context, string) map[string]report.ThemeLabel {
-	return nil
+// themeLabels names a survey's themes from its codebook: the adult label for dashboards
+// and briefings, the young label for the young people's page (report.Themes picks). It
+// is nil when the survey has no codebook; report.Themes then names a theme from its id.
+func (s *Server) themeLabels(ctx context.Context, survey string) map[string]report.ThemeLabel {
+	if s.Codebooks == nil {
+		return nil
+	}
+	cb, err := s.Codebooks.FindCodebook(ctx, survey)
+	if err != nil {
+		return nil
+	}
+	out := make(map[string]report.ThemeLabel, len(cb.Themes))
+	for _, t := range cb.Themes {
+		out[t.ID] = report.ThemeLabel{Adult: t.LabelAdult, Young: t.LabelYoung}
+	}
+	return out
 }
 
 // surveysForStaff lists every survey staff may report on: all loaded surveys when the
@@ -223,7 +234,7 @@ func (s *Server) handleDashboard(c *fiber.Ctx) error {
 }
 
 // handleDashboardCSV exports the dashboard's figures under the same filter, exactly as
-// published: aggregated tables only, hidden counts as "c".
+// published: aggregated tables only, hidden counts as "c", themes named from the codebook.
 func (s *Server) handleDashboardCSV(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	sv, err := s.Surveys.FindSurvey(ctx, c.Params("survey"))
@@ -235,7 +246,7 @@ func (s *Server) handleDashboardCSV(c *fiber.Ctx) error {
 		return err
 	}
 	var buf bytes.Buffer
-	if err := results.WriteCSV(&buf, rep); err != nil {
+	if err := results.WriteCSV(&buf, report.LabelThemes(rep, s.themeLabels(ctx, sv.ID))); err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")

@@ -63,6 +63,12 @@ func TestDashboard(t *testing.T) {
 		if doc.Find("#themes-title").Length() != 1 || doc.Find("section:has(#themes-title) tbody tr").Length() == 0 {
 			t.Error("no theme counts")
 		}
+		adult, _ := f.themeNames()
+		doc.Find("section:has(#themes-title) tbody th").Each(func(_ int, s *goquery.Selection) {
+			if label := s.Text(); !adult[label] && label != "Not covered by any theme yet" {
+				t.Errorf("theme %q is not named by the codebook's adult label", label)
+			}
+		})
 		if !strings.Contains(doc.Find("section:has(#quotes-title)").Text(), "No quotes have been approved yet") {
 			t.Error("quotes section missing")
 		}
@@ -104,14 +110,24 @@ func TestDashboard(t *testing.T) {
 		if err != nil || len(rows) < 20 {
 			t.Fatalf("CSV: %d rows, %v", len(rows), err)
 		}
-		found := false
+		found, themes := false, 0
+		adult, _ := f.themeNames()
 		for _, r := range rows {
 			if r[0] == "base" && r[5] == "40" {
 				found = true
 			}
+			if r[0] == "theme" && r[3] != chorus.ThemeUncoded {
+				themes++
+				if !adult[r[4]] {
+					t.Errorf("CSV theme %s is labelled %q, not by the codebook", r[3], r[4])
+				}
+			}
 		}
 		if !found {
 			t.Error("CSV has no base row of 40")
+		}
+		if themes == 0 {
+			t.Error("CSV has no themes")
 		}
 	})
 	t.Run("Access", func(t *testing.T) {
@@ -249,6 +265,16 @@ func TestYoungPeoplePage(t *testing.T) {
 	if doc.Find(".quickexit a").Length() != 1 || doc.Find("aside.help").Length() != 1 {
 		t.Error("no quick exit or help note")
 	}
+	_, young := f.themeNames()
+	themes := doc.Find(`section.ygroup:has(h2:contains("What you wrote about most")) .card`)
+	if themes.Length() == 0 {
+		t.Error("no themes on the young people's page")
+	}
+	themes.Each(func(_ int, s *goquery.Selection) {
+		if label := strings.TrimSpace(s.Text()); !young[label] {
+			t.Errorf("theme %q is not named by the codebook's young label", label)
+		}
+	})
 	doc, _ = f.get("", path+"?lang=cy", http.StatusOK)
 	if lang, _ := doc.Find("html").Attr("lang"); lang != "cy" || doc.Find("h1").Text() != "Beth ddywedoch chi wrthym ni" {
 		t.Errorf("Welsh page: lang %q, h1 %q", lang, doc.Find("h1").Text())

@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"net/url"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -29,7 +30,9 @@ type errorBody struct {
 	RequestID string            `json:"request_id"`
 }
 
-// handleError is Fiber's ErrorHandler: JSON for /api, an HTML page otherwise.
+// handleError is Fiber's ErrorHandler: JSON for /api, an HTML page otherwise. A
+// respondent page (under /s/) fails in the language it was shown in, with the quick exit
+// and the help note; staff pages fail in English.
 func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	status := fiber.StatusInternalServerError
 	message := chorus.ErrorMessage(err)
@@ -43,7 +46,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	switch {
 	case status == fiber.StatusInternalServerError:
 		s.log.Error("internal error", "request_id", id, "err", err)
-		message = "Something went wrong."
+		message = errorEN.Internal
 	case status == fiber.StatusServiceUnavailable:
 		s.log.Warn("unavailable", "request_id", id, "err", err)
 		c.Set(fiber.HeaderRetryAfter, "5")
@@ -53,33 +56,96 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	if strings.HasPrefix(c.Path(), "/api/") {
 		return c.Status(status).JSON(errorBody{Error: message, Errors: chorus.ErrorFields(err), RequestID: id})
 	}
-	page := s.page(c, titleForStatus(status))
-	// A child's survey page keeps the quick exit and the help note when it fails.
-	page.Respondent = strings.HasPrefix(c.Path(), "/s/")
-	return s.render(c.Status(status), "error", &errorPage{
-		Page:    page,
-		Status:  status,
-		Message: message,
-	})
+	p := &errorPage{W: errorEN, Status: status, Message: message, StartHref: "/"}
+	if strings.HasPrefix(c.Path(), "/s/") {
+		sv, lang := s.respondentErrorLang(c)
+		p.W = errorWordsFor(lang)
+		p.Page = s.respondentPage(c, p.W.title(status), p.W.Lang)
+		if status == fiber.StatusInternalServerError {
+			p.Message = p.W.Internal
+		} else {
+			p.Message = localize(message, p.W.Lang) // as it is, unless the domain's words have a translation
+		}
+		if sv != nil {
+			p.StartHref = surveyPath(sv.ID) + langQuery(sv, lang, "?")
+		}
+	} else {
+		p.Page = s.page(c, errorEN.title(status))
+	}
+	return s.render(c.Status(status), "error", p)
+}
+
+// respondentErrorLang returns the survey of a failed respondent page (nil if unknown)
+// and the language the page was asked for in: the lang query or form field, as the
+// survey offers it; Welsh if asked for and the survey is unknown; else English.
+func (s *Server) respondentErrorLang(c *fiber.Ctx) (*chorus.Survey, string) {
+	requested := c.FormValue("lang") // the query string's, else the posted form's
+	rest, _ := strings.CutPrefix(c.Path(), "/s/")
+	id, _, _ := strings.Cut(rest, "/")
+	if id, err := url.PathUnescape(id); err == nil && s.Surveys != nil {
+		if sv, err := s.Surveys.FindSurvey(c.UserContext(), id); err == nil {
+			return sv, pickLang(sv, requested)
+		}
+	}
+	if requested == "cy" {
+		return nil, "cy"
+	}
+	return nil, "en"
 }
 
 type errorPage struct {
 	Page
-	Status  int
-	Message string
+	W         *errorWords
+	Status    int
+	Message   string
+	StartHref string
 }
 
-func titleForStatus(status int) string {
+// errorWords are the fixed words of the error page in one language; the message comes
+// from the error.
+type errorWords struct {
+	Lang                                               string
+	NotFound, TryAgain, TooMany, NotAllowed, WentWrong string // titles by status
+	Internal                                           string // the message of an internal error
+	Reference, Start, Footer                           string
+}
+
+var errorEN = &errorWords{
+	Lang:     "en",
+	NotFound: "Page not found", TryAgain: "Please try again soon", TooMany: "Too many tries",
+	NotAllowed: "Not allowed", WentWrong: "Something went wrong",
+	Internal:  "Something went wrong.",
+	Reference: "Reference:", Start: "Go to the start", Footer: wordsEN.Footer,
+}
+
+// errorCY is Welsh; it should be checked by a Welsh speaker.
+var errorCY = &errorWords{
+	Lang:     "cy",
+	NotFound: "Heb ddod o hyd i'r dudalen", TryAgain: "Rho gynnig arall arni cyn bo hir", TooMany: "Gormod o gynigion",
+	NotAllowed: "Dim caniatâd", WentWrong: "Aeth rhywbeth o'i le",
+	Internal:  "Aeth rhywbeth o'i le.",
+	Reference: "Cyfeirnod:", Start: "Mynd i'r dechrau", Footer: wordsCY.Footer,
+}
+
+func errorWordsFor(lang string) *errorWords {
+	if lang == "cy" {
+		return errorCY
+	}
+	return errorEN
+}
+
+// title names the page for a status.
+func (w *errorWords) title(status int) string {
 	switch status {
 	case fiber.StatusNotFound:
-		return "Page not found"
+		return w.NotFound
 	case fiber.StatusServiceUnavailable:
-		return "Please try again soon"
+		return w.TryAgain
 	case fiber.StatusTooManyRequests:
-		return "Too many tries"
+		return w.TooMany
 	case fiber.StatusUnauthorized, fiber.StatusForbidden:
-		return "Not allowed"
+		return w.NotAllowed
 	default:
-		return "Something went wrong"
+		return w.WentWrong
 	}
 }

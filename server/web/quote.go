@@ -22,7 +22,7 @@ func (s *Server) registerQuoteRoutes() {
 }
 
 // approvedQuotes returns a survey's approved quotes for briefings and dashboards (none
-// without a quote service). The dashboards' approvedQuotes hook can return it.
+// without a quote service).
 func (s *Server) approvedQuotes(ctx context.Context, survey string) ([]report.Quote, error) {
 	if s.Quotes == nil {
 		return nil, nil
@@ -36,23 +36,6 @@ func (s *Server) approvedQuotes(ctx context.Context, survey string) ([]report.Qu
 		out[i] = report.Quote{Question: q.Question, Themes: []string{q.Theme}, Text: q.Text}
 	}
 	return out, nil
-}
-
-// codebookLabels names a survey's themes from its codebook (nil without one). The
-// dashboards' codebookLabels hook can return it.
-func (s *Server) codebookLabels(ctx context.Context, survey string) map[string]report.ThemeLabel {
-	if s.Codebooks == nil {
-		return nil
-	}
-	cb, err := s.Codebooks.FindCodebook(ctx, survey)
-	if err != nil {
-		return nil
-	}
-	out := make(map[string]report.ThemeLabel, len(cb.Themes))
-	for _, t := range cb.Themes {
-		out[t.ID] = report.ThemeLabel{Adult: t.LabelAdult, Young: t.LabelYoung}
-	}
-	return out
 }
 
 // handleQuoteApprove approves an answer or an excerpt of it as a quote.
@@ -85,6 +68,8 @@ type quoteView struct {
 	ApprovedBy, ApprovedAt    string
 	WithdrawnBy, WithdrawnAt  string
 	Approved                  bool
+	// TooLong is true for a quote that briefings do not print (see report.MaxQuoteLen).
+	TooLong bool
 }
 
 type quotesPage struct {
@@ -92,6 +77,7 @@ type quotesPage struct {
 	SurveyID, SurveyTitle string
 	Approved, Withdrawn   []quoteView
 	Done                  string
+	MaxQuoteLen           int
 }
 
 // handleQuotesPage lists a survey's quotes, approved and withdrawn.
@@ -119,10 +105,10 @@ func (s *Server) handleQuotesPage(c *fiber.Ctx) error {
 	cb, _ := s.Codebooks.FindCodebook(ctx, sv.ID)
 	emails := s.userEmails(c)
 	p := &quotesPage{staffPage: s.staffPage(c, "Quotes: "+sv.Title.In("en")), SurveyID: sv.ID, SurveyTitle: sv.Title.In("en"),
-		Done: reviewMessages[c.Query("done")]}
+		Done: reviewMessages[c.Query("done")], MaxQuoteLen: report.MaxQuoteLen}
 	for _, q := range quotes {
 		v := quoteView{ID: q.ID, Text: q.Text, Theme: themeLabel(cb, q.Theme), ApprovedBy: emails(q.ApprovedBy),
-			ApprovedAt: timeOf(q.ApprovedAt), Approved: q.Approved()}
+			ApprovedAt: timeOf(q.ApprovedAt), Approved: q.Approved(), TooLong: !report.FitsBriefing(q.Text)}
 		if qq := sv.Question(q.Question); qq != nil {
 			v.Question = qq.Text.In("en")
 		}

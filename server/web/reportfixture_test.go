@@ -73,6 +73,7 @@ func newReportFixture(t *testing.T) *reportFixture {
 		},
 	}}
 	ts.Geo = g
+	ts.Codebooks = ts.Catalog
 	ts.Briefings = mongodb.NewBriefingService(ts.DB)
 	ts.Publications = mongodb.NewPublicationService(ts.DB)
 
@@ -216,6 +217,21 @@ func (f *reportFixture) makeBriefing(area string) string {
 		f.t.Fatalf("create briefing: %s (%v)", body, err)
 	}
 	return out.ID
+}
+
+// themeNames returns the labels the survey's codebook gives its themes, for adults and
+// for young people.
+func (f *reportFixture) themeNames() (adult, young map[string]bool) {
+	f.t.Helper()
+	cb, err := f.Catalog.FindCodebook(context.Background(), ylyv)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	adult, young = map[string]bool{}, map[string]bool{}
+	for _, th := range cb.Themes {
+		adult[th.LabelAdult], young[th.LabelYoung] = true, true
+	}
+	return adult, young
 }
 
 // smallFigures returns every figure in text fields that is a count from 1 to k−1:

@@ -1,11 +1,13 @@
 package web
 
 import (
+	"cmp"
 	"crypto/rand"
 	"encoding/hex"
 	"net/url"
 	"regexp"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -32,11 +34,25 @@ type versionLink struct{ Href, Label string }
 
 type surveyStartPage struct {
 	Page
-	W                        *words
-	SurveyID, Intro, Privacy string
-	Open                     bool
-	Versions                 []versionLink
-	Langs                    []langLink
+	W                                     *words
+	SurveyID, SurveyTitle, Intro, Privacy string
+	Open                                  bool
+	Versions                              []versionLink
+	Langs                                 []langLink
+	// Code is the group code box of a survey that needs one (nil otherwise); once the
+	// code works, Versions carry the submit token it granted.
+	Code *codeField
+}
+
+// codeField is the group code box on the start page, and on the questionnaire when
+// its submit token no longer works.
+type codeField struct {
+	Value, Error string
+	// LangField is the language to keep when the start page's code form is sent ("" for
+	// the survey's first language).
+	LangField string
+	// OK says the code worked: the start page shows the versions.
+	OK bool
 }
 
 type questionnairePage struct {
@@ -45,8 +61,12 @@ type questionnairePage struct {
 	SurveyID, SurveyTitle, VersionID, VersionLabel string
 	Action, Thanks, StartHref                      string
 	SubmissionID                                   string
-	Langs                                          []langLink
-	Questions                                      []questionView
+	// Token is the submit token of a survey that needs a group code; Code asks for the
+	// code again when the token does not work (nil otherwise).
+	Token     string
+	Code      *codeField
+	Langs     []langLink
+	Questions []questionView
 	// Errors lists the error summary's lines; Message is a summary line that is not
 	// about one question (a closed survey, the store being busy).
 	Errors  []errorLink
@@ -64,7 +84,9 @@ type thanksPage struct {
 }
 
 // handleSurveyStart shows what the survey is, who will see the answers, and the
-// versions to choose from.
+// versions to choose from. A survey that needs a group code asks for it first (a form
+// that sends ?code=, which a printed link can carry too); a code that works gives a
+// submit token that the version links carry to the questionnaire.
 func (s *Server) handleSurveyStart(c *fiber.Ctx) error {
 	sv, err := s.findSurvey(c)
 	if err != nil {
@@ -72,21 +94,30 @@ func (s *Server) handleSurveyStart(c *fiber.Ctx) error {
 	}
 	lang := pickLang(sv, c.Query("lang"))
 	p := &surveyStartPage{
-		Page:     s.respondentPage(c, sv.Title.In(lang), lang),
-		W:        wordsFor(lang),
-		SurveyID: sv.ID,
-		Intro:    sv.Intro.In(lang),
-		Privacy:  sv.Privacy.In(lang),
-		Open:     sv.IsOpen(time.Now()),
-		Langs:    langLinks(sv, lang, surveyPath(sv.ID)),
+		Page:        s.respondentPage(c, sv.Title.In(lang), lang),
+		W:           wordsFor(lang),
+		SurveyID:    sv.ID,
+		SurveyTitle: sv.Title.In(lang),
+		Intro:       sv.Intro.In(lang),
+		Privacy:     sv.Privacy.In(lang),
+		Open:        sv.IsOpen(time.Now()),
+		Langs:       langLinks(sv, lang, surveyPath(sv.ID)),
+	}
+	query, status := langQuery(sv, lang, "?"), fiber.StatusOK
+	if sv.NeedsCode() && p.Open {
+		var token string
+		if token, status, err = s.startCode(c, sv, lang, p); err != nil {
+			return err
+		}
+		query = "?token=" + url.QueryEscape(token) + langQuery(sv, lang, "&")
 	}
 	for _, v := range sv.Versions {
 		p.Versions = append(p.Versions, versionLink{
-			Href:  surveyPath(sv.ID, v.ID) + langQuery(sv, lang, "?"),
+			Href:  surveyPath(sv.ID, v.ID) + query,
 			Label: v.Label.In(lang),
 		})
 	}
-	return s.render(c, "survey-start", p)
+	return s.render(c.Status(status), "survey-start", p)
 }
 
 // handleQuestionnaire shows one version's questions as one form, with a new
@@ -100,7 +131,20 @@ func (s *Server) handleQuestionnaire(c *fiber.Ctx) error {
 	if !sv.IsOpen(time.Now()) {
 		return c.Redirect(surveyPath(sv.ID)+langQuery(sv, lang, "?"), fiber.StatusSeeOther)
 	}
-	return s.renderQuestionnaire(c, sv, v, lang, newSubmissionID(), nil, nil, "")
+	var form formValues
+	if sv.NeedsCode() {
+		// Without a working submit token, the child types the group code first.
+		token := c.Query("token")
+		switch err := s.verifySubmit(c, sv, token); chorus.ErrorCode(err) {
+		case "":
+			form = formValues{"token": {token}}
+		case chorus.EINVALID:
+			return c.Redirect(surveyPath(sv.ID)+langQuery(sv, lang, "?"), fiber.StatusSeeOther)
+		default:
+			return err
+		}
+	}
+	return s.renderQuestionnaire(c, sv, v, lang, newSubmissionID(), form, nil, "")
 }
 
 // handleQuestionnaireSubmit takes the form: bad answers show the form again with
@@ -118,6 +162,13 @@ func (s *Server) handleQuestionnaireSubmit(c *fiber.Ctx) error {
 	if !submissionIDPattern.MatchString(id) {
 		return fiber.NewError(fiber.StatusBadRequest, "This form is out of date. Please go back, reload the page and try again.")
 	}
+	status, codeFields, err := s.resubmitCode(c, sv, form)
+	if err != nil {
+		return err
+	}
+	if codeFields != nil {
+		return s.renderQuestionnaire(c.Status(status), sv, v, lang, id, form, codeFields, "")
+	}
 	answers, fields := decodeAnswers(sv, v, form, w)
 	if len(fields) > 0 {
 		// Show every problem at once, not only the numbers that could not be read.
@@ -133,7 +184,7 @@ func (s *Server) handleQuestionnaireSubmit(c *fiber.Ctx) error {
 		return chorus.Errorf(chorus.EUNAVAILABLE, "Answers can't be saved right now. Please try again soon.")
 	}
 	rc, err := s.Responses.Submit(c.UserContext(), &chorus.Submission{
-		Survey: sv.ID, Version: v.ID, Lang: lang, SubmissionID: id, Answers: answers,
+		Survey: sv.ID, Version: v.ID, Lang: lang, SubmissionID: id, Answers: answers, Token: form.first("token"),
 	})
 	switch chorus.ErrorCode(err) {
 	case "":
@@ -213,6 +264,16 @@ func (s *Server) renderQuestionnaire(c *fiber.Ctx, sv *chorus.Survey, v *chorus.
 		Questions:    buildQuestions(sv, v, lang, w, form, fields),
 		Message:      message,
 	}
+	if sv.NeedsCode() {
+		p.Token = form.first("token")
+		if p.Token != "" {
+			p.Langs = langLinks(sv, lang, surveyPath(sv.ID, v.ID)+"?token="+url.QueryEscape(p.Token))
+		}
+		if msg := cmp.Or(fields["code"], fields["token"]); msg != "" {
+			p.Code = &codeField{Value: typedCode(form.first("code")), Error: localize(msg, lang)}
+			p.Errors = append(p.Errors, errorLink{Href: "#code", Text: w.CodeLabel + " — " + p.Code.Error})
+		}
+	}
 	for _, q := range p.Questions {
 		if q.Error != "" {
 			p.Errors = append(p.Errors, errorLink{Href: "#" + q.Target(), Text: q.Text + " — " + q.Error})
@@ -220,7 +281,7 @@ func (s *Server) renderQuestionnaire(c *fiber.Ctx, sv *chorus.Survey, v *chorus.
 	}
 	var other []string
 	for k := range fields {
-		if !slices.Contains(v.Questions, k) {
+		if !slices.Contains(v.Questions, k) && k != "code" && k != "token" {
 			other = append(other, k)
 		}
 	}
@@ -297,7 +358,11 @@ func langLinks(sv *chorus.Survey, lang, path string) []langLink {
 		case "cy":
 			label = wordsCY.Welsh
 		}
-		out = append(out, langLink{Lang: l, Label: label, Href: path + "?lang=" + url.QueryEscape(l), Current: l == lang})
+		sep := "?"
+		if strings.Contains(path, "?") {
+			sep = "&"
+		}
+		out = append(out, langLink{Lang: l, Label: label, Href: path + sep + "lang=" + url.QueryEscape(l), Current: l == lang})
 	}
 	return out
 }

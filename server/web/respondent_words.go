@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/chorus-voice/chorus/server/chorus"
 )
 
 // words are the fixed words of the respondent pages in one language. The survey's own
@@ -16,6 +18,7 @@ type words struct {
 	Problem, Unavailable, OnlyIf, UpTo, NotANumber                                string
 	ThanksTitle, ThanksBody, AlreadyHave, Receipt, ReceiptNote                    string
 	Results, UrgentTitle, UrgentCall, Footer, Start, ChangeBeforeSend, StartAgain string
+	CodeTitle, CodeLabel, CodeHint, CodeNote, CodeSend, CodeOK, CodeProblem       string
 }
 
 var wordsEN = &words{
@@ -55,6 +58,13 @@ var wordsEN = &words{
 	Start:            "Start",
 	ChangeBeforeSend: "You can change your answers until you send them.",
 	StartAgain:       "Clear my answers and start again",
+	CodeTitle:        "Your group code",
+	CodeLabel:        "Group code",
+	CodeHint:         "The adult running your group will give you a code. It looks like K7QM-2PXW.",
+	CodeNote:         "The code tells us which group you are in, not who you are.",
+	CodeSend:         "Continue",
+	CodeOK:           "Your code works.",
+	CodeProblem:      "Please check your code",
 }
 
 var wordsCY = &words{
@@ -94,6 +104,13 @@ var wordsCY = &words{
 	Start:            "Dechrau",
 	ChangeBeforeSend: "Gelli di newid dy atebion nes i ti eu hanfon.",
 	StartAgain:       "Clirio fy atebion a dechrau eto",
+	CodeTitle:        "Cod dy grŵp",
+	CodeLabel:        "Cod y grŵp",
+	CodeHint:         "Bydd yr oedolyn sy'n rhedeg dy grŵp yn rhoi cod i ti. Mae'n edrych fel K7QM-2PXW.",
+	CodeNote:         "Mae'r cod yn dweud wrthym ni ym mha grŵp rwyt ti, nid pwy wyt ti.",
+	CodeSend:         "Ymlaen",
+	CodeOK:           "Mae dy god yn gweithio.",
+	CodeProblem:      "Gwiria dy god",
 }
 
 func wordsFor(lang string) *words {
@@ -118,6 +135,11 @@ var messagesCY = []struct{ en, cy string }{
 	{"Please write a number from %d to %d.", "Ysgrifenna rif o %d i %d."},
 	{wordsEN.NotANumber, wordsCY.NotANumber},
 	{"This survey is closed. Thank you for wanting to take part.", wordsCY.Closed},
+	{chorus.MsgCodeWrong, "Dydyn ni ddim yn adnabod y cod hwnnw. Gwiria fe a rho gynnig arall arni. Mae'n edrych fel K7QM-2PXW."},
+	{chorus.MsgCodeStopped, "Dydy'r cod hwn ddim yn gweithio rhagor. Gofynna i'r oedolyn sy'n rhedeg dy grŵp am un newydd."},
+	{chorus.MsgCodeTooMany, "Gormod o godau anghywir o'r cysylltiad hwn. Arhosa am ychydig funudau a rho gynnig arall arni."},
+	{chorus.MsgTokenMissing, "Mae angen cod grŵp ar gyfer yr arolwg hwn. Teipia'r cod a gest ti gan yr oedolyn sy'n rhedeg dy grŵp."},
+	{chorus.MsgTokenStopped, "Dydy cod dy grŵp ddim yn gweithio rhagor. Teipia god newydd gan yr oedolyn sy'n rhedeg dy grŵp."},
 }
 
 var messagePatterns = func() []*regexp.Regexp {

@@ -113,7 +113,7 @@ func (s *Server) handleResponseCreate(c *fiber.Ctx) error {
 	}
 	receipt, err := s.Responses.Submit(c.UserContext(), &chorus.Submission{
 		Survey: req.Survey, Version: req.Version, Lang: req.Lang,
-		SubmissionID: req.SubmissionID, Answers: req.Answers,
+		SubmissionID: req.SubmissionID, Answers: req.Answers, Token: req.Token,
 	})
 	if err != nil {
 		return err

@@ -62,6 +62,9 @@ type Server struct {
 	Users      chorus.UserService
 	Audit      chorus.AuditService
 	ShareLinks chorus.ShareLinkService
+	// AccessCodes are the group access codes of surveys that need one, and the submit
+	// tokens they grant (see accesscode.go). Without it such surveys take no answers.
+	AccessCodes *auth.AccessCodes
 
 	// Results and reports (see dashboard.go, briefing.go, youngpeople.go): raw results,
 	// which every page passes through disclosure control; saved briefings; whether each
@@ -149,6 +152,7 @@ func (s *Server) routes() {
 	s.registerReviewRoutes()
 	s.registerQuoteRoutes()
 	s.registerSafeguardingRoutes()
+	s.registerAccessCodeRoutes()
 }
 
 // App returns the Fiber app, for tests that call app.Test.

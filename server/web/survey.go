@@ -16,7 +16,9 @@ type surveySummary struct {
 	ID        string      `json:"id"`
 	Title     chorus.Text `json:"title"`
 	Languages []string    `json:"languages"`
-	URL       string      `json:"url"`
+	// Access is "code" when answering needs a group access code, else "open".
+	Access string `json:"access"`
+	URL    string `json:"url"`
 }
 
 // handleSurveyList lists the open surveys.
@@ -24,7 +26,7 @@ func (s *Server) handleSurveyList(c *fiber.Ctx) error {
 	list := s.Surveys.OpenSurveys(c.UserContext())
 	out := make([]surveySummary, 0, len(list))
 	for _, sv := range list {
-		out = append(out, surveySummary{ID: sv.ID, Title: sv.Title, Languages: sv.Languages, URL: "/s/" + sv.ID})
+		out = append(out, surveySummary{ID: sv.ID, Title: sv.Title, Languages: sv.Languages, Access: sv.Access, URL: "/s/" + sv.ID})
 	}
 	return c.JSON(fiber.Map{"surveys": out})
 }
@@ -37,6 +39,7 @@ type surveyDefinition struct {
 	Status      string            `json:"status"`
 	Languages   []string          `json:"languages"`
 	Revision    string            `json:"revision"`
+	Access      string            `json:"access"`
 	Intro       chorus.Text       `json:"intro,omitempty"`
 	Privacy     chorus.Text       `json:"privacy,omitempty"`
 	Versions    []versionDef      `json:"versions"`
@@ -91,15 +94,23 @@ func optionDefs(opts []chorus.Option) []optionDef {
 	return out
 }
 
-// handleSurveyGet returns one survey's definition.
+// handleSurveyGet returns one survey's definition. For a survey that needs an access
+// code, ?code= with a working code adds a submit_token for it (422 on "code" for a
+// code that does not work); without a code the definition has no token.
 func (s *Server) handleSurveyGet(c *fiber.Ctx) error {
 	sv, err := s.Surveys.FindSurvey(c.UserContext(), c.Params("survey"))
 	if err != nil {
 		return err
 	}
+	token := ""
+	if code := c.Query("code"); code != "" && sv.NeedsCode() {
+		if token, _, err = s.grantSubmit(c, sv, code); err != nil {
+			return err
+		}
+	}
 	def := surveyDefinition{
 		ID: sv.ID, Title: sv.Title, Status: sv.Status, Languages: sv.Languages, Revision: sv.Revision,
-		Intro: sv.Intro, Privacy: sv.Privacy,
+		Access: sv.Access, Intro: sv.Intro, Privacy: sv.Privacy, SubmitToken: token,
 		Submit: map[string]string{"method": "POST", "url": "/api/v1/responses"},
 	}
 	for _, v := range sv.Versions {
@@ -116,6 +127,10 @@ func (s *Server) handleSurveyGet(c *fiber.Ctx) error {
 		}
 		def.Questions = append(def.Questions, qd)
 	}
-	c.Set(fiber.HeaderCacheControl, "public, max-age=60")
+	if token != "" {
+		c.Set(fiber.HeaderCacheControl, "no-store")
+	} else {
+		c.Set(fiber.HeaderCacheControl, "public, max-age=60")
+	}
 	return c.JSON(def)
 }
