@@ -92,20 +92,8 @@ func (s *AccessCodeService) findOne(ctx context.Context, field, value string) (*
 
 // FindAccessCodes returns a survey's codes, newest first.
 func (s *AccessCodeService) FindAccessCodes(ctx context.Context, survey string) ([]*chorus.AccessCode, error) {
-	cur, err := s.coll().Find(ctx, bson.D{{Key: "survey", Value: bson.D{{Key: "$eq", Value: survey}}}},
-		options.Find().SetSort(bson.D{{Key: "created_at", Value: -1}}))
-	if err != nil {
-		return nil, translate("find access codes", err)
-	}
-	var docs []accessCodeDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, translate("read access codes", err)
-	}
-	out := make([]*chorus.AccessCode, len(docs))
-	for i := range docs {
-		out[i] = docs[i].code()
-	}
-	return out, nil
+	return findAll(ctx, s.coll(), "access codes", bson.D{{Key: "survey", Value: bson.D{{Key: "$eq", Value: survey}}}},
+		(*accessCodeDoc).code, options.Find().SetSort(bson.D{{Key: "created_at", Value: -1}}))
 }
 
 // RevokeAccessCode stops a code working; ENOTFOUND if there is no such code.
@@ -121,22 +109,8 @@ func (s *AccessCodeService) RevokeAccessCode(ctx context.Context, id string, at 
 
 // FindRevokedAccessCodes returns the ids of revoked codes that expire after after.
 func (s *AccessCodeService) FindRevokedAccessCodes(ctx context.Context, after time.Time) ([]string, error) {
-	cur, err := s.coll().Find(ctx, bson.D{
+	return findAll(ctx, s.coll(), "revoked access codes", bson.D{
 		{Key: "revoked_at", Value: bson.D{{Key: "$exists", Value: true}}},
 		{Key: "expires_at", Value: bson.D{{Key: "$gt", Value: after.UTC()}}},
-	}, options.Find().SetProjection(bson.D{{Key: "session", Value: 1}}))
-	if err != nil {
-		return nil, translate("find revoked access codes", err)
-	}
-	var docs []struct {
-		Session string `bson:"session"`
-	}
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, translate("read revoked access codes", err)
-	}
-	ids := make([]string, len(docs))
-	for i, d := range docs {
-		ids[i] = d.Session
-	}
-	return ids, nil
+	}, func(d *accessCodeDoc) string { return d.Session }, options.Find().SetProjection(bson.D{{Key: "session", Value: 1}}))
 }

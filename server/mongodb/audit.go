@@ -69,19 +69,8 @@ func (s *AuditService) FindAudit(ctx context.Context, f chorus.AuditFilter) ([]*
 		limit = 100
 	}
 	limit = min(limit, 1000)
-	cur, err := s.db.db.Collection("audit").Find(ctx, filter,
-		options.Find().SetSort(bson.D{{Key: "time", Value: -1}, {Key: "_id", Value: -1}}).SetLimit(int64(limit)))
-	if err != nil {
-		return nil, translate("find audit entries", err)
-	}
-	var docs []auditDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, translate("read audit entries", err)
-	}
-	entries := make([]*chorus.AuditEntry, len(docs))
-	for i, d := range docs {
-		entries[i] = &chorus.AuditEntry{ID: d.ID.Hex(), Time: d.Time, ActorID: d.ActorID, Via: d.Via,
+	return findAll(ctx, s.db.db.Collection("audit"), "audit entries", filter, func(d *auditDoc) *chorus.AuditEntry {
+		return &chorus.AuditEntry{ID: d.ID.Hex(), Time: d.Time, ActorID: d.ActorID, Via: d.Via,
 			Action: d.Action, Object: d.Object, Detail: d.Detail}
-	}
-	return entries, nil
+	}, options.Find().SetSort(bson.D{{Key: "time", Value: -1}, {Key: "_id", Value: -1}}).SetLimit(int64(limit)))
 }

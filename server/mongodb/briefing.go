@@ -89,18 +89,6 @@ func (s *BriefingService) FindBriefings(ctx context.Context, f chorus.BriefingFi
 	if limit <= 0 {
 		limit = 200
 	}
-	cur, err := s.coll().Find(ctx, filter, options.Find().
+	return findAll(ctx, s.coll(), "briefings", filter, (*briefingDoc).briefing, options.Find().
 		SetSort(bson.D{{Key: "created_at", Value: -1}, {Key: "_id", Value: -1}}).SetLimit(int64(limit)))
-	if err != nil {
-		return nil, translate("find briefings", err)
-	}
-	var docs []briefingDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, translate("read briefings", err)
-	}
-	out := make([]*chorus.Briefing, len(docs))
-	for i := range docs {
-		out[i] = docs[i].briefing()
-	}
-	return out, nil
 }

@@ -145,15 +145,7 @@ func (s *Quotes) WithdrawQuote(ctx context.Context, id, by string) (*chorus.Quot
 }
 
 func (s *Quotes) find(ctx context.Context, survey string) ([]*quoteDoc, error) {
-	cur, err := s.coll.Find(ctx, bson.D{{Key: "survey", Value: survey}})
-	if err != nil {
-		return nil, translate("find quotes", err)
-	}
-	var docs []*quoteDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, translate("read quotes", err)
-	}
-	return docs, nil
+	return findAll(ctx, s.coll, "quotes", bson.D{{Key: "survey", Value: survey}}, func(d *quoteDoc) *quoteDoc { return d })
 }
 
 // FindQuotes implements chorus.QuoteService.

@@ -107,13 +107,9 @@ func (rv *Reviews) Load(ctx context.Context) error {
 		rv.salt = salt
 		rv.mu.Unlock()
 	}
-	cur, err := rv.reviews.Find(ctx, bson.D{})
+	docs, err := findAll(ctx, rv.reviews, "reviews", bson.D{}, func(d *reviewDoc) *reviewDoc { return d })
 	if err != nil {
-		return translate("find reviews", err)
-	}
-	var docs []*reviewDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return translate("read reviews", err)
+		return err
 	}
 	byKey := make(map[string]*reviewDoc, len(docs))
 	bySub := make(map[string]map[string]*reviewDoc, len(docs))

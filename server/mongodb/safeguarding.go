@@ -209,13 +209,9 @@ func (s *Safeguarding) FindConcerns(ctx context.Context, f chorus.ConcernFilter)
 	if f.Survey != "" {
 		filter = append(filter, bson.E{Key: "survey", Value: f.Survey})
 	}
-	cur, err := s.coll.Find(ctx, filter)
+	docs, err := findAll(ctx, s.coll, "concerns", filter, func(d *concernDoc) *concernDoc { return d })
 	if err != nil {
-		return nil, 0, translate("find concerns", err)
-	}
-	var docs []*concernDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, 0, translate("read concerns", err)
+		return nil, 0, err
 	}
 	// Newest first: by day, then by when they were queued.
 	sort.Slice(docs, func(i, j int) bool {

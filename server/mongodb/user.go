@@ -82,19 +82,7 @@ func (s *UserService) findOne(ctx context.Context, filter bson.D) (*chorus.User,
 
 // FindUsers returns every user, ordered by email.
 func (s *UserService) FindUsers(ctx context.Context) ([]*chorus.User, error) {
-	cur, err := s.coll().Find(ctx, bson.D{}, options.Find().SetSort(bson.D{{Key: "email", Value: 1}}))
-	if err != nil {
-		return nil, translate("find users", err)
-	}
-	var docs []userDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, translate("read users", err)
-	}
-	users := make([]*chorus.User, len(docs))
-	for i := range docs {
-		users[i] = docs[i].user()
-	}
-	return users, nil
+	return findAll(ctx, s.coll(), "users", bson.D{}, (*userDoc).user, options.Find().SetSort(bson.D{{Key: "email", Value: 1}}))
 }
 
 // CountUsers returns how many users there are.
@@ -224,20 +212,8 @@ func (s *ShareLinkService) FindShareLink(ctx context.Context, id string) (*choru
 
 // FindShareLinks returns the links of a briefing, newest first.
 func (s *ShareLinkService) FindShareLinks(ctx context.Context, briefingID string) ([]*chorus.ShareLink, error) {
-	cur, err := s.coll().Find(ctx, bson.D{{Key: "briefing_id", Value: bson.D{{Key: "$eq", Value: briefingID}}}},
-		options.Find().SetSort(bson.D{{Key: "created_at", Value: -1}}))
-	if err != nil {
-		return nil, translate("find share links", err)
-	}
-	var docs []shareLinkDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, translate("read share links", err)
-	}
-	links := make([]*chorus.ShareLink, len(docs))
-	for i := range docs {
-		links[i] = docs[i].link()
-	}
-	return links, nil
+	return findAll(ctx, s.coll(), "share links", bson.D{{Key: "briefing_id", Value: bson.D{{Key: "$eq", Value: briefingID}}}},
+		(*shareLinkDoc).link, options.Find().SetSort(bson.D{{Key: "created_at", Value: -1}}))
 }
 
 // RevokeShareLink stops a link working; ENOTFOUND if there is no such link.
