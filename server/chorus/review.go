@@ -10,8 +10,9 @@ import (
 // CodebookTheme is one theme of a survey's codebook, as people see it.
 type CodebookTheme struct {
 	ID string
-	// LabelYoung is the label shown to children and young people.
-	LabelYoung string
+	// LabelYoung is the label shown to children and young people, and LabelYoungCY
+	// the same in Welsh (empty: none).
+	LabelYoung, LabelYoungCY string
 	// LabelAdult is the label shown to facilitators, boards and MPs.
 	LabelAdult  string
 	Description string

@@ -186,7 +186,7 @@ func (c *Catalog) Codebooks() []*chorus.Codebook {
 func codebookOf(b *loadedCodebook) *chorus.Codebook {
 	cb := &chorus.Codebook{Survey: b.book.Survey, Revision: b.book.Revision, LoadedAt: b.loadedAt}
 	for _, t := range b.book.Themes {
-		cb.Themes = append(cb.Themes, chorus.CodebookTheme{ID: t.ID, LabelYoung: t.LabelYoung, LabelAdult: t.LabelAdult, Description: t.Description})
+		cb.Themes = append(cb.Themes, chorus.CodebookTheme{ID: t.ID, LabelYoung: t.LabelYoung, LabelYoungCY: t.LabelYoungCY, LabelAdult: t.LabelAdult, Description: t.Description})
 	}
 	return cb
 }

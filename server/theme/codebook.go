@@ -19,7 +19,7 @@ var (
 // topKeys and themeKeys are the keys a codebook file may use.
 var (
 	topKeys   = []string{"survey", "themes"}
-	themeKeys = []string{"id", "label_young", "label_adult", "description", "words", "phrases", "exclude"}
+	themeKeys = []string{"id", "label_young", "label_young_cy", "label_adult", "description", "words", "phrases", "exclude"}
 )
 
 // Load parses and validates a codebook in YAML. name is used in error
@@ -164,6 +164,7 @@ func (l *loader) loadTheme(item ast.Node) (Theme, int, bool) {
 		}
 	}
 	text("label_young", &t.LabelYoung, true)
+	text("label_young_cy", &t.LabelYoungCY, false)
 	text("label_adult", &t.LabelAdult, true)
 	text("description", &t.Description, false)
 	badList := false

@@ -33,6 +33,8 @@ type Theme struct {
 	ID string
 	// LabelYoung is the label shown to children and young people.
 	LabelYoung string
+	// LabelYoungCY is LabelYoung in Welsh; empty means the English label is shown.
+	LabelYoungCY string
 	// LabelAdult is the label shown to facilitators, boards and MPs.
 	LabelAdult string
 	// Description says what the theme covers, for people coding by hand.

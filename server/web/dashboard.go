@@ -28,6 +28,12 @@ func (s *Server) registerDashboardRoutes() {
 // and briefings, the young label for the young people's page (report.Themes picks). It
 // is nil when the survey has no codebook; report.Themes then names a theme from its id.
 func (s *Server) themeLabels(ctx context.Context, survey string) map[string]report.ThemeLabel {
+	return s.themeLabelsIn(ctx, survey, "en")
+}
+
+// themeLabelsIn is themeLabels with the young people's labels in lang where the codebook
+// has them (Welsh), else in English.
+func (s *Server) themeLabelsIn(ctx context.Context, survey, lang string) map[string]report.ThemeLabel {
 	if s.Codebooks == nil {
 		return nil
 	}
@@ -37,7 +43,11 @@ func (s *Server) themeLabels(ctx context.Context, survey string) map[string]repo
 	}
 	out := make(map[string]report.ThemeLabel, len(cb.Themes))
 	for _, t := range cb.Themes {
-		out[t.ID] = report.ThemeLabel{Adult: t.LabelAdult, Young: t.LabelYoung}
+		young := t.LabelYoung
+		if lang == "cy" && t.LabelYoungCY != "" {
+			young = t.LabelYoungCY
+		}
+		out[t.ID] = report.ThemeLabel{Adult: t.LabelAdult, Young: young}
 	}
 	return out
 }

@@ -279,6 +279,13 @@ func TestYoungPeoplePage(t *testing.T) {
 	if lang, _ := doc.Find("html").Attr("lang"); lang != "cy" || doc.Find("h1").Text() != "Beth ddywedoch chi wrthym ni" {
 		t.Errorf("Welsh page: lang %q, h1 %q", lang, doc.Find("h1").Text())
 	}
+	_, _, youngCY := f.themeNamesCY()
+	themesCY := doc.Find(`section.ygroup:has(.card) .card`).FilterFunction(func(_ int, s *goquery.Selection) bool {
+		return youngCY[strings.TrimSpace(s.Text())]
+	})
+	if themesCY.Length() == 0 {
+		t.Error("the Welsh page names no theme by the codebook's Welsh label")
+	}
 
 	entries, err := f.Audit.FindAudit(t.Context(), chorus.AuditFilter{Action: chorus.ActionSurveyChange})
 	if err != nil || len(entries) != 1 || entries[0].Object != "survey:"+ylyv || entries[0].ActorID != f.users["facilitator"].ID {

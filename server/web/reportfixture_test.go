@@ -222,16 +222,22 @@ func (f *reportFixture) makeBriefing(area string) string {
 // themeNames returns the labels the survey's codebook gives its themes, for adults and
 // for young people.
 func (f *reportFixture) themeNames() (adult, young map[string]bool) {
+	adult, young, _ = f.themeNamesCY()
+	return adult, young
+}
+
+// themeNamesCY is themeNames with the young people's labels in Welsh.
+func (f *reportFixture) themeNamesCY() (adult, young, youngCY map[string]bool) {
 	f.t.Helper()
 	cb, err := f.Catalog.FindCodebook(context.Background(), ylyv)
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	adult, young = map[string]bool{}, map[string]bool{}
+	adult, young, youngCY = map[string]bool{}, map[string]bool{}, map[string]bool{}
 	for _, th := range cb.Themes {
-		adult[th.LabelAdult], young[th.LabelYoung] = true, true
+		adult[th.LabelAdult], young[th.LabelYoung], youngCY[th.LabelYoungCY] = true, true, true
 	}
-	return adult, young
+	return adult, young, youngCY
 }
 
 // smallFigures returns every figure in text fields that is a count from 1 to k−1:
