@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"hash/maphash"
 	"log/slog"
 	"sync"
 	"sync/atomic"
@@ -103,13 +102,16 @@ func plain(v any) any {
 // gathered into one InsertMany, and each caller returns only after its batch is stored.
 //
 // The writer keeps the store's cost per response low and its behaviour bounded:
-//   - a response's _id is its submission id, so the identical-repeat check is a lookup
-//     by _id (the only filter FerretDB v1 on SQLite answers from an index; any other
-//     filter reads the whole collection);
-//   - ids this process has stored (a Bloom filter), and a second copy of an id within
-//     one batch, are checked one by one and never go into the InsertMany: FerretDB
-//     inserts in transactions of 100, and one duplicate in a transaction makes it
-//     retry those 100 one at a time;
+//   - a response's _id is its submission id, so the unique _id index makes a repeat
+//     fail to insert instead of being stored twice;
+//   - the writer never reads the store: FerretDB v1 on SQLite answers every find,
+//     even by _id, by reading the whole collection (its _id lookup does not match the
+//     expression of its _id index), which at a million responses takes tens of seconds;
+//   - the digests of the submissions stored most recently are kept in memory, so a
+//     repeat of one of them (a double tap, a retry after a dropped signal) is settled
+//     without the store: it never goes into the InsertMany (FerretDB inserts in
+//     transactions of 100, and one duplicate makes it retry those 100 one at a time),
+//     and FindResponseDigest answers it from memory;
 //   - a caller that has given up (its deadline passed while queued) is dropped before
 //     the write: it was not acknowledged, so not storing it is correct;
 //   - when a batch fails because the store is unreachable, new submissions are answered
@@ -130,7 +132,7 @@ type ResponseStore struct {
 	closed  bool
 	stopped chan struct{}
 
-	seen    *idFilter   // used by the writer goroutine only
+	recent  *digestMemory
 	down    atomic.Bool // the last batch could not reach the store
 	probing atomic.Bool
 	quit    chan struct{}
@@ -155,7 +157,7 @@ func (d *DB) NewResponseStore(maxBatch, queueSize int) *ResponseStore {
 	s := &ResponseStore{
 		coll: d.db.Collection("responses"), log: d.log, maxSize: maxBatch,
 		queue: make(chan *pendingWrite, queueSize), stopped: make(chan struct{}),
-		quit: make(chan struct{}), seen: newIDFilter(1 << 20),
+		quit: make(chan struct{}), recent: newDigestMemory(recentDigests),
 	}
 	go s.run()
 	return s
@@ -266,8 +268,8 @@ func (s *ResponseStore) write(all []*pendingWrite) {
 			continue
 		}
 		first[id] = i
-		if s.seen.has(id) {
-			errs[i] = s.settleSeen(ctx, p.r)
+		if _, ok := s.recent.get(id); ok {
+			errs[i] = chorus.Errorf(chorus.ECONFLICT, "This submission was already stored.")
 			continue
 		}
 		fresh = append(fresh, i)
@@ -314,9 +316,9 @@ func (s *ResponseStore) write(all []*pendingWrite) {
 			errs[i] = errs[j]
 		}
 	}
-	for i, p := range batch {
-		if c := chorus.ErrorCode(errs[i]); c == "" || c == chorus.ECONFLICT {
-			s.seen.add(p.r.SubmissionID)
+	for _, i := range fresh {
+		if errs[i] == nil {
+			s.recent.add(batch[i].r.SubmissionID, batch[i].r.Digest)
 		}
 	}
 	if s.OnBatch != nil {
@@ -335,21 +337,6 @@ func (s *ResponseStore) write(all []*pendingWrite) {
 	for i, p := range batch {
 		p.done <- errs[i]
 	}
-}
-
-// settleSeen handles a response whose id this process has (probably) stored: if it is
-// there, ECONFLICT; if the filter was wrong, it is inserted on its own.
-func (s *ResponseStore) settleSeen(ctx context.Context, r *chorus.Response) error {
-	err := s.coll.FindOne(ctx, bson.D{{Key: "_id", Value: r.SubmissionID}},
-		options.FindOne().SetProjection(bson.D{{Key: "_id", Value: 1}})).Err()
-	switch {
-	case err == nil:
-		return chorus.Errorf(chorus.ECONFLICT, "This submission was already stored.")
-	case !errors.Is(err, mongo.ErrNoDocuments):
-		return translate("find response", err)
-	}
-	_, err = s.coll.InsertOne(ctx, toResponseInsert(r))
-	return translate("insert response", err)
 }
 
 // writeDeadline bounds a batch's write by the latest deadline among its callers (none
@@ -408,6 +395,9 @@ func (s *ResponseStore) markDown(err error) {
 
 // FindResponseDigest implements chorus.ResponseStore.
 func (s *ResponseStore) FindResponseDigest(ctx context.Context, submissionID string) (string, error) {
+	if d, ok := s.recent.get(submissionID); ok {
+		return d, nil
+	}
 	var doc struct {
 		Digest string `bson:"digest"`
 	}
@@ -423,63 +413,44 @@ func (s *ResponseStore) FindResponseDigest(ctx context.Context, submissionID str
 	return doc.Digest, nil
 }
 
-// idFilter is a Bloom filter of submission ids in two generations of up to n ids each,
-// so it remembers at least the last n ids in about 2.4 bytes per id, with about one
-// false positive in 200.
-type idFilter struct {
-	gen  [2][]uint64
-	n    [2]int
-	cur  int
-	max  int
-	seed maphash.Seed
+// recentDigests is how many stored submissions' digests each generation of the
+// ResponseStore's memory holds: at least the last 100,000 (about 15 MB in all), which is
+// about half a minute at the busiest and days at an ordinary pace.
+const recentDigests = 100_000
+
+// digestMemory maps the submission ids stored most recently to their digests, in two
+// generations of up to max entries: when the newer is full, the older is dropped. It is
+// safe for concurrent use.
+type digestMemory struct {
+	mu  sync.Mutex
+	gen [2]map[string]string
+	cur int
+	max int
 }
 
-func newIDFilter(n int) *idFilter {
-	words := (n*10 + 63) / 64 // 10 bits per id
-	return &idFilter{gen: [2][]uint64{make([]uint64, words), make([]uint64, words)}, max: n, seed: maphash.MakeSeed()}
+func newDigestMemory(max int) *digestMemory {
+	return &digestMemory{gen: [2]map[string]string{{}, {}}, max: max}
 }
 
-const idFilterHashes = 7
-
-func (f *idFilter) positions(id string) (h1, h2 uint64) {
-	h := maphash.String(f.seed, id)
-	return h, h>>32 | h<<32 | 1
-}
-
-func (f *idFilter) add(id string) {
-	if f.n[f.cur] >= f.max {
-		f.cur ^= 1
-		clear(f.gen[f.cur])
-		f.n[f.cur] = 0
+func (m *digestMemory) add(id, digest string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if len(m.gen[m.cur]) >= m.max {
+		m.cur ^= 1
+		m.gen[m.cur] = make(map[string]string, m.max)
 	}
-	bits := f.gen[f.cur]
-	m := uint64(len(bits) * 64)
-	h1, h2 := f.positions(id)
-	for i := range uint64(idFilterHashes) {
-		b := (h1 + i*h2) % m
-		bits[b/64] |= 1 << (b % 64)
-	}
-	f.n[f.cur]++
+	m.gen[m.cur][id] = digest
 }
 
-func (f *idFilter) has(id string) bool {
-	h1, h2 := f.positions(id)
-	for g := range f.gen {
-		bits := f.gen[g]
-		m := uint64(len(bits) * 64)
-		found := true
-		for i := range uint64(idFilterHashes) {
-			b := (h1 + i*h2) % m
-			if bits[b/64]&(1<<(b%64)) == 0 {
-				found = false
-				break
-			}
-		}
-		if found && f.n[g] > 0 {
-			return true
+func (m *digestMemory) get(id string) (string, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, g := range m.gen {
+		if d, ok := g[id]; ok {
+			return d, true
 		}
 	}
-	return false
+	return "", false
 }
 
 // CountResponses returns how many responses a survey has ("" for all surveys).

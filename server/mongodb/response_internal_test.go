@@ -5,51 +5,35 @@ import (
 	"testing"
 )
 
-func TestIDFilter(t *testing.T) {
+func TestDigestMemory(t *testing.T) {
 	t.Run("RemembersWhatWasAdded", func(t *testing.T) {
-		f := newIDFilter(10000)
-		for i := range 10000 {
-			f.add("seen-" + strconv.Itoa(i))
+		m := newDigestMemory(1000)
+		for i := range 1000 {
+			m.add("seen-"+strconv.Itoa(i), "d"+strconv.Itoa(i))
 		}
-		for i := range 10000 {
-			if !f.has("seen-" + strconv.Itoa(i)) {
-				t.Fatalf("seen-%d forgotten", i)
+		for i := range 1000 {
+			if got, ok := m.get("seen-" + strconv.Itoa(i)); !ok || got != "d"+strconv.Itoa(i) {
+				t.Fatalf("seen-%d = %q, %v; want d%d", i, got, ok, i)
 			}
 		}
-		wrong := 0
-		for i := range 100000 {
-			if f.has("other-" + strconv.Itoa(i)) {
-				wrong++
-			}
-		}
-		if wrong > 2000 {
-			t.Fatalf("%d false positives in 100000, want under 2%%", wrong)
+		if _, ok := m.get("other"); ok {
+			t.Fatal("an id never added is remembered")
 		}
 	})
 	t.Run("ForgetsOldestGeneration", func(t *testing.T) {
-		f := newIDFilter(100)
+		m := newDigestMemory(100)
 		for i := range 250 {
-			f.add("id-" + strconv.Itoa(i))
+			m.add("id-"+strconv.Itoa(i), "d")
 		}
 		for i := 150; i < 250; i++ {
-			if !f.has("id-" + strconv.Itoa(i)) {
-				t.Fatalf("id-%d of the last %d forgotten", i, 100)
+			if _, ok := m.get("id-" + strconv.Itoa(i)); !ok {
+				t.Fatalf("id-%d of the last 100 forgotten", i)
 			}
 		}
-		forgotten := 0
 		for i := range 100 {
-			if !f.has("id-" + strconv.Itoa(i)) {
-				forgotten++
+			if _, ok := m.get("id-" + strconv.Itoa(i)); ok {
+				t.Fatalf("id-%d kept: the memory does not rotate", i)
 			}
-		}
-		if forgotten < 90 {
-			t.Fatalf("only %d of the oldest 100 forgotten: the filter does not rotate", forgotten)
-		}
-	})
-	t.Run("Empty", func(t *testing.T) {
-		f := newIDFilter(10)
-		if f.has("anything") {
-			t.Fatal("an empty filter has an id")
 		}
 	})
 }

@@ -2,11 +2,13 @@ package mongodb_test
 
 import (
 	"context"
+	"log/slog"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/chorus-voice/chorus/server/chorus"
@@ -149,4 +151,59 @@ func TestResponseStore(t *testing.T) {
 			t.Fatalf("FindResponseDigest of nothing: %v, want ENOTFOUND", err)
 		}
 	})
+}
+
+// TestResponseStoreRepeatReadsNothing: a repeat of a submission stored by this process is
+// settled from memory. On FerretDB every find reads the whole collection, so a read per
+// double tap or retry would stall the writer once there are many responses.
+func TestResponseStoreRepeatReadsNothing(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	reg := prometheus.NewRegistry()
+	db, err := mongodb.Open(ctx, mongodb.Options{URI: mongodbtest.URI(t), Database: mongodbtest.Database(),
+		Logger: slog.New(slog.DiscardHandler), Registerer: reg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = db.Drop(context.Background()); _ = db.Close(context.Background()) })
+	if err := db.WaitReady(ctx); err != nil {
+		t.Fatal(err)
+	}
+	store := db.NewResponseStore(0, 0)
+	t.Cleanup(func() { _ = store.Close(context.Background()) })
+	finds := func() float64 {
+		t.Helper()
+		families, err := reg.Gather()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var n float64
+		for _, f := range families {
+			for _, m := range f.GetMetric() {
+				for _, l := range m.GetLabel() {
+					if l.GetName() == "command" && l.GetValue() == "find" {
+						n += float64(m.GetHistogram().GetSampleCount())
+					}
+				}
+			}
+		}
+		return n
+	}
+
+	r := testResponse("repeat-0001")
+	if err := store.InsertResponse(ctx, r); err != nil {
+		t.Fatal(err)
+	}
+	before := finds()
+	for range 3 {
+		if err := store.InsertResponse(ctx, testResponse("repeat-0001")); chorus.ErrorCode(err) != chorus.ECONFLICT {
+			t.Fatalf("repeat: err = %v, want ECONFLICT", err)
+		}
+		if got, err := store.FindResponseDigest(ctx, "repeat-0001"); err != nil || got != r.Digest {
+			t.Fatalf("FindResponseDigest = %q, %v; want %q", got, err, r.Digest)
+		}
+	}
+	if after := finds(); after != before {
+		t.Errorf("settling 3 repeats ran %v finds against the store, want none", after-before)
+	}
 }
