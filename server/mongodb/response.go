@@ -44,10 +44,10 @@ func toResponseDoc(r *chorus.Response) *responseDoc {
 	}
 }
 
-// responseInsert is a response as inserted: its _id is the submission id, because
-// FerretDB finds documents by _id through an index and by any other field only by
-// reading them all. (Responses stored before this have an ObjectID _id, so reads
-// decode responseDoc, which has no _id.)
+// responseInsert is a response as inserted: its _id is the submission id, so that the
+// _id index, the one unique index every store checks on insert, refuses a second copy;
+// on MongoDB it also makes FindResponseDigest an index lookup. (Responses stored before
+// this have an ObjectID _id, so reads decode responseDoc, which has no _id.)
 type responseInsert struct {
 	ID  string       `bson:"_id"`
 	Doc *responseDoc `bson:",inline"` // named: the driver skips unexported embedded fields
