@@ -70,7 +70,7 @@ func serve(stdout, stderr io.Writer) int {
 	if os.Getenv("GOGC") == "" {
 		// Go's default (100) spent about a fifth of the CPU collecting garbage during a
 		// burst of submissions; 400 takes about a quarter more a second and the server
-		// stays near 150 MB (README, "Performance and reliability").
+		// stays under 300 MB (README, "Performance and reliability").
 		debug.SetGCPercent(400)
 	}
 	if os.Getenv("GOMEMLIMIT") == "" {
