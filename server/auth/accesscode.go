@@ -102,9 +102,11 @@ func (a *AccessCodes) Revoke(ctx context.Context, survey, id string) (*chorus.Ac
 		return nil, err
 	}
 	if c.RevokedAt.IsZero() {
-		if err := a.Store.RevokeAccessCode(ctx, c.ID, a.Now()); err != nil {
+		at := a.Now().UTC().Truncate(time.Millisecond) // as the store keeps it
+		if err := a.Store.RevokeAccessCode(ctx, c.ID, at); err != nil {
 			return nil, err
 		}
+		c.RevokedAt = at
 	}
 	a.mu.Lock()
 	ids := map[string]bool{c.ID: true}
@@ -115,7 +117,7 @@ func (a *AccessCodes) Revoke(ctx context.Context, survey, id string) (*chorus.Ac
 	}
 	a.revoked.Store(&ids)
 	a.mu.Unlock()
-	return a.Find(ctx, survey, id)
+	return c, nil
 }
 
 // Grant checks a code a child typed for a survey and returns a submit token for its

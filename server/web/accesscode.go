@@ -30,11 +30,12 @@ var errNoCodes = chorus.Errorf(chorus.EUNAVAILABLE, "Group codes can't be checke
 
 // grantSubmit turns a code a child typed into a submit token for sv (see
 // auth.AccessCodes.Grant). Wrong guesses are limited per client address, in memory.
-func (s *Server) grantSubmit(c *fiber.Ctx, sv *chorus.Survey, code string) (string, time.Time, error) {
+func (s *Server) grantSubmit(c *fiber.Ctx, sv *chorus.Survey, code string) (string, error) {
 	if s.AccessCodes == nil {
-		return "", time.Time{}, errNoCodes
+		return "", errNoCodes
 	}
-	return s.AccessCodes.Grant(c.UserContext(), sv, code, c.IP())
+	token, _, err := s.AccessCodes.Grant(c.UserContext(), sv, code, c.IP())
+	return token, err
 }
 
 // verifySubmit checks a submit token for sv: nil, EINVALID on "token", or EUNAVAILABLE.
@@ -81,17 +82,17 @@ func (s *Server) revokeAccessCode(c *fiber.Ctx, sv *chorus.Survey, id string) (*
 	return ac, s.audit(c, chorus.ActionCodeRevoke, "access_code:"+ac.ID, "survey "+sv.ID)
 }
 
-// codeCounts returns the responses given through each code, those given without one,
-// and all of them, through disclosure control as one line that adds up to the survey's
-// total: small counts are hidden, and another with them where a total would give a
-// hidden one away. ok is false when no results are kept.
-func (s *Server) codeCounts(ctx context.Context, sv *chorus.Survey, list []*chorus.AccessCode) (perCode []disclosure.Value, without, all disclosure.Value, ok bool, err error) {
-	if s.Results == nil {
-		return nil, without, all, false, nil
+// codeCounts returns a survey's codes, newest first, with the responses given through
+// each, those given without one, and all of them, through disclosure control as one
+// line that adds up to the survey's total: small counts are hidden, and another with
+// them where a total would give a hidden one away. ok is false when no results are kept.
+func (s *Server) codeCounts(ctx context.Context, sv *chorus.Survey) (list []*chorus.AccessCode, perCode []disclosure.Value, without, all disclosure.Value, ok bool, err error) {
+	if list, err = s.AccessCodes.List(ctx, sv.ID); err != nil || s.Results == nil {
+		return list, nil, without, all, false, err
 	}
 	r, err := s.Results.Results(ctx, sv.ID, chorus.Filter{})
 	if err != nil {
-		return nil, without, all, false, err
+		return nil, nil, without, all, false, err
 	}
 	counts := make([]int, len(list)+1)
 	through := 0
@@ -102,13 +103,13 @@ func (s *Server) codeCounts(ctx context.Context, sv *chorus.Survey, list []*chor
 	counts[len(list)] = max(0, r.Base-through)
 	line, err := disclosure.Policy{Threshold: sv.Threshold, ShowZero: true}.Single(counts)
 	if err != nil {
-		return nil, without, all, false, err
+		return nil, nil, without, all, false, err
 	}
 	perCode = make([]disclosure.Value, len(list))
 	for i := range list {
 		perCode[i] = line.Options[i].Count
 	}
-	return perCode, line.Options[len(list)].Count, line.Base, true, nil
+	return list, perCode, line.Options[len(list)].Count, line.Base, true, nil
 }
 
 // surveyCodeLink is the start page with the code filled in, for a printed QR code or a
@@ -174,11 +175,7 @@ func (s *Server) handleAccessCodeList(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	list, err := s.AccessCodes.List(c.UserContext(), sv.ID)
-	if err != nil {
-		return err
-	}
-	perCode, without, all, ok, err := s.codeCounts(c.UserContext(), sv, list)
+	list, perCode, without, all, ok, err := s.codeCounts(c.UserContext(), sv)
 	if err != nil {
 		return err
 	}
@@ -265,11 +262,7 @@ func (s *Server) handleAccessCodesPage(c *fiber.Ctx) error {
 }
 
 func (s *Server) renderAccessCodes(c *fiber.Ctx, status int, sv *chorus.Survey, label, days string, formErr error) error {
-	list, err := s.AccessCodes.List(c.UserContext(), sv.ID)
-	if err != nil {
-		return err
-	}
-	perCode, without, all, ok, err := s.codeCounts(c.UserContext(), sv, list)
+	list, perCode, without, all, ok, err := s.codeCounts(c.UserContext(), sv)
 	if err != nil {
 		return err
 	}

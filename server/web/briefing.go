@@ -238,7 +238,7 @@ func (s *Server) briefing(c *fiber.Ctx) (*chorus.Briefing, *report.Briefing, err
 		name = b.Area
 	}
 	rb := report.ComposeBriefing(report.BriefingInput{Survey: sv, Briefing: b, Report: rep, AreaName: name,
-		Labels: s.themeLabels(ctx, sv.ID), Quotes: quotes, AsOf: time.Now(), Attribution: s.Geo.Attribution()})
+		Labels: s.themeLabels(ctx, sv.ID, "en"), Quotes: quotes, AsOf: time.Now(), Attribution: s.Geo.Attribution()})
 	return b, rb, nil
 }
 

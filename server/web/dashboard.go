@@ -25,15 +25,10 @@ func (s *Server) registerDashboardRoutes() {
 }
 
 // themeLabels names a survey's themes from its codebook: the adult label for dashboards
-// and briefings, the young label for the young people's page (report.Themes picks). It
-// is nil when the survey has no codebook; report.Themes then names a theme from its id.
-func (s *Server) themeLabels(ctx context.Context, survey string) map[string]report.ThemeLabel {
-	return s.themeLabelsIn(ctx, survey, "en")
-}
-
-// themeLabelsIn is themeLabels with the young people's labels in lang where the codebook
-// has them (Welsh), else in English.
-func (s *Server) themeLabelsIn(ctx context.Context, survey, lang string) map[string]report.ThemeLabel {
+// and briefings, the young label (in lang where the codebook has it, else English) for
+// the young people's page (report.Themes picks). It is nil when the survey has no
+// codebook; report.Themes then names a theme from its id.
+func (s *Server) themeLabels(ctx context.Context, survey, lang string) map[string]report.ThemeLabel {
 	if s.Codebooks == nil {
 		return nil
 	}
@@ -223,7 +218,7 @@ func (s *Server) handleDashboard(c *fiber.Ctx) error {
 		p.CSVHref += "?" + q
 	}
 	if rep != nil {
-		p.D = dashboardViewOf(sv, rep, s.themeLabels(ctx, sv.ID))
+		p.D = dashboardViewOf(sv, rep, s.themeLabels(ctx, sv.ID, "en"))
 		quotes, err := s.approvedQuotes(ctx, sv.ID)
 		if err != nil {
 			return err
@@ -256,7 +251,7 @@ func (s *Server) handleDashboardCSV(c *fiber.Ctx) error {
 		return err
 	}
 	var buf bytes.Buffer
-	if err := results.WriteCSV(&buf, report.LabelThemes(rep, s.themeLabels(ctx, sv.ID))); err != nil {
+	if err := results.WriteCSV(&buf, report.LabelThemes(rep, s.themeLabels(ctx, sv.ID, "en"))); err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")

@@ -23,7 +23,7 @@ func (s *Server) startCode(c *fiber.Ctx, sv *chorus.Survey, lang string, p *surv
 		return "", fiber.StatusOK, nil
 	}
 	p.Code.Value = typedCode(typed)
-	token, _, err := s.grantSubmit(c, sv, typed)
+	token, err := s.grantSubmit(c, sv, typed)
 	switch code := chorus.ErrorCode(err); code {
 	case "":
 		p.Code.OK = true
@@ -48,7 +48,7 @@ func (s *Server) resubmitCode(c *fiber.Ctx, sv *chorus.Survey, form formValues) 
 	if !sv.NeedsCode() || typed == "" {
 		return 0, nil, nil
 	}
-	token, _, err := s.grantSubmit(c, sv, typed)
+	token, err := s.grantSubmit(c, sv, typed)
 	switch code := chorus.ErrorCode(err); code {
 	case "":
 		form["token"] = []string{token}

@@ -558,7 +558,7 @@ func TestQuotesAudited(t *testing.T) {
 	if len(audits) != 2 || !strings.HasPrefix(audits[0].Detail, "withdrawn") || audits[0].ActorID != f.users["facilitator"].ID {
 		t.Errorf("audit after withdrawal: %+v", audits)
 	}
-	if labels := f.themeLabels(context.Background(), ftSurvey); labels["family_contact"].Adult == "" {
+	if labels := f.themeLabels(context.Background(), ftSurvey, "en"); labels["family_contact"].Adult == "" {
 		t.Error("no labels from the codebook")
 	}
 }

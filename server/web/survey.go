@@ -104,7 +104,7 @@ func (s *Server) handleSurveyGet(c *fiber.Ctx) error {
 	}
 	token := ""
 	if code := c.Query("code"); code != "" && sv.NeedsCode() {
-		if token, _, err = s.grantSubmit(c, sv, code); err != nil {
+		if token, err = s.grantSubmit(c, sv, code); err != nil {
 			return err
 		}
 	}

@@ -147,7 +147,7 @@ func (s *Server) handleYoungResults(c *fiber.Ctx) error {
 			p.Groups = append(p.Groups, yg)
 		}
 	}
-	for _, t := range report.Themes(rep.Themes, s.themeLabelsIn(ctx, sv.ID, lang)) {
+	for _, t := range report.Themes(rep.Themes, s.themeLabels(ctx, sv.ID, lang)) {
 		if t.Count.Suppressed() || t.ID == chorus.ThemeUncoded || len(p.Themes) == report.TopThemes {
 			break
 		}
