@@ -23,7 +23,6 @@ func (m *Main) openResults(ctx context.Context) {
 	// While responses stream in, work out the published tables at most every 2 seconds
 	// (other instances' counts lag by about as much anyway).
 	agg.MaxStale = 2 * time.Second
-	agg.Alone = m.DB.Embedded()
 	m.Responses.OnBatch = agg.OnBatch
 	if m.Reviews != nil {
 		agg.ThemesOf = m.Reviews.ThemesOf // reviewed themes win in every count

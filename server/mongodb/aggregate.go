@@ -70,12 +70,6 @@ type Aggregates struct {
 	// ThemesOf overrides the themes counted for a response (reviewed tags); nil counts
 	// Response.Themes.
 	ThemesOf results.ThemesFunc
-	// Alone says that no other instance writes to this store (true of the embedded
-	// store, which lives inside this process), so Poll skips reading deltas: on FerretDB
-	// that read scans and sorts every delta not yet compacted, and at a few thousand
-	// responses a second it cost more than storing them. Snapshot generations are still
-	// read, so a rebuild by the command line is seen.
-	Alone bool
 	// PollEvery, CompactEvery, QuietFor and Lookback tune the background work; zero
 	// values mean 2s, 5m, 1m and 2m.
 	PollEvery, CompactEvery, QuietFor, Lookback time.Duration
@@ -460,10 +454,12 @@ func (a *Aggregates) Poll(ctx context.Context) error {
 		}
 	}
 
-	if a.Alone {
-		a.mu.Lock()
-		a.lastPoll = started
-		a.mu.Unlock()
+	if a.db.Embedded() {
+		// No other instance writes to a store that lives inside this process, so there
+		// are no deltas of theirs to read; on FerretDB that read scans and sorts every
+		// delta not yet compacted, and at a few thousand responses a second it cost
+		// more than storing them. Snapshot generations are still read (above), so a
+		// rebuild by the command line is seen.
 		return nil
 	}
 	cur, err = a.deltas.Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$gte", Value: bson.NewObjectIDFromTimestamp(since)}}}},
