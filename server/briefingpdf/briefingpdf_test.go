@@ -34,9 +34,13 @@ func briefing() *report.Briefing {
 	}
 }
 
-func TestWrite(t *testing.T) {
+// writeOnePage writes b as a PDF, fails the test unless it is a PDF of exactly one
+// page, and returns its text (pdftotext); it skips the rest of the test without
+// pdftotext.
+func writeOnePage(t *testing.T, b *report.Briefing) string {
+	t.Helper()
 	var buf bytes.Buffer
-	if err := briefingpdf.Write(&buf, briefing()); err != nil {
+	if err := briefingpdf.Write(&buf, b); err != nil {
 		t.Fatal(err)
 	}
 	pdf := buf.Bytes()
@@ -44,7 +48,7 @@ func TestWrite(t *testing.T) {
 		t.Fatalf("not a PDF: %.20q … %q", pdf, pdf[len(pdf)-32:])
 	}
 	if n := len(regexp.MustCompile(`/Type\s*/Page[^s]`).FindAll(pdf, -1)); n != 1 {
-		t.Errorf("%d pages, want 1 however long the methods note", n)
+		t.Errorf("%d pages, want 1", n)
 	}
 	if _, err := exec.LookPath("pdftotext"); err != nil {
 		t.Skip("pdftotext is not installed: text not checked")
@@ -55,7 +59,11 @@ func TestWrite(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	text := string(out)
+	return string(out)
+}
+
+func TestWrite(t *testing.T) {
+	text := writeOnePage(t, briefing()) // one page however long the methods note
 	for _, want := range []string{"Day of Action briefing: Gŵyr", "150", "56%", "My friends", "£20", "“Seeing my brother more”",
 		"What young people want changed", "Who answered", "About these figures", "Office for National Statistics"} {
 		if !strings.Contains(text, want) {
@@ -132,25 +140,8 @@ func TestWriteFull(t *testing.T) {
 	}{{"OK", full()}, {"RolledUp", rolledUp}} {
 		t.Run(tc.name, func(t *testing.T) {
 			b := tc.b
-			var buf bytes.Buffer
-			if err := briefingpdf.Write(&buf, b); err != nil {
-				t.Fatal(err)
-			}
-			pdf := buf.Bytes()
-			if n := len(regexp.MustCompile(`/Type\s*/Page[^s]`).FindAll(pdf, -1)); n != 1 {
-				t.Errorf("%d pages, want 1", n)
-			}
-			if _, err := exec.LookPath("pdftotext"); err != nil {
-				t.Skip("pdftotext is not installed: text not checked")
-			}
-			cmd := exec.Command("pdftotext", "-enc", "UTF-8", "-", "-")
-			cmd.Stdin = bytes.NewReader(pdf)
-			out, err := cmd.Output()
-			if err != nil {
-				t.Fatal(err)
-			}
 			words := func(s string) string { return strings.Join(strings.Fields(s), " ") }
-			text := words(string(out))
+			text := words(writeOnePage(t, b))
 			want := []string{"Headline figures", "My life overall", "Having a say in decisions about my life", "44%", "Playing and things to do", "61%", "Enough money", "Being listened to",
 				"What young people talked about most", "What young people want changed", "Who answered (base sizes)",
 				"By who they live with: With foster carers: 35", "About these figures", "Numbers from 0 to 9 are not shown",
