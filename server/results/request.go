@@ -88,7 +88,7 @@ func (pb *publication) publish(req Request) (*Report, error) {
 }
 
 func (pb *publication) publishCategory(rep *Report, d Dim, value, field string) (*Report, error) {
-	rs := pb.group("dim:" + d.String() + ":" + value)
+	rs := pb.group(DimGroup(d, value))
 	if rs == nil || !pb.sizes[d][value] {
 		return nil, pb.refuse(field, "Too few young people in this group have answered to show their results without risking someone being identified.")
 	}
@@ -195,7 +195,7 @@ func (pb *publication) publishAreas(rep *Report, req Request) (*Report, error) {
 	var sets []rowSet
 	v := &vec{}
 	for _, c := range codes {
-		sets = append(sets, pb.group("area:"+c))
+		sets = append(sets, pb.group(AreaGroup(c)))
 		v.plus(pb.areaVec(c))
 	}
 	if err := pb.check(v.n, pb.c.total.n); err != nil {
@@ -265,7 +265,7 @@ func (pb *publication) publishPeriod(rep *Report, req Request) (*Report, error) 
 		if !shownPlace(pb.period, m) {
 			return nil, pb.refuse("from", fmt.Sprintf("Too few young people answered in %s to show it on its own without risking someone being identified. Choose a longer period.", monthName(m)))
 		}
-		sets = append(sets, pb.group("month:"+m))
+		sets = append(sets, pb.group(MonthGroup(m)))
 		for w, x := range pb.c.views[DimWeek] {
 			if Month(w) == m {
 				v.plus(x)
