@@ -19,6 +19,10 @@ type Report struct {
 	Group  *Group     `json:"group,omitempty"`
 	Area   *ShownArea `json:"area,omitempty"`
 	Period *Period    `json:"period,omitempty"`
+	// Release says which release the figures come from: they change only when a new
+	// release updates this group (see the package documentation, "Releases"). Absent
+	// before a survey's first release.
+	Release *ReleaseRef `json:"release,omitempty"`
 	// Note says why the results are for a wider area than the one asked for, or why
 	// nothing can be shown yet.
 	Note string `json:"note,omitempty"`

@@ -192,6 +192,25 @@ func (pb *publication) publishAreas(rep *Report, req Request) (*Report, error) {
 		return false
 	})
 	sort.Strings(codes)
+	return pb.fillPlaced(rep, codes, label, strings.Join(reasons, " "))
+}
+
+// placed publishes the areas codes (each shown on its own in pb) for a request whose
+// areas another publication placed: the report says it is for label, with note.
+func (pb *publication) placed(req Request, codes []string, label, note string) (*Report, error) {
+	pb.mu.Lock()
+	defer pb.mu.Unlock()
+	for _, c := range codes {
+		if c != all && !shownPlace(pb.areas, c) {
+			return nil, pb.refuse("area", "Too few young people have answered so far to show any results without risking someone being identified.")
+		}
+	}
+	return pb.fillPlaced(pb.newReport(req), codes, label, note)
+}
+
+// fillPlaced fills the report for the union of area codes, none inside another.
+func (pb *publication) fillPlaced(rep *Report, codes []string, label, note string) (*Report, error) {
+	pl := pb.places
 	var sets []rowSet
 	v := &vec{}
 	for _, c := range codes {
@@ -214,9 +233,7 @@ func (pb *publication) publishAreas(rep *Report, req Request) (*Report, error) {
 	default:
 		rep.Level = "areas"
 	}
-	if len(reasons) > 0 {
-		rep.Note = strings.Join(reasons, " ")
-	}
+	rep.Note = note
 	pb.fill(rep, rs, v)
 	return rep, nil
 }

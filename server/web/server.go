@@ -74,6 +74,8 @@ type Server struct {
 	Briefings    chorus.BriefingService
 	Publications chorus.PublicationService
 	Geo          *geo.Geography
+	// Releases makes the releases every figure comes from (see release.go).
+	Releases ReleaseService
 
 	// Free text (see review.go, quote.go, safeguarding.go): codebooks, human review of
 	// themes, the re-tag jobs, approved quotes and the safeguarding queue.
@@ -149,6 +151,7 @@ func (s *Server) routes() {
 	s.registerDashboardRoutes()
 	s.registerBriefingRoutes()
 	s.registerResultRoutes()
+	s.registerReleaseRoutes()
 	s.registerReviewRoutes()
 	s.registerQuoteRoutes()
 	s.registerSafeguardingRoutes()
