@@ -150,35 +150,55 @@ func (rd *released) exact(g GroupKey, req Request, cur *Report) *Report {
 }
 
 // areas composes a report for areas: each area the latest release shows, from the
-// release it is as of (or, if that release could not show it on its own, its region's
-// or England's), and several areas added up.
+// release it is as of, or, if that release could not show it on its own, its region or
+// England from theirs; several areas are added up.
 func (rd *released) areas(cur *Report, req Request) (*Report, error) {
-	var parts []*Report
+	var codes []string
+	parts := map[string]*Report{}
 	for _, code := range cur.Area.Codes {
-		var rep *Report
-		for c := code; rep == nil && c != ""; c, _ = rd.places.parent(c) {
-			if c == all {
-				root, err := rd.from(rd.rel, Request{RoundTo: req.RoundTo})
-				if err != nil {
-					return nil, err
-				}
-				rep = rd.settle(clone(root), rd.rel, req, false)
+		c := code
+		for {
+			if c == all || c == "" {
+				return nil, chorus.Invalid("Too few young people have answered so far to show any results without risking someone being identified.",
+					map[string]string{"area": "Too few young people have answered so far."})
+			}
+			if rep := rd.exact(AreaGroup(c), req, cur); rep != nil {
+				parts[c] = rep
 				break
 			}
-			rep = rd.exact(AreaGroup(c), req, cur)
+			c, _ = rd.places.parent(c)
 		}
-		parts = append(parts, rep)
+		if !slices.Contains(codes, c) {
+			codes = append(codes, c)
+		}
 	}
-	if len(parts) == 1 {
-		out := parts[0]
-		out.Filter, out.Note = cur.Filter, cur.Note
-		if out.Area == nil || out.Level == "all" {
-			out.Area, out.Level = cur.Area, cur.Level
+	codes = slices.DeleteFunc(codes, func(c string) bool {
+		for up, _ := rd.places.parent(c); up != ""; up, _ = rd.places.parent(up) {
+			if slices.Contains(codes, up) {
+				return true
+			}
 		}
+		return false
+	})
+	slices.Sort(codes)
+	if len(codes) == 1 {
+		out := parts[codes[0]]
+		out.Filter, out.Note = cur.Filter, cur.Note
 		out.Area.Asked = cur.Area.Asked
 		return out, nil
 	}
-	return rd.union(cur, parts), nil
+	var list []*Report
+	for _, c := range codes {
+		list = append(list, parts[c])
+	}
+	out := rd.union(cur, list)
+	out.Area = &ShownArea{Asked: cur.Area.Asked}
+	for _, c := range codes {
+		out.Area.Codes = append(out.Area.Codes, c)
+		out.Area.Names = append(out.Area.Names, rd.places.name(c))
+	}
+	out.Level = "areas"
+	return out, nil
 }
 
 // period composes a report for months: the whole survey if they are every month with
@@ -245,6 +265,7 @@ func (rd *released) settle(rep *Report, at *Release, req Request, root bool) *Re
 					list[i] = olist[j]
 				}
 			}
+			list[i].Release = r.ID
 		}
 	}
 	if versionsFrom != nil {
@@ -259,6 +280,7 @@ func (rd *released) settle(rep *Report, at *Release, req Request, root bool) *Re
 					rep.Questions[i] = o.Questions[j]
 				}
 			}
+			rep.Questions[i].Release = versionsFrom.ID
 		}
 	}
 	if !root {
@@ -273,7 +295,7 @@ func (rd *released) settle(rep *Report, at *Release, req Request, root bool) *Re
 	}
 	for i, a := range rep.Areas {
 		if r, old := older(AreaGroup(a.Code)); old {
-			rep.Areas[i].Count = disclosure.Value{}
+			rep.Areas[i].Count, rep.Areas[i].Release = disclosure.Value{}, r.ID
 			if o := rootOf(r); o != nil {
 				if j := slices.IndexFunc(o.Areas, func(x AreaCount) bool { return x.Code == a.Code }); j >= 0 {
 					rep.Areas[i].Count = o.Areas[j].Count
@@ -298,6 +320,7 @@ func (rd *released) settle(rep *Report, at *Release, req Request, root bool) *Re
 						list[i] = olist[j]
 					}
 				}
+				list[i].Release = r.ID
 			}
 		}
 	}
@@ -364,7 +387,7 @@ func (rd *released) union(cur *Report, parts []*Report) *Report {
 				}
 				return get(r)[j].Count, true
 			})
-			list[i].Percent = nil
+			list[i].Percent, list[i].Release = nil, ""
 			if c.Percent != nil {
 				list[i].Percent = pct(list[i].Count, of)
 			}
@@ -400,6 +423,7 @@ func (rd *released) union(cur *Report, parts []*Report) *Report {
 	}
 	for qi := range out.Questions {
 		q := &out.Questions[qi]
+		q.Release = ""
 		question := func(r *Report) *QuestionReport {
 			j := slices.IndexFunc(r.Questions, func(x QuestionReport) bool { return x.ID == q.ID })
 			if j < 0 {
@@ -434,10 +458,16 @@ func (rd *released) union(cur *Report, parts []*Report) *Report {
 		}
 	}
 	out.ContainsDemo = false
+	seq := func(ref *ReleaseRef) int {
+		if ref == nil || rd.rels[ref.ID] == nil {
+			return -1
+		}
+		return rd.rels[ref.ID].Seq
+	}
 	newest := parts[0].Release
 	for _, r := range parts {
 		out.ContainsDemo = out.ContainsDemo || r.ContainsDemo
-		if r.Release != nil && (newest == nil || r.Release.At.After(newest.At)) {
+		if seq(r.Release) > seq(newest) {
 			newest = r.Release
 		}
 	}

@@ -97,6 +97,9 @@ type QuestionReport struct {
 	// group, because the number who answered cannot be shown; otherwise they are of
 	// those who answered.
 	PercentOf string `json:"percent_of,omitempty"`
+	// Release is as in Count: a question not every version asks comes from the release
+	// its group's breakdown by version comes from.
+	Release string `json:"release,omitempty"`
 }
 
 // Wording is one of several wordings of a question and the versions that use it.
@@ -129,6 +132,9 @@ type Count struct {
 	Label   string           `json:"label"`
 	Count   disclosure.Value `json:"count"`
 	Percent *float64         `json:"percent,omitempty"`
+	// Release is the id of the release the count comes from when that is an earlier one
+	// than its table's: the count describes a group whose figures are kept.
+	Release string `json:"release,omitempty"`
 }
 
 // AreaCount is the number of responses in an area.
@@ -137,4 +143,6 @@ type AreaCount struct {
 	Name  string           `json:"name"`
 	Level string           `json:"level"`
 	Count disclosure.Value `json:"count"`
+	// Release is as in Count.
+	Release string `json:"release,omitempty"`
 }
