@@ -3,6 +3,7 @@ package theme
 import (
 	"bufio"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -139,13 +140,53 @@ func baselineTag(text string) []string {
 type scores struct {
 	themes     []chorus.ThemeAgreement
 	microF1    float64
+	lo, hi     float64 // 95% bootstrap interval of microF1
 	macroF1    float64
 	meanKappa  float64
 	uncoded, n int
 }
 
+// microF1 is micro-averaged F1 over the themes of pairs of machine and human tags.
+func microF1(machine, human [][]string) float64 {
+	var both, fp, fn int
+	for i := range machine {
+		for _, t := range machine[i] {
+			if slices.Contains(human[i], t) {
+				both++
+			} else {
+				fp++
+			}
+		}
+		for _, t := range human[i] {
+			if !slices.Contains(machine[i], t) {
+				fn++
+			}
+		}
+	}
+	return 2 * float64(both) / float64(max(2*both+fp+fn, 1))
+}
+
+// bootstrap returns the 95% percentile interval of micro-F1 over 2,000
+// resamples of the quotes, with a fixed seed so the figures repeat.
+func bootstrap(machine, human [][]string) (lo, hi float64) {
+	r := rand.New(rand.NewPCG(14, 2026))
+	n := len(machine)
+	fs := make([]float64, 2000)
+	m, h := make([][]string, n), make([][]string, n)
+	for b := range fs {
+		for i := range n {
+			j := r.IntN(n)
+			m[i], h[i] = machine[j], human[j]
+		}
+		fs[b] = microF1(m, h)
+	}
+	slices.Sort(fs)
+	return fs[len(fs)*25/1000], fs[len(fs)*975/1000-1]
+}
+
 func score(ids []string, qs []quote, tag func(string) []string) scores {
 	answers := make([]*chorus.Answer, len(qs))
+	machine, human := make([][]string, len(qs)), make([][]string, len(qs))
 	s := scores{n: len(qs)}
 	for i, q := range qs {
 		got := tag(q.text)
@@ -153,7 +194,9 @@ func score(ids []string, qs []quote, tag func(string) []string) scores {
 			s.uncoded++
 		}
 		answers[i] = &chorus.Answer{Machine: got, Reviewed: q.themes, IsReviewed: true}
+		machine[i], human[i] = got, q.themes
 	}
+	s.lo, s.hi = bootstrap(machine, human)
 	s.themes, _ = chorus.Agreement(ids, answers)
 	var both, fp, fn, nf, nk int
 	for _, a := range s.themes {
@@ -202,20 +245,20 @@ func report(t *testing.T, split string, byTagger map[string]scores, order []stri
 	}
 	for _, name := range order {
 		s := byTagger[name]
-		fmt.Fprintf(&b, "%-8s micro-F1 %.2f  macro-F1 %.2f  mean κ %.2f  uncoded %d of %d\n",
-			name, s.microF1, s.macroF1, s.meanKappa, s.uncoded, s.n)
+		fmt.Fprintf(&b, "%-8s micro-F1 %.3f (95%% %.2f–%.2f)  macro-F1 %.2f  mean κ %.2f  uncoded %d of %d\n",
+			name, s.microF1, s.lo, s.hi, s.macroF1, s.meanKappa, s.uncoded, s.n)
 	}
 	t.Log(b.String())
 }
 
-// evalFloor is the micro-F1 below which the evaluation fails, on each split.
-// The codebook reaches about 0.87 on the held-out quotes (README, "Themes");
-// the floor leaves room for a few labels in dispute (one quote moves
-// micro-F1 by about 0.01 on the held-out split) while still failing on any
-// change that loses a tenth of the agreement, and it sits above the old
-// matcher and the keyword baseline on every split, so falling back to either
-// fails.
-const evalFloor = 0.80
+// evalFloors are the micro-F1 below which the evaluation fails, per split:
+// the lower end of each split's 95% bootstrap interval when the held-out split
+// was first run (dev 0.913, 0.89–0.93; test 0.804, 0.76–0.84; all 0.872,
+// 0.85–0.89). Falling below it is a loss bigger than the sampling noise of
+// these quotes, and it is above the old matcher and the keyword baseline
+// (0.68 and 0.60 on the held-out split, intervals ending at 0.72 and 0.66).
+// The test also fails if the codebook stops beating either of them.
+var evalFloors = map[string]float64{"dev": 0.89, "test": 0.76, "all": 0.85}
 
 // TestAgreementWithPeople measures the shipped codebook against the labelled
 // quotes, beside the matcher it replaced and a keyword baseline.
@@ -247,8 +290,8 @@ func TestAgreementWithPeople(t *testing.T) {
 		}
 		report(t, split, byTagger, []string{"codebook", "old", "keywords"})
 		got := byTagger["codebook"].microF1
-		if got < evalFloor {
-			t.Errorf("%s: micro-F1 %.3f, below the floor %.2f", split, got, evalFloor)
+		if got < evalFloors[split] {
+			t.Errorf("%s: micro-F1 %.3f, below the floor %.2f", split, got, evalFloors[split])
 		}
 		for _, other := range []string{"old", "keywords"} {
 			if o := byTagger[other].microF1; got <= o {
