@@ -421,7 +421,7 @@ func (s *Server) handleBriefingShare(c *fiber.Ctx) error {
 		return err
 	}
 	p := &briefingSharedPage{staffPage: s.staffPage(c, "Share link made"), BriefingID: b.ID, Title: rb.Title,
-		Link: c.BaseURL() + path, Expires: l.ExpiresAt.UTC().Format("2 January 2006 15:04 UTC")}
+		Link: s.absURL(path), Expires: l.ExpiresAt.UTC().Format("2 January 2006 15:04 UTC")}
 	return s.render(c, "briefing-shared", p)
 }
 
