@@ -20,6 +20,9 @@ type Places struct {
 	Councils []chorus.Area
 	// CountryCode and CountryName name the top of the roll-up (England).
 	CountryCode, CountryName string
+	// Nations names the other countries, by code: councils whose RegionCode is one of them
+	// roll up to it directly (Wales has no regions), not to CountryCode.
+	Nations map[string]string
 	// Constituency returns a constituency's name and the councils it overlaps, or false.
 	Constituency func(code string) (name string, councils []string, ok bool)
 
@@ -39,7 +42,9 @@ func (pl *Places) init() {
 		pl.members = map[string][]string{}
 		for _, a := range pl.Councils {
 			pl.council[a.Code] = a
-			pl.regions[a.RegionCode] = a.RegionName
+			if _, nation := pl.Nations[a.RegionCode]; !nation {
+				pl.regions[a.RegionCode] = a.RegionName
+			}
 			pl.members[a.RegionCode] = append(pl.members[a.RegionCode], a.Code)
 		}
 	})
@@ -52,15 +57,20 @@ const all = "*"
 const noArea = "-"
 
 // parent returns an area's parent for disclosure.RollUp: council → region → England →
-// every response; responses with no area hang from the root directly.
+// every response, or council → Wales (a nation) → every response; responses with no area
+// hang from the root directly.
 func (pl *Places) parent(code string) (string, string) {
+	_, nation := pl.Nations[code]
 	switch {
 	case code == all:
 		return "", ""
-	case code == noArea || code == pl.CountryCode:
+	case code == noArea || code == pl.CountryCode || nation:
 		return all, "all"
 	}
 	if a, ok := pl.council[code]; ok {
+		if _, ok := pl.Nations[a.RegionCode]; ok {
+			return a.RegionCode, "country"
+		}
 		return a.RegionCode, "region"
 	}
 	if _, ok := pl.regions[code]; ok {
@@ -81,6 +91,9 @@ func (pl *Places) name(code string) string {
 	if a, ok := pl.council[code]; ok {
 		return a.Name
 	}
+	if n, ok := pl.Nations[code]; ok {
+		return n
+	}
 	return pl.regions[code]
 }
 
@@ -89,6 +102,9 @@ func (pl *Places) level(code string) string {
 	case all:
 		return "all"
 	case pl.CountryCode:
+		return "country"
+	}
+	if _, ok := pl.Nations[code]; ok {
 		return "country"
 	}
 	if _, ok := pl.council[code]; ok {
@@ -495,8 +511,11 @@ func (pb *publication) areaKids(code string) []string {
 	switch {
 	case code == all:
 		kids = []string{pb.places.CountryCode, noArea}
+		for n := range pb.places.Nations {
+			kids = append(kids, n)
+		}
 	case code == pb.places.CountryCode:
-		for r := range pb.places.members {
+		for r := range pb.places.regions {
 			kids = append(kids, r)
 		}
 	default:
@@ -522,8 +541,10 @@ func (pb *publication) areaVec(code string) *vec {
 	case code == pb.places.CountryCode:
 		out := &vec{}
 		for k, v := range pb.c.views[DimArea] {
-			if _, ok := pb.places.council[k]; ok {
-				out.plus(v)
+			if a, ok := pb.places.council[k]; ok {
+				if _, nation := pb.places.Nations[a.RegionCode]; !nation {
+					out.plus(v)
+				}
 			}
 		}
 		return out
@@ -729,12 +750,13 @@ func (pb *publication) publishAreas(rep *Report, req Request) (*Report, error) {
 		}
 		asked, label = []string{code}, a.Name
 	case req.Region != "":
+		// A region, or a nation without regions (Wales), whose councils are its members.
 		field = "region"
 		code := strings.ToUpper(req.Region)
-		if _, ok := pl.regions[code]; !ok {
+		if _, ok := pl.members[code]; !ok {
 			return nil, pb.refuse("region", "There is no region with that code.")
 		}
-		asked, label = []string{code}, pl.regions[code]
+		asked, label = []string{code}, pl.name(code)
 	case req.Constituency != "":
 		field = "constituency"
 		var name string
@@ -1038,13 +1060,17 @@ func (pb *publication) fillAreas(rep *Report) {
 		rep.Areas = append(rep.Areas, AreaCount{Code: code, Name: pl.name(code), Level: pl.level(code), Count: v})
 	}
 	add(pl.CountryCode)
-	var regions []string
+	var nations, regions []string
+	for n := range pl.Nations {
+		nations = append(nations, n)
+	}
 	for r := range pl.regions {
 		regions = append(regions, r)
 	}
+	sort.Strings(nations)
 	sort.Strings(regions)
-	for _, r := range regions {
-		add(r)
+	for _, c := range append(nations, regions...) {
+		add(c)
 	}
 	for _, a := range pl.Councils {
 		add(a.Code)
