@@ -5,9 +5,9 @@ package surveys
 
 import "embed"
 
-// Geo holds geo/*.csv and geo/SOURCES.md.
+// Geo holds geo/*.csv, geo/SOURCES.md and geo/SOURCES-wales.md.
 //
-//go:embed geo/*.csv geo/SOURCES.md
+//go:embed geo/*.csv geo/SOURCES.md geo/SOURCES-wales.md
 var Geo embed.FS
 
 // Schema is the JSON Schema (draft 2020-12) of survey files, schema.json.
