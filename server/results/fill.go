@@ -51,6 +51,11 @@ func (pb *publication) fill(rep *Report, rs rowSet, v *vec) {
 		lr := pb.listReport(l, rs[l], rep.Base)
 		rep.Themes = &lr
 	}
+	var codes []string
+	if rep.Area != nil {
+		codes = rep.Area.Codes
+	}
+	pb.fillMeasures(rep, rs, v, codes)
 	for _, d := range []Dim{DimVersion, DimAge, DimLive} {
 		l := byID["dim:"+d.String()]
 		lr := pb.listReport(l, rs[l], rep.Base)
