@@ -51,6 +51,11 @@ func (pb *publication) fill(rep *Report, rs rowSet, v *vec) {
 		lr := pb.listReport(l, rs[l], rep.Base)
 		rep.Themes = &lr
 	}
+	var codes []string
+	if rep.Area != nil {
+		codes = rep.Area.Codes
+	}
+	pb.fillMeasures(rep, rs, v, codes)
 	for _, d := range []Dim{DimVersion, DimAge, DimLive} {
 		l := byID["dim:"+d.String()]
 		lr := pb.listReport(l, rs[l], rep.Base)
@@ -164,13 +169,17 @@ func (pb *publication) fillAreas(rep *Report) {
 		rep.Areas = append(rep.Areas, AreaCount{Code: code, Name: pl.name(code), Level: pl.level(code), Count: v})
 	}
 	add(pl.CountryCode)
-	var regions []string
+	var nations, regions []string
+	for n := range pl.Nations {
+		nations = append(nations, n)
+	}
 	for r := range pl.regions {
 		regions = append(regions, r)
 	}
+	sort.Strings(nations)
 	sort.Strings(regions)
-	for _, r := range regions {
-		add(r)
+	for _, c := range append(nations, regions...) {
+		add(c)
 	}
 	for _, a := range pl.Councils {
 		add(a.Code)
