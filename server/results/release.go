@@ -434,7 +434,7 @@ func newID() string {
 // dimension, the months, the access codes, England and "no council" in the whole survey,
 // the regions in England, the councils in a region) have changed by fewer than k
 // together (and not by nothing), their parent is frozen too, or, for the whole survey,
-// every member. It returns the frozen groups with the release each keeps, and false if
+// every member (England, its regions and councils; Wales and its councils). It returns the frozen groups with the release each keeps, and false if
 // not even that holds.
 func (r *Releaser) freeze(sv *chorus.Survey, cur *Release, olds map[string]*Release, live *Cube, k int64) (map[GroupKey]string, bool) {
 	asOf := map[GroupKey]string{}
@@ -579,7 +579,7 @@ func newGroupSizes(places *Places, cubes ...*Cube) *groupSizes {
 		for code := range c.views[DimArea] {
 			if a, ok := places.council[code]; ok {
 				add(AreaGroup(code))
-				add(AreaGroup(a.RegionCode))
+				add(AreaGroup(a.RegionCode)) // a region, or a nation (Wales)
 			}
 		}
 		for _, s := range c.slots {
@@ -615,9 +615,10 @@ func (gs *groupSizes) vec(c *Cube, g GroupKey) *vec {
 	out := &vec{}
 	for code, v := range c.views[DimArea] {
 		a, isCouncil := pl.council[code]
+		_, inNation := pl.Nations[a.RegionCode]
 		switch {
 		case g.Value == noArea && !isCouncil,
-			g.Value == pl.CountryCode && isCouncil,
+			g.Value == pl.CountryCode && isCouncil && !inNation,
 			isCouncil && (a.Code == g.Value || a.RegionCode == g.Value):
 			out.plus(v)
 		}
@@ -653,6 +654,7 @@ func (gs *groupSizes) partitions() []partition {
 	pl := gs.places
 	byDim := map[Dim][]GroupKey{}
 	var months, codes, regions []GroupKey
+	countries := []GroupKey{AreaGroup(pl.CountryCode), AreaGroup(noArea)}
 	councils := map[string][]GroupKey{}
 	for _, g := range gs.keys {
 		switch g.Kind {
@@ -667,13 +669,15 @@ func (gs *groupSizes) partitions() []partition {
 				councils[a.RegionCode] = append(councils[a.RegionCode], g)
 			} else if _, ok := pl.regions[g.Value]; ok {
 				regions = append(regions, g)
+			} else if _, ok := pl.Nations[g.Value]; ok {
+				countries = append(countries, g)
 			}
 		}
 	}
 	out := []partition{
 		{AllGroup, byDim[DimVersion]}, {AllGroup, byDim[DimAge]}, {AllGroup, byDim[DimLive]},
 		{AllGroup, months}, {AllGroup, codes},
-		{AllGroup, []GroupKey{AreaGroup(pl.CountryCode), AreaGroup(noArea)}},
+		{AllGroup, countries},
 		{AreaGroup(pl.CountryCode), regions},
 	}
 	for r, cs := range councils {
