@@ -213,7 +213,25 @@ func (r *Releaser) refresh(ctx context.Context, survey string) (*Release, error)
 	if rel.ID != "" {
 		r.byID[rel.ID] = rel
 	}
+	r.prune()
 	return r.latest[survey], nil
+}
+
+// prune forgets decoded releases that no survey's latest release refers to. The caller
+// holds mu.
+func (r *Releaser) prune() {
+	keep := map[string]bool{}
+	for _, rel := range r.latest {
+		keep[rel.ID] = true
+		for _, id := range rel.AsOf {
+			keep[id] = true
+		}
+	}
+	for id := range r.byID {
+		if !keep[id] {
+			delete(r.byID, id)
+		}
+	}
 }
 
 func (r *Releaser) cached(id string) *Release {
@@ -377,6 +395,7 @@ func (r *Releaser) Release(ctx context.Context, survey string, skipInterval bool
 	}
 	r.mu.Lock()
 	r.latest[survey], r.checked[survey], r.byID[rel.ID] = rel, now, rel
+	r.prune()
 	r.mu.Unlock()
 	if r.Log != nil {
 		r.Log.Info("results released", "survey", survey, "release", rel.ID, "seq", rel.Seq, "frozen_groups", len(asOf))
