@@ -21,7 +21,8 @@ import (
 
 func init() {
 	registerIndexes("aggregate_deltas",
-		mongo.IndexModel{Keys: bson.D{{Key: "survey", Value: 1}, {Key: "_id", Value: 1}}, Options: options.Index().SetName("survey_id")})
+		mongo.IndexModel{Keys: bson.D{{Key: "survey", Value: 1}, {Key: "_id", Value: 1}}, Options: options.Index().SetName("survey_id")},
+		mongo.IndexModel{Keys: bson.D{{Key: "day", Value: 1}}, Options: options.Index().SetName("day")})
 }
 
 // layout is the version of the stored format of deltas and snapshots. A document of
@@ -136,6 +137,9 @@ type deltaDoc struct {
 	Slots  []string      `bson:"slots"`
 	Keys   []string      `bson:"keys"`
 	Data   []byte        `bson:"data"`
+	// Day is the UTC day it was written: the poll reads deltas by it (random ids do
+	// not sort by time).
+	Day string `bson:"day"`
 }
 
 // snapshotDoc is a survey's counts up to the deltas it covers.
@@ -225,8 +229,9 @@ func (a *Aggregates) write(ctx context.Context, deltas map[string]*results.Delta
 		}
 		slots, cells := d.Encode()
 		keys, data := results.PackCells(cells)
-		doc := &deltaDoc{ID: dayID(time.Now()), Survey: survey, Layout: layout, N: d.Responses(),
-			Slots: slots, Keys: keys, Data: data}
+		now := time.Now()
+		doc := &deltaDoc{ID: dayID(now), Survey: survey, Layout: layout, N: d.Responses(),
+			Slots: slots, Keys: keys, Data: data, Day: day(now).Format(time.DateOnly)}
 		// Mark it applied first, so that a poll that reads it back does not add it twice.
 		a.mu.Lock()
 		a.applied[doc.ID] = true
@@ -427,7 +432,7 @@ func (a *Aggregates) Poll(ctx context.Context) error {
 		a.mu.Unlock()
 		return nil
 	}
-	// Delta ids carry only their day (dayID): read the day's, back to the look-back.
+	// Deltas carry only their day: read those of the days back to the look-back.
 	since := day(a.lastPoll.Add(-a.every(a.Lookback, 2*time.Minute)))
 	gens := make(map[string]int64, len(a.gens))
 	for s, g := range a.gens {
@@ -463,7 +468,7 @@ func (a *Aggregates) Poll(ctx context.Context) error {
 		// rebuild by the command line is seen.
 		return nil
 	}
-	cur, err = a.deltas.Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$gte", Value: bson.NewObjectIDFromTimestamp(since)}}}},
+	cur, err = a.deltas.Find(ctx, bson.D{{Key: "day", Value: bson.D{{Key: "$gte", Value: since.Format(time.DateOnly)}}}},
 		options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetBatchSize(200))
 	if err != nil {
 		return translate("find aggregate deltas", err)
