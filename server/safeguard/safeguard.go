@@ -172,8 +172,8 @@ type element struct {
 type rule struct {
 	category string
 	// level is Urgent or Concern (Urgent becomes Concern when told as past).
-	level    string
-	elems    []element
+	level string
+	elems []element
 	// negatable rules are cancelled by a negator just before or inside them.
 	negatable bool
 	// unless are patterns that cancel a match they overlap.
