@@ -37,9 +37,9 @@ func (m *Main) openSurveys() error {
 			return ok
 		},
 		Redact: redact.Redact,
-		Detect: intake.Detect(func(text string) (bool, []string) {
+		Detect: intake.Detect(func(text string) (bool, []string, string) {
 			r := safeguard.Detect(text)
-			return r.Flagged, r.Categories
+			return r.Flagged, r.Categories, r.Level
 		}),
 		Tag: m.Surveys.Tag,
 	}

@@ -60,14 +60,14 @@ func Detect(text string) Result {
 	level := ""
 	for i := range words {
 		for _, r := range defaultRules.byFirst[words[i]] {
-			end, ok := r.matchAt(words, i)
+			end, stopped, ok := r.matchAt(words, i)
 			if !ok || aboutSomethingElse(words, i) {
 				continue
 			}
 			if !slices.Contains(cats, r.category) {
 				cats = append(cats, r.category)
 			}
-			if l := r.level; l == Urgent && !toldAsPast(words, i, end) {
+			if l := r.level; l == Urgent && !stopped && !toldAsPast(words, i, end) {
 				level = Urgent
 			} else if level == "" {
 				level = Concern
@@ -103,6 +103,9 @@ var (
 		"my old|last|previous placement|home|house|foster|carers|school", "back then", "as a kid|child",
 		"when i was 1|2|3|4|5|6|7|8|9|10|11|12|13", "not anymore|any_more", "no longer", "grew up|growing up",
 		"over the years", "is over|gone")
+	// stoppedMarkers after a negated match say the harm happened and has
+	// stopped: "she doesn't hit me any more".
+	stoppedMarkers = compilePhrases("anymore|any_more", "these days", "since i moved|left|came|went")
 	presentMarkers = compilePhrases("still", "right now", "at the moment", "every day|night", "tonight", "today",
 		"all the time", "now on")
 )
@@ -183,11 +186,12 @@ type rule struct {
 }
 
 // matchAt reports whether r matches words starting at i, and returns the
-// end of the match.
-func (r *rule) matchAt(words []string, i int) (int, bool) {
+// end of the match. A negated match still counts when the sentence says the
+// harm has stopped ("he doesn't hit me any more"): stopped is then true.
+func (r *rule) matchAt(words []string, i int) (end int, stopped, ok bool) {
 	end, gapWords, ok := matchElems(r.elems, words, i)
 	if !ok {
-		return 0, false
+		return 0, false, false
 	}
 	if len(r.notAfter) > 0 {
 		// "it hits me", "it really touched me"
@@ -196,30 +200,33 @@ func (r *rule) matchAt(words []string, i int) (int, bool) {
 			j--
 		}
 		if j >= 0 && slices.Contains(r.notAfter, words[j]) {
-			return 0, false
+			return 0, false, false
 		}
 	}
 	if r.negatable {
+		negated := false
 		for j := i - 1; j >= 0 && j >= i-2 && words[j] != stop; j-- {
-			if negators[words[j]] {
-				return 0, false
-			}
+			negated = negated || negators[words[j]]
 		}
 		for _, j := range gapWords {
-			if negators[words[j]] {
-				return 0, false
+			negated = negated || negators[words[j]]
+		}
+		if negated {
+			if _, e := sentence(words, i, end); !stoppedMarkers.anyIn(words, end, e) {
+				return 0, false, false
 			}
+			stopped = true
 		}
 	}
 	for _, u := range r.unless {
 		// An exclusion cancels the match if it overlaps it.
 		for s := max(0, i-12); s < end; s++ {
 			if uEnd, _, ok := matchElems(u, words, s); ok && uEnd > i {
-				return 0, false
+				return 0, false, false
 			}
 		}
 	}
-	return end, true
+	return end, stopped, true
 }
 
 // matchElems matches elems against words from i and returns the end of the
