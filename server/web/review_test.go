@@ -271,8 +271,8 @@ func TestFlaggedAnswer(t *testing.T) {
 	})
 	t.Run("MarkReviewed", func(t *testing.T) {
 		doc := f.page("/staff")
-		if badge := strings.TrimSpace(doc.Find(".concerns .badge").Text()); badge != "1" {
-			t.Errorf("staff home badge %q, want 1", badge)
+		if badge := strings.TrimSpace(doc.Find(".concerns .badge.urgent").Text()); badge != "1 urgent" {
+			t.Errorf("staff home badge %q, want 1 urgent", badge)
 		}
 		doc = f.page("/safeguarding")
 		action := doc.Find("article.concern form").AttrOr("action", "")
@@ -306,6 +306,52 @@ func TestFlaggedAnswer(t *testing.T) {
 		f.get("viewer", "/safeguarding", http.StatusForbidden)
 		f.get("viewer", "/review/"+ftSurvey, http.StatusForbidden)
 	})
+}
+
+// TestSafeguardingLevels: the queue lists urgent before concern, keeps closed-answer
+// flags apart, explains each level, and staff home counts them by level.
+func TestSafeguardingLevels(t *testing.T) {
+	f := newFreeTextFixture(t)
+	f.submit(map[string]any{"better": "I used to self harm when I was at my old school"})
+	f.submit(map[string]any{"better": "my stepdad hits me"})
+	for range 3 {
+		f.submit(map[string]any{"life_happy": map[string]any{"feeling_safe": "1"}, "better": "more clubs"})
+	}
+
+	doc := f.page("/safeguarding")
+	arts := doc.Find("article.concern")
+	if arts.Length() != 2 {
+		t.Fatalf("%d concerns in the written-answers view, want 2 (closed answers listed apart)", arts.Length())
+	}
+	if !strings.HasPrefix(strings.TrimSpace(arts.Eq(0).Find("h3").Text()), "Urgent") ||
+		!strings.HasPrefix(strings.TrimSpace(arts.Eq(1).Find("h3").Text()), "Concern") {
+		t.Errorf("order %q, %q: want urgent first", arts.Eq(0).Find("h3").Text(), arts.Eq(1).Find("h3").Text())
+	}
+	if !strings.Contains(arts.Eq(0).Find(".level-action").Text(), "999") {
+		t.Errorf("urgent concern says %q: want what to do, including 999", arts.Eq(0).Find(".level-action").Text())
+	}
+	nav := doc.Find(`nav[aria-label="Queue"]`).Text()
+	if !strings.Contains(nav, "1 urgent, 1 concern") || !strings.Contains(nav, "Closed answers only (3)") {
+		t.Errorf("queue tabs %q: want counts by level", nav)
+	}
+	if doc.Find(".levels dt").Length() != 3 {
+		t.Error("the levels are not explained")
+	}
+
+	doc = f.page("/safeguarding?show=closed")
+	if n := doc.Find("article.concern.level-closed").Length(); n != 3 {
+		t.Errorf("%d closed-answer concerns, want 3", n)
+	}
+	if !strings.Contains(doc.Find("article.concern form").First().Find(`input[name="f_show"]`).AttrOr("value", ""), "closed") {
+		t.Error("reviewing from the closed view does not come back to it")
+	}
+
+	home := f.page("/staff").Find("main").Text()
+	for _, want := range []string{"1 urgent", "1 concern", "3 closed answers only"} {
+		if !strings.Contains(home, want) {
+			t.Errorf("staff home %q: want %q", home, want)
+		}
+	}
 }
 
 type storedID struct {
