@@ -227,3 +227,19 @@ func BenchmarkTag(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "answers/s")
 }
+
+// TestStemOnlyWhereAsked checks that a starred term matches every word of its
+// stem, including words whose stem changes a letter ("cry", "cries", "cried").
+func TestStemOnlyWhereAsked(t *testing.T) {
+	m := (&Codebook{Themes: []Theme{{ID: "upset", Terms: terms("cry*")}, {ID: "home", Terms: terms("house")}}}).Compile()
+	for _, in := range []string{"I cry", "she cries", "we cried", "crying again"} {
+		if got := m.Tag(in); !slices.Equal(got, []string{"upset"}) {
+			t.Errorf("Tag(%q) = %q, want upset", in, got)
+		}
+	}
+	for _, in := range []string{"housing", "houses", "crystal"} {
+		if got := m.Tag(in); len(got) != 0 {
+			t.Errorf("Tag(%q) = %q, want none", in, got)
+		}
+	}
+}
