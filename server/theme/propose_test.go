@@ -181,3 +181,28 @@ func TestYAMLText(t *testing.T) {
 		}
 	}
 }
+
+// FuzzPropose: any reviewed words give proposals whose changed files load and
+// whose counts hold.
+func FuzzPropose(f *testing.F) {
+	f.Add("nobody told me", "I was not told", "they told me", "say")
+	f.Add("phone my mum", "I phone her", "new phone", "money")
+	f.Add("[name] ’ '", "\xff", "- told: x", "flow")
+	f.Fuzz(func(t *testing.T, a, b, c, th string) {
+		reviews := []Reviewed{reviewed(a, th), reviewed(b, th), reviewed(c)}
+		got, err := Propose("c.yaml", []byte(proposeCodebook), reviews, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range got {
+			if p.Fixes < minEvidence || p.Fixes <= p.Breaks {
+				t.Fatalf("proposal %+v does not meet the bar", brief([]Proposal{p}))
+			}
+			if p.File != nil {
+				if _, err := Load("c.yaml", p.File); err != nil {
+					t.Fatalf("proposal %q: changed file does not load: %v", p.Term, err)
+				}
+			}
+		}
+	})
+}
