@@ -110,6 +110,8 @@ var routeTable = map[string]rule{
 	"POST /review/reload":                      {allow: facilitators},
 	"GET /review/:survey":                      {allow: facilitators},
 	"POST /review/:survey/answers":             {allow: facilitators},
+	"GET /review/:survey/codebook":             {allow: facilitators},
+	"GET /review/:survey/codebook/changed":     {allow: facilitators},
 	"GET /review/:survey/quotes":               {allow: facilitators},
 	"POST /review/:survey/quotes":              {allow: facilitators},
 	"POST /review/:survey/quotes/:id/withdraw": {allow: facilitators},

@@ -89,6 +89,8 @@ var wantAccess = map[string]string{
 	"POST /review/reload":                           "facilitators",
 	"GET /review/:survey":                           "facilitators",
 	"POST /review/:survey/answers":                  "facilitators",
+	"GET /review/:survey/codebook":                  "facilitators",
+	"GET /review/:survey/codebook/changed":          "facilitators",
 	"GET /review/:survey/quotes":                    "facilitators",
 	"POST /review/:survey/quotes":                   "facilitators",
 	"POST /review/:survey/quotes/:id/withdraw":      "facilitators",
