@@ -34,12 +34,12 @@ type versionLink struct{ Href, Label string }
 
 type surveyStartPage struct {
 	Page
-	W                                     *words
-	SurveyID, SurveyTitle, Intro      string
-	PrivacyLead, PrivacyMore          string // the privacy text's first sentence, always shown, and the rest
-	Open                                  bool
-	Versions                              []versionLink
-	Langs                                 []langLink
+	W                            *words
+	SurveyID, SurveyTitle, Intro string
+	PrivacyLead, PrivacyMore     string // the privacy text's first sentence, always shown, and the rest
+	Open                         bool
+	Versions                     []versionLink
+	Langs                        []langLink
 	// Code is the group code box of a survey that needs one (nil otherwise); once the
 	// code works, Versions carry the submit token it granted.
 	Code *codeField
