@@ -33,11 +33,12 @@ type versionLink struct{ Href, Label string }
 
 type surveyStartPage struct {
 	Page
-	W                                     *words
-	SurveyID, SurveyTitle, Intro, Privacy string
-	Open                                  bool
-	Versions                              []versionLink
-	Langs                                 []langLink
+	W                            *words
+	SurveyID, SurveyTitle, Intro string
+	PrivacyLead, PrivacyMore     string // the privacy text's first sentence, always shown, and the rest
+	Open                         bool
+	Versions                     []versionLink
+	Langs                        []langLink
 	// Code is the group code box of a survey that needs one (nil otherwise); once the
 	// code works, Versions carry the submit token it granted.
 	Code *codeField
@@ -98,13 +99,15 @@ func (s *Server) handleSurveyStart(c *fiber.Ctx) error {
 		return err
 	}
 	lang := pickLang(sv, c.Query("lang"))
+	lead, more := firstSentence(sv.Privacy.In(lang))
 	p := &surveyStartPage{
 		Page:        s.respondentPage(c, sv.Title.In(lang), lang),
 		W:           wordsFor(lang),
 		SurveyID:    sv.ID,
 		SurveyTitle: sv.Title.In(lang),
 		Intro:       sv.Intro.In(lang),
-		Privacy:     sv.Privacy.In(lang),
+		PrivacyLead: lead,
+		PrivacyMore: more,
 		Open:        sv.IsOpen(s.now()),
 		Langs:       langLinks(sv, lang, surveyPath(sv.ID)),
 	}
@@ -302,6 +305,16 @@ func (s *Server) renderQuestionnaire(c *fiber.Ctx, sv *chorus.Survey, v *chorus.
 		p.Title = w.ErrorPrefix + " " + p.Title
 	}
 	return s.render(c, "survey-questionnaire", p)
+}
+
+// firstSentence splits text after its first sentence (at ". ", "? " or "! ").
+func firstSentence(text string) (first, rest string) {
+	for i := 0; i+1 < len(text); i++ {
+		if strings.ContainsRune(".?!", rune(text[i])) && text[i+1] == ' ' {
+			return text[:i+1], strings.TrimSpace(text[i+1:])
+		}
+	}
+	return text, ""
 }
 
 func (s *Server) respondentPage(c *fiber.Ctx, title, lang string) Page {
