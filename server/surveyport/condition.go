@@ -23,7 +23,7 @@ var (
 func parseCondition(expr string, surveyJS bool) (name string, values []string, ok bool) {
 	// Word processors turn quotes curly; XLSForm and SurveyJS mean straight ones.
 	expr = strings.NewReplacer("‘", "'", "’", "'", "“", `"`, "”", `"`).Replace(expr)
-	terms := splitOr(strings.TrimSpace(expr))
+	terms := splitOr(unparen(strings.TrimSpace(expr)))
 	if terms == nil {
 		return "", nil, false
 	}
@@ -65,7 +65,7 @@ func parseTerm(t string, surveyJS bool) (string, []string, bool) {
 			if v == nil {
 				return "", nil, false
 			}
-			vals = append(vals, first(v))
+			vals = append(vals, v[1]+v[2]+v[3])
 		}
 		return strings.TrimSpace(m[1]), vals, len(vals) > 0
 	}
@@ -111,14 +111,33 @@ func splitOr(s string) []string {
 	return append(terms, strings.TrimSpace(s[start:]))
 }
 
-// unparen removes parentheses around a whole term.
+// unparen removes parentheses around a whole term: "(a)" but not "(a) or (b)".
 func unparen(t string) string {
-	for strings.HasPrefix(t, "(") && strings.HasSuffix(t, ")") {
-		inner := t[1 : len(t)-1]
-		if splitOr(inner) == nil || strings.Count(inner, "(") != strings.Count(inner, ")") {
-			break
-		}
-		t = strings.TrimSpace(inner)
+	for strings.HasPrefix(t, "(") && strings.HasSuffix(t, ")") && closes(t) == len(t)-1 {
+		t = strings.TrimSpace(t[1 : len(t)-1])
 	}
 	return t
+}
+
+// closes returns the index of the parenthesis that closes t's first one, or -1.
+func closes(t string) int {
+	depth := 0
+	var q byte
+	for i := 0; i < len(t); i++ {
+		switch c := t[i]; {
+		case q != 0:
+			if c == q {
+				q = 0
+			}
+		case c == '\'' || c == '"':
+			q = c
+		case c == '(':
+			depth++
+		case c == ')':
+			if depth--; depth == 0 {
+				return i
+			}
+		}
+	}
+	return -1
 }

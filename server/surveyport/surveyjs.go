@@ -289,7 +289,8 @@ func (s *sjImport) question(path, typ, name string, el map[string]any) (*chorus.
 			q.Kind = chorus.KindMulti
 		}
 		if el["chorusKind"] == chorus.KindArea {
-			q.Kind = chorus.KindArea
+			vals, _ := s.choices(path+".choices", el["choices"])
+			q.Kind, q.DontWantToSay = chorus.KindArea, slices.Contains(vals, chorus.PreferNot)
 			return q, nil, ""
 		}
 		vals, texts := s.choices(path+".choices", el["choices"])
@@ -396,7 +397,7 @@ func (s *sjImport) rating(path string, el map[string]any) (*chorus.Question, map
 				hi = lo + (n-1)*step
 			}
 		}
-		if hi < lo || (hi-lo)/step > 20 {
+		if lo < -1000 || hi > 1000 || step > 1000 || hi < lo || (hi-lo)/step > 20 {
 			return nil, nil, "its range of values is not one Chorus can offer"
 		}
 		for v := lo; v <= hi; v += step {
@@ -470,6 +471,10 @@ func (s *sjImport) matrix(path, name string, el map[string]any) (*chorus.Questio
 	title := s.loc(el["title"])
 	for i, r := range rows {
 		opts, ids, preferNot := s.options(path+".columns", cols, colTexts)
+		if len(opts) < 2 {
+			s.skip(fmt.Sprintf("%s.rows[%d]", path, i), "the row %s is left out: the matrix has fewer than two different columns", quote(r))
+			continue
+		}
 		q := &chorus.Question{Kind: chorus.KindSingle, Options: opts, DontWantToSay: preferNot, Required: el["isAllRowRequired"] == true}
 		q.Text = s.text(path+".rows", "the row "+quote(r), mergeText(title, rowTexts[i]), r)
 		s.add(fmt.Sprintf("%s.rows[%d]", path, i), name+"_"+r, q, ids)
@@ -514,7 +519,11 @@ func (s *sjImport) choices(path string, v any) (values []string, texts []chorus.
 			}
 			text := val
 			if a, b, ok := strings.Cut(val, "|"); ok {
-				val, text = a, b
+				val, text = strings.TrimSpace(a), b
+			}
+			if val == "" {
+				s.skip(fmt.Sprintf("%s[%d]", path, i), "a choice without a value is left out")
+				continue
 			}
 			values, texts = append(values, val), append(texts, chorus.Text{s.def: text})
 		}

@@ -68,9 +68,12 @@ func slug(name string) string {
 			under = true
 		}
 	}
-	s := strings.Trim(b.String(), "_")
+	s := strings.TrimRight(strings.TrimLeft(b.String(), "_-"), "_")
 	if len(s) > 64 {
 		s = strings.TrimRight(s[:64], "_")
+	}
+	if !validID.MatchString(s) {
+		return ""
 	}
 	return s
 }
@@ -258,6 +261,9 @@ func (b *builder) text(where, what string, t chorus.Text, fallback string) choru
 	}
 	if def == "" {
 		def, from = clean(fallback), ""
+		if def == "" && fallback != "" {
+			def = strconv.QuoteToASCII(fallback) // only invisible characters: show them escaped
+		}
 	}
 	if def == "" {
 		return nil
@@ -276,6 +282,9 @@ func (b *builder) text(where, what string, t chorus.Text, fallback string) choru
 // add puts a question in the bank, with a unique id made from its source name.
 func (b *builder) add(where, name string, q *chorus.Question, values map[string]string) *source {
 	q.ID = b.ids.take(name, "q"+strconv.Itoa(len(b.survey.Questions)+1))
+	if len(q.Text) == 0 {
+		q.Text = b.text(where, "", nil, q.ID)
+	}
 	if q.ID != name {
 		b.skip(where, "name %s became the id %q (Chorus ids are lower-case letters, digits, _ and -)", quote(name), q.ID)
 	}
@@ -318,7 +327,11 @@ func (b *builder) options(where string, values []string, texts []chorus.Text) (o
 		}
 		id := used.take(v, "o"+strconv.Itoa(i+1))
 		ids[v] = id
-		opts = append(opts, chorus.Option{ID: id, Text: b.text(where, "answer "+quote(v), texts[i], v)})
+		t := b.text(where, "answer "+quote(v), texts[i], v)
+		if t == nil {
+			t = b.text(where, "", nil, id)
+		}
+		opts = append(opts, chorus.Option{ID: id, Text: t})
 	}
 	return opts, ids, preferNot
 }
