@@ -71,6 +71,7 @@ var routeTable = map[string]rule{
 	"GET /api/v1/surveys":         {allow: everyone},
 	"GET /api/v1/surveys/:survey": {allow: everyone},
 	"POST /api/v1/responses":      {allow: everyone},
+	"GET /api/v1/openapi.json":    {allow: everyone},
 
 	// Results (results.go): viewers and up, viewers only for their areas and rounded;
 	// the CSV export and recounting for facilitators.
