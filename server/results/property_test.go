@@ -181,8 +181,12 @@ func TestPropertyTwoReleases(t *testing.T) {
 		// More responses, until the step rule allows a second release: some spread out,
 		// some crowded into one council, one living situation or one version.
 		rs2 := slices.Clone(rs1)
+		burst := 2 * k // a few more than k: most groups keep their figures
+		if r.IntN(2) == 0 {
+			burst = 8 * k // many more: most groups move on, a few do not
+		}
 		for made := false; !made; {
-			for range 1 + r.IntN(2*k) {
+			for range 1 + r.IntN(burst) {
 				resp := gen.Response(gen.NextID())
 				switch r.IntN(4) {
 				case 0:
