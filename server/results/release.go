@@ -51,6 +51,9 @@ type ReleaseRef struct {
 	At time.Time `json:"at"`
 	// Responses is the number of responses to the whole survey the release counts.
 	Responses disclosure.Value `json:"responses"`
+	// Mixed is set on a table that adds up areas or months whose figures come from
+	// different releases, this one the latest.
+	Mixed bool `json:"mixed,omitempty"`
 }
 
 // ReleaseStore keeps releases. The mongodb package's Releases implements it.
