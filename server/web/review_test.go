@@ -36,15 +36,18 @@ type freeTextFixture struct {
 	subs    atomic.Int64
 }
 
+// detectSafeguarding is the safeguarding check as the server wires it.
+var detectSafeguarding = intake.Detect(func(text string) (bool, []string, string) {
+	r := safeguard.Detect(text)
+	return r.Flagged, r.Categories, r.Level
+})
+
 func newFreeTextFixture(t *testing.T) *freeTextFixture {
 	t.Helper()
 	rf := newReportFixture(t)
 	f := &freeTextFixture{reportFixture: rf}
 	svc := rf.testServer.Server.Responses.(*intake.Service)
-	svc.Detect = intake.Detect(func(text string) (bool, []string, string) {
-		r := safeguard.Detect(text)
-		return r.Flagged, r.Categories, r.Level
-	})
+	svc.Detect = detectSafeguarding
 	svc.Tag = rf.Catalog.Tag
 	f.sg = rf.DB.NewSafeguarding(rf.Catalog)
 	f.Responses.OnBatch = func(ctx context.Context, stored []*chorus.Response) error {
