@@ -101,8 +101,18 @@ test('review page: axe-clean and operable by keyboard', { timeout: 180_000 }, as
     await tabTo(page, (sel) => document.activeElement?.matches(sel) && document.activeElement.textContent.includes('Confirm'), `#${worker} button`, 300);
     await Promise.all([page.waitForURL(/done=confirmed/), page.keyboard.press('Enter')]);
     assert.match(await page.textContent(`#${worker}`), /Reviewed by a person/);
-    assert.match(await page.textContent('main'), /Over the 3 answers people have reviewed/);
+    assert.match(await page.textContent('main'), /Only the 3 answers people have reviewed count here/);
     await clean(page, 'review page with agreement figures');
+
+    // A theme's scope note, and the codebook changes suggested by the reviews.
+    resp = await page.goto(`${srv.base}/review/${SURVEY}?theme=family_contact`);
+    assert.equal(resp.status(), 200);
+    assert.match(await page.textContent('section.scope'), /Does not belong/);
+    await clean(page, 'review page of one theme with its scope note');
+    resp = await page.goto(`${srv.base}/review/${SURVEY}/codebook`);
+    assert.equal(resp.status(), 200);
+    await clean(page, 'suggested codebook changes');
+    await page.goto(`${srv.base}/review/${SURVEY}`);
 
     // Approve a quote: open the details with Enter, type an excerpt, submit.
     const anchor = await answerAnchor(page, 'social worker');

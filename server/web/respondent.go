@@ -8,7 +8,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -34,11 +33,12 @@ type versionLink struct{ Href, Label string }
 
 type surveyStartPage struct {
 	Page
-	W                                     *words
-	SurveyID, SurveyTitle, Intro, Privacy string
-	Open                                  bool
-	Versions                              []versionLink
-	Langs                                 []langLink
+	W                            *words
+	SurveyID, SurveyTitle, Intro string
+	PrivacyLead, PrivacyMore     string // the privacy text's first sentence, always shown, and the rest
+	Open                         bool
+	Versions                     []versionLink
+	Langs                        []langLink
 	// Code is the group code box of a survey that needs one (nil otherwise); once the
 	// code works, Versions carry the submit token it granted.
 	Code *codeField
@@ -99,14 +99,16 @@ func (s *Server) handleSurveyStart(c *fiber.Ctx) error {
 		return err
 	}
 	lang := pickLang(sv, c.Query("lang"))
+	lead, more := firstSentence(sv.Privacy.In(lang))
 	p := &surveyStartPage{
 		Page:        s.respondentPage(c, sv.Title.In(lang), lang),
 		W:           wordsFor(lang),
 		SurveyID:    sv.ID,
 		SurveyTitle: sv.Title.In(lang),
 		Intro:       sv.Intro.In(lang),
-		Privacy:     sv.Privacy.In(lang),
-		Open:        sv.IsOpen(time.Now()),
+		PrivacyLead: lead,
+		PrivacyMore: more,
+		Open:        sv.IsOpen(s.now()),
 		Langs:       langLinks(sv, lang, surveyPath(sv.ID)),
 	}
 	query, status := langQuery(sv, lang, "?"), fiber.StatusOK
@@ -134,7 +136,7 @@ func (s *Server) handleQuestionnaire(c *fiber.Ctx) error {
 		return err
 	}
 	lang := pickLang(sv, c.Query("lang"))
-	if !sv.IsOpen(time.Now()) {
+	if !sv.IsOpen(s.now()) {
 		return c.Redirect(surveyPath(sv.ID)+langQuery(sv, lang, "?"), fiber.StatusSeeOther)
 	}
 	var form formValues
@@ -186,9 +188,6 @@ func (s *Server) handleQuestionnaireSubmit(c *fiber.Ctx) error {
 			}
 		}
 		return s.renderQuestionnaire(c.Status(fiber.StatusUnprocessableEntity), sv, v, lang, id, form, fields, "")
-	}
-	if s.Responses == nil {
-		return chorus.Errorf(chorus.EUNAVAILABLE, "Answers can't be saved right now. Please try again soon.")
 	}
 	rc, err := s.Responses.Submit(c.UserContext(), &chorus.Submission{
 		Survey: sv.ID, Version: v.ID, Lang: lang, SubmissionID: id, Answers: answers, Token: form.first("token"),
@@ -309,6 +308,16 @@ func (s *Server) renderQuestionnaire(c *fiber.Ctx, sv *chorus.Survey, v *chorus.
 	return s.render(c, "survey-questionnaire", p)
 }
 
+// firstSentence splits text after its first sentence (at ". ", "? " or "! ").
+func firstSentence(text string) (first, rest string) {
+	for i := 0; i+1 < len(text); i++ {
+		if strings.ContainsRune(".?!", rune(text[i])) && text[i+1] == ' ' {
+			return text[:i+1], strings.TrimSpace(text[i+1:])
+		}
+	}
+	return text, ""
+}
+
 func (s *Server) respondentPage(c *fiber.Ctx, title, lang string) Page {
 	p := s.page(c, title)
 	p.Lang, p.Respondent = lang, true
@@ -316,9 +325,6 @@ func (s *Server) respondentPage(c *fiber.Ctx, title, lang string) Page {
 }
 
 func (s *Server) findSurvey(c *fiber.Ctx) (*chorus.Survey, error) {
-	if s.Surveys == nil {
-		return nil, chorus.Errorf(chorus.ENOTFOUND, "There is no survey here.")
-	}
 	return s.Surveys.FindSurvey(c.UserContext(), c.Params("survey"))
 }
 

@@ -99,9 +99,6 @@ func (c concernCounts) Written() int { return c.Urgent + c.Concern }
 
 // openConcerns counts the concerns waiting for review, for the staff home page.
 func (s *Server) openConcerns(ctx context.Context) concernCounts {
-	if s.Safeguarding == nil {
-		return concernCounts{}
-	}
 	n, err := s.Safeguarding.CountOpenConcerns(ctx)
 	if err != nil {
 		s.log.Warn("count safeguarding concerns", "err", err)
@@ -140,9 +137,6 @@ func safeguardingHref(show string, page int, extra url.Values) string {
 }
 
 func (s *Server) renderSafeguarding(c *fiber.Ctx, status int, show string, page int, formErr error, errID string) error {
-	if s.Safeguarding == nil {
-		return chorus.Errorf(chorus.EUNAVAILABLE, "The safeguarding queue is not available.")
-	}
 	ctx := c.UserContext()
 	page = max(page, 1)
 	reviewed, closed := show == showReviewed, show == showClosed
@@ -258,9 +252,6 @@ func signalText(sv *chorus.Survey, sig chorus.RiskSignal) string {
 
 // handleConcernReview marks a concern reviewed with a note of the action taken.
 func (s *Server) handleConcernReview(c *fiber.Ctx) error {
-	if s.Safeguarding == nil {
-		return chorus.Errorf(chorus.EUNAVAILABLE, "The safeguarding queue is not available.")
-	}
 	id := c.Params("id")
 	cn, err := s.Safeguarding.ReviewConcern(c.UserContext(), id, currentUser(c).ID, c.FormValue("note"))
 	switch chorus.ErrorCode(err) {
