@@ -260,18 +260,43 @@ func report(t *testing.T, split string, byTagger map[string]scores, order []stri
 // The test also fails if the codebook stops beating either of them.
 var evalFloors = map[string]float64{"dev": 0.89, "test": 0.76, "all": 0.85}
 
-// TestAgreementWithPeople measures the shipped codebook against the labelled
-// quotes, beside the matcher it replaced and a keyword baseline.
-func TestAgreementWithPeople(t *testing.T) {
+// loadTaggers returns the shipped codebook with its tagging function, and the
+// old matcher's with the codebook it used.
+func loadTaggers(tb testing.TB) (cb *Codebook, tag, old func(string) []string) {
+	tb.Helper()
 	cb, err := LoadFile(shippedCodebook)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	legacyCB, err := LoadFile(filepath.Join("testdata", "legacy.codebook.yaml"))
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	m, old := cb.Compile(), compileLegacy(legacyCB)
+	return cb, cb.Compile().Tag, compileLegacy(legacyCB).Tag
+}
+
+// benchTaggers times both taggers on texts in the same run; ns/op is the time
+// per answer.
+func benchTaggers(b *testing.B, texts []string) {
+	_, tag, old := loadTaggers(b)
+	for _, tc := range []struct {
+		name string
+		tag  func(string) []string
+	}{{"codebook", tag}, {"old", old}} {
+		b.Run(tc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; b.Loop(); i++ {
+				tc.tag(texts[i%len(texts)])
+			}
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "answers/s")
+		})
+	}
+}
+
+// TestAgreementWithPeople measures the shipped codebook against the labelled
+// quotes, beside the matcher it replaced and a keyword baseline.
+func TestAgreementWithPeople(t *testing.T) {
+	cb, tag, old := loadTaggers(t)
 	var ids []string
 	for _, th := range cb.Themes {
 		ids = append(ids, th.ID)
@@ -284,8 +309,8 @@ func TestAgreementWithPeople(t *testing.T) {
 			continue
 		}
 		byTagger := map[string]scores{
-			"codebook": score(ids, qs, m.Tag),
-			"old":      score(ids, qs, old.Tag),
+			"codebook": score(ids, qs, tag),
+			"old":      score(ids, qs, old),
 			"keywords": score(ids, qs, baselineTag),
 		}
 		report(t, split, byTagger, []string{"codebook", "old", "keywords"})
@@ -304,30 +329,9 @@ func TestAgreementWithPeople(t *testing.T) {
 // BenchmarkTagQuotes tags the evaluation quotes with the shipped codebook and
 // with the matcher it replaced, in the same run; ns/op is the time per answer.
 func BenchmarkTagQuotes(b *testing.B) {
-	cb, err := LoadFile(shippedCodebook)
-	if err != nil {
-		b.Fatal(err)
-	}
-	legacyCB, err := LoadFile(filepath.Join("testdata", "legacy.codebook.yaml"))
-	if err != nil {
-		b.Fatal(err)
-	}
 	var texts []string
 	for _, q := range readQuotes(b) {
 		texts = append(texts, q.text)
 	}
-	for _, tc := range []struct {
-		name string
-		tag  func(string) []string
-	}{
-		{"codebook", cb.Compile().Tag},
-		{"old", compileLegacy(legacyCB).Tag},
-	} {
-		b.Run(tc.name, func(b *testing.B) {
-			b.ReportAllocs()
-			for i := 0; b.Loop(); i++ {
-				tc.tag(texts[i%len(texts)])
-			}
-		})
-	}
+	benchTaggers(b, texts)
 }

@@ -212,36 +212,13 @@ func FuzzTag(f *testing.F) {
 // shipped codebook and with the matcher and codebook it replaced, in the same
 // run: ns/op is the time per answer.
 func BenchmarkTag(b *testing.B) {
-	cb, err := LoadFile(shippedCodebook)
-	if err != nil {
-		b.Fatal(err)
-	}
-	legacyCB, err := LoadFile(filepath.Join("testdata", "legacy.codebook.yaml"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	answers := []string{
+	benchTaggers(b, []string{
 		"I want to see my brother more and my social worker never listens to me",
 		"more pocket money and a new phone",
 		"I've moved placement 5 times and school is hard",
 		"pizza every friday",
 		strings.Repeat("I feel safe with my carers and I love football. ", 4),
-	}
-	for _, tc := range []struct {
-		name string
-		tag  func(string) []string
-	}{
-		{"codebook", cb.Compile().Tag},
-		{"old", compileLegacy(legacyCB).Tag},
-	} {
-		b.Run(tc.name, func(b *testing.B) {
-			b.ReportAllocs()
-			for i := 0; b.Loop(); i++ {
-				tc.tag(answers[i%len(answers)])
-			}
-			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "answers/s")
-		})
-	}
+	})
 }
 
 // TestStemOnlyWhereAsked checks that a starred term matches every word of its
