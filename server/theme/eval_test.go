@@ -252,13 +252,13 @@ func report(t *testing.T, split string, byTagger map[string]scores, order []stri
 }
 
 // evalFloors are the micro-F1 below which the evaluation fails, per split:
-// the lower end of each split's 95% bootstrap interval when the held-out split
-// was first run (dev 0.913, 0.89–0.93; test 0.804, 0.76–0.84; all 0.872,
-// 0.85–0.89). Falling below it is a loss bigger than the sampling noise of
-// these quotes, and it is above the old matcher and the keyword baseline
-// (0.68 and 0.60 on the held-out split, intervals ending at 0.72 and 0.66).
+// the lower end of each split's 95% bootstrap interval when all the held-out
+// quotes had first been run (dev 0.913, 0.89–0.93; test 0.790, 0.75–0.82; all
+// 0.860, 0.84–0.88). Falling below it is a loss bigger than the sampling noise
+// of these quotes, and it is above the old matcher and the keyword baseline
+// (0.66 and 0.58 on the held-out split, intervals ending at 0.70 and 0.63).
 // The test also fails if the codebook stops beating either of them.
-var evalFloors = map[string]float64{"dev": 0.89, "test": 0.76, "all": 0.85}
+var evalFloors = map[string]float64{"dev": 0.89, "test": 0.75, "all": 0.84}
 
 // loadTaggers returns the shipped codebook with its tagging function, and the
 // old matcher's with the codebook it used.
