@@ -3,6 +3,7 @@ package theme
 import (
 	"bufio"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -219,6 +220,9 @@ func score(ids []string, qs []quote, tag func(string) []string) scores {
 func pct(v float64, ok bool) string {
 	if !ok {
 		return "   –"
+	}
+	if math.Abs(v) < 0.005 {
+		v = 0 // no "-0.00"
 	}
 	return fmt.Sprintf("%4.2f", v)
 }
