@@ -15,6 +15,10 @@ import (
 
 // runSurvey runs `chorus survey validate [FILE...]`.
 func runSurvey(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && isHelp(args[0]) {
+		fmt.Fprintln(stdout, "usage: chorus survey validate [FILE...]")
+		return 0
+	}
 	if len(args) == 0 || args[0] != "validate" {
 		fmt.Fprintln(stderr, "usage: chorus survey validate [FILE...]")
 		return 2

@@ -228,6 +228,7 @@ func (s *Services) Close(ctx context.Context) error {
 func PlacesOf(g *geo.Geography) *results.Places {
 	return &results.Places{
 		Councils: g.Areas(), CountryCode: geo.EnglandCode, CountryName: geo.EnglandName,
+		Nations: map[string]string{geo.WalesCode: geo.WalesName},
 		Constituency: func(code string) (string, []string, bool) {
 			c, ok := g.Constituency(code)
 			return c.Name, c.Councils, ok
