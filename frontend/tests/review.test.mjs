@@ -154,13 +154,16 @@ test('safeguarding queue: axe-clean and operable by keyboard', { timeout: 120_00
   try {
     await signIn(page, srv.base);
     await page.goto(`${srv.base}/staff`);
-    assert.equal((await page.textContent('.concerns .badge')).trim(), '1');
+    assert.equal((await page.textContent('.concerns .badge.urgent')).trim(), '1 urgent');
     await clean(page, 'staff home with the queue badge');
 
     const resp = await page.goto(`${srv.base}/safeguarding`);
     assert.equal(resp.status(), 200);
     await clean(page, 'safeguarding queue');
+    await page.click('.levels summary');
+    await clean(page, 'safeguarding queue with the levels explained');
     const concern = await page.textContent('article.concern');
+    assert.match(concern, /Urgent/);
     assert.match(concern, /my stepdad hits me/);
     assert.match(concern, /Abuse/);
 

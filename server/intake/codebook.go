@@ -233,16 +233,22 @@ func (c *Catalog) AllSurveys(context.Context) []*chorus.Survey {
 	return out
 }
 
-// Detect adapts a safeguarding detector that returns whether text is flagged and its
-// categories to Service.Detect.
-func Detect(detect func(text string) (bool, []string)) func(string) []string {
-	return func(text string) []string {
-		if flagged, cats := detect(text); flagged {
-			if len(cats) == 0 {
-				return []string{"unspecified"}
-			}
-			return cats
+// Detect adapts a safeguarding detector that returns whether text is flagged, its
+// categories and its level to Service.Detect. A flag without categories gets the
+// category "unspecified"; one without a known level is urgent, so that nothing is
+// under-read.
+func Detect(detect func(text string) (bool, []string, string)) func(string) ([]string, string) {
+	return func(text string) ([]string, string) {
+		flagged, cats, level := detect(text)
+		if !flagged {
+			return nil, ""
 		}
-		return nil
+		if len(cats) == 0 {
+			cats = []string{"unspecified"}
+		}
+		if level != chorus.LevelConcern {
+			level = chorus.LevelUrgent
+		}
+		return cats, level
 	}
 }

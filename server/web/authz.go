@@ -4,9 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"reflect"
-	"slices"
 	"strings"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -40,7 +38,7 @@ const (
 type rule struct {
 	allow access
 	// area names the path or query parameter holding a council area code: a viewer
-	// limited to other areas gets 403. Handlers still filter with allowedAreas.
+	// limited to other areas gets 403. Handlers still limit results (results.RequestFor).
 	area string
 	// shareParam names the path parameter holding the briefing id that a share link
 	// must match. Only routes with one admit share links.
@@ -72,6 +70,7 @@ var routeTable = map[string]rule{
 	"GET /api/v1/surveys":         {allow: everyone},
 	"GET /api/v1/surveys/:survey": {allow: everyone},
 	"POST /api/v1/responses":      {allow: everyone},
+	"GET /api/v1/openapi.json":    {allow: everyone},
 
 	// Results (results.go): viewers and up, viewers only for their areas and rounded;
 	// the CSV export and recounting for facilitators.
@@ -212,26 +211,6 @@ func currentUser(c *fiber.Ctx) *chorus.User { return principalOf(c).user }
 // on routes whose rule has a shareParam, and only for that briefing.
 func currentShare(c *fiber.Ctx) *auth.Share { return principalOf(c).share }
 
-// allowedAreas says which council areas the request may see: all for admins,
-// facilitators and viewers without a limit; the viewer's codes otherwise. Anonymous
-// requests and share links get (false, nil): only what their route shows.
-func (s *Server) allowedAreas(c *fiber.Ctx) (all bool, codes []string) {
-	u := currentUser(c)
-	if u == nil {
-		return false, nil
-	}
-	if limited, codes := u.LimitedToAreas(); limited {
-		return false, slices.Clone(codes)
-	}
-	return true, nil
-}
-
-// canSeeArea reports whether the request may see results for the area code.
-func (s *Server) canSeeArea(c *fiber.Ctx, code string) bool {
-	all, codes := s.allowedAreas(c)
-	return all || slices.Contains(codes, strings.ToUpper(code))
-}
-
 func isAPIRequest(c *fiber.Ctx) bool { return strings.HasPrefix(c.Path(), "/api/") }
 
 func isUnsafeMethod(m string) bool {
@@ -270,7 +249,7 @@ func (s *Server) guard(c *fiber.Ctx) error {
 			if code == "" {
 				code = c.Query(r.area)
 			}
-			if code != "" && !s.canSeeArea(c, code) {
+			if code != "" && !p.user.MaySee(code) {
 				return chorus.Errorf(chorus.EFORBIDDEN, "Your account does not cover that area.")
 			}
 		}
@@ -279,7 +258,7 @@ func (s *Server) guard(c *fiber.Ctx) error {
 		s.log.Warn("csrf check failed", "id", requestIDOf(c), "route", routeKey(c.Route().Method, c.Route().Path))
 		return chorus.Errorf(chorus.EFORBIDDEN, "This form has expired. Go back, reload the page and try again.")
 	}
-	if p.session != nil && !p.bearer && time.Until(p.session.ExpiresAt) < auth.SessionTTL/2 {
+	if p.session != nil && !p.bearer && p.session.ExpiresAt.Sub(s.now()) < auth.SessionTTL/2 {
 		if tok, sess, err := s.Tokens.IssueSession(p.user.ID, p.session); err == nil {
 			s.setSessionCookie(c, tok, sess)
 			p.session = sess
@@ -294,9 +273,6 @@ func (s *Server) guard(c *fiber.Ctx) error {
 // store failure is EUNAVAILABLE: fail closed.
 func (s *Server) identify(c *fiber.Ctx, r rule) (*principal, error) {
 	public := r.allow&anonymous != 0
-	if s.Tokens == nil || s.Auth == nil {
-		return nobody, nil
-	}
 	if raw, bearer := sessionToken(c); raw != "" {
 		p, err := s.sessionPrincipal(c, raw, bearer)
 		if err == nil {
@@ -341,7 +317,7 @@ func (s *Server) sessionPrincipal(c *fiber.Ctx, raw string, bearer bool) (*princ
 func (s *Server) shareLink(c *fiber.Ctx, raw, briefingID string) (*auth.Share, error) {
 	expired := chorus.Errorf(chorus.EUNAUTHORIZED, "This link has expired or has been withdrawn.")
 	sh, err := s.Tokens.ParseShare(raw)
-	if err != nil || sh.BriefingID != briefingID || s.ShareLinks == nil {
+	if err != nil || sh.BriefingID != briefingID {
 		return nil, expired
 	}
 	l, err := s.ShareLinks.FindShareLink(c.UserContext(), sh.LinkID)
@@ -350,7 +326,7 @@ func (s *Server) shareLink(c *fiber.Ctx, raw, briefingID string) (*auth.Share, e
 		return nil, expired
 	case err != nil:
 		return nil, err
-	case l.BriefingID != briefingID || !l.Active(time.Now()):
+	case l.BriefingID != briefingID || !l.Active(s.now()):
 		return nil, expired
 	}
 	return sh, nil
@@ -380,9 +356,6 @@ func (s *Server) checkCSRF(c *fiber.Ctx, r rule, p *principal) bool {
 	if r.noCSRF {
 		return true
 	}
-	if s.Tokens == nil {
-		return false
-	}
 	token := c.FormValue("csrf")
 	if token == "" {
 		token = c.Get("X-CSRF-Token")
@@ -402,7 +375,7 @@ func sessionCSRFParts(sess *auth.Session) []string {
 
 // csrfToken returns the CSRF token for the request's forms ("" without a session).
 func (s *Server) csrfToken(c *fiber.Ctx) string {
-	if p := principalOf(c); p.session != nil && s.Tokens != nil {
+	if p := principalOf(c); p.session != nil {
 		return s.Tokens.CSRF(sessionCSRFParts(p.session)...)
 	}
 	return ""

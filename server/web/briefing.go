@@ -52,10 +52,7 @@ func (s *Server) createBriefing(ctx context.Context, u *chorus.User, survey, are
 	} else if err != nil {
 		return nil, err
 	}
-	if s.Briefings == nil || s.Geo == nil {
-		return nil, chorus.Errorf(chorus.EUNAVAILABLE, "Briefings are not available.")
-	}
-	b := &chorus.Briefing{Survey: sv.ID, Area: area, Level: s.Geo.Level(area), CreatedBy: u.ID, CreatedAt: time.Now()}
+	b := &chorus.Briefing{Survey: sv.ID, Area: area, Level: s.Geo.Level(area), CreatedBy: u.ID, CreatedAt: s.now()}
 	switch b.Level {
 	case geo.LevelCouncil:
 		b.Councils = []string{area}
@@ -144,9 +141,6 @@ func (s *Server) renderBriefingList(c *fiber.Ctx, status int, survey, area strin
 	if formErr != nil {
 		p.Title = "Error: Briefings"
 	}
-	if s.Briefings == nil {
-		return chorus.Errorf(chorus.EUNAVAILABLE, "Briefings are not available.")
-	}
 	list, err := s.Briefings.FindBriefings(ctx, chorus.BriefingFilter{})
 	if err != nil {
 		return err
@@ -185,14 +179,14 @@ func (s *Server) canReadBriefing(c *fiber.Ctx, b *chorus.Briefing) bool {
 	if sh := currentShare(c); sh != nil {
 		return sh.BriefingID == b.ID
 	}
-	all, codes := s.allowedAreas(c)
-	return all || report.CanSee(codes, b.Councils)
+	return currentUser(c).MaySee(b.Councils...)
 }
 
-// briefingRequest returns the publish request for a briefing's area, rounded for
-// readers outside the organisation, and limited to a viewer's areas.
+// briefingRequest returns the publish request for a briefing's area, for figures that
+// leave the organisation (rounded), limited to a viewer's areas unless a share link
+// brought the reader.
 func (s *Server) briefingRequest(c *fiber.Ctx, b *chorus.Briefing) results.Request {
-	req := results.Request{RoundTo: 5}
+	var req results.Request
 	switch b.Level {
 	case geo.LevelCouncil:
 		req.Area = b.Area
@@ -205,10 +199,11 @@ func (s *Server) briefingRequest(c *fiber.Ctx, b *chorus.Briefing) results.Reque
 			req.Region = b.Area // Wales has no regions: results treat it as one, of its councils
 		}
 	}
-	if all, codes := s.allowedAreas(c); !all && currentShare(c) == nil {
-		req.Limit = codes
+	reader := currentUser(c)
+	if currentShare(c) != nil {
+		reader = nil
 	}
-	return req
+	return results.RequestFor(req, reader, true)
 }
 
 // briefing finds the briefing in the path and lays it out with freshly published
@@ -216,9 +211,6 @@ func (s *Server) briefingRequest(c *fiber.Ctx, b *chorus.Briefing) results.Reque
 // cannot be probed).
 func (s *Server) briefing(c *fiber.Ctx) (*chorus.Briefing, *report.Briefing, error) {
 	ctx := c.UserContext()
-	if s.Briefings == nil {
-		return nil, nil, chorus.Errorf(chorus.EUNAVAILABLE, "Briefings are not available.")
-	}
 	b, err := s.Briefings.FindBriefing(ctx, c.Params("id"))
 	if err != nil {
 		return nil, nil, err
@@ -247,7 +239,7 @@ func (s *Server) briefing(c *fiber.Ctx) (*chorus.Briefing, *report.Briefing, err
 		name = b.Area
 	}
 	rb := report.ComposeBriefing(report.BriefingInput{Survey: sv, Briefing: b, Report: rep, AreaName: name,
-		Labels: s.themeLabels(ctx, sv.ID, "en"), Quotes: quotes, AsOf: time.Now(), Attribution: s.Geo.Attribution()})
+		Labels: s.themeLabels(ctx, sv.ID, "en"), Quotes: quotes, AsOf: s.now(), Attribution: s.Geo.Attribution()})
 	return b, rb, nil
 }
 
@@ -351,13 +343,13 @@ func (s *Server) renderBriefing(c *fiber.Ctx, status int, b *chorus.Briefing, rb
 		p.CSVHref += q
 		c.Set("X-Robots-Tag", "noindex, nofollow")
 	}
-	if p.Me.Facilitator && s.ShareLinks != nil {
+	if p.Me.Facilitator {
 		p.CanShare = true
 		links, err := s.ShareLinks.FindShareLinks(c.UserContext(), b.ID)
 		if err != nil {
 			return err
 		}
-		now := time.Now()
+		now := s.now()
 		for _, l := range links {
 			lv := shareLinkView{ID: l.ID, Created: l.CreatedAt.UTC().Format("2 Jan 2006 15:04"), Expires: l.ExpiresAt.UTC().Format("2 Jan 2006 15:04 UTC"), Active: l.Active(now)}
 			switch {

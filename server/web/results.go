@@ -57,16 +57,7 @@ func (s *Server) resultsRequest(c *fiber.Ctx) (results.Request, error) {
 		Area: strings.ToUpper(values["area"]), Region: strings.ToUpper(values["region"]),
 		Constituency: strings.ToUpper(values["constituency"]), From: values["from"], To: values["to"],
 	}
-	if principalOf(c).kind == viewer {
-		req.RoundTo = 5
-	}
-	if all, codes := s.allowedAreas(c); !all {
-		if codes == nil {
-			codes = []string{}
-		}
-		req.Limit = codes
-	}
-	return req, nil
+	return results.RequestFor(req, currentUser(c), false), nil
 }
 
 // handleResultsGet answers GET /api/v1/surveys/:survey/results with the survey's results
@@ -127,9 +118,6 @@ const rebuildTimeout = 30 * time.Minute
 // {"survey","status":"started"} at once; the rebuild goes on after the request ends and
 // is logged and audited.
 func (s *Server) handleResultsRebuild(c *fiber.Ctx) error {
-	if s.Results == nil || s.Surveys == nil {
-		return chorus.Errorf(chorus.EUNAVAILABLE, "Results are not available yet.")
-	}
 	sv, err := s.Surveys.FindSurvey(c.UserContext(), c.Params("survey"))
 	if err != nil {
 		return err

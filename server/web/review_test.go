@@ -18,8 +18,6 @@ import (
 	"github.com/chorus-voice/chorus/server/chorus"
 	"github.com/chorus-voice/chorus/server/intake"
 	"github.com/chorus-voice/chorus/server/mongodb"
-	"github.com/chorus-voice/chorus/server/safeguard"
-	"github.com/chorus-voice/chorus/server/theme"
 )
 
 // ftSurvey is the shipped example survey, with its codebook.
@@ -40,38 +38,8 @@ func newFreeTextFixture(t *testing.T) *freeTextFixture {
 	t.Helper()
 	rf := newReportFixture(t)
 	f := &freeTextFixture{reportFixture: rf}
-	svc := rf.testServer.Server.Responses.(*intake.Service)
-	svc.Detect = intake.Detect(func(text string) (bool, []string) {
-		r := safeguard.Detect(text)
-		return r.Flagged, r.Categories
-	})
-	svc.Tag = rf.Catalog.Tag
-	f.sg = rf.DB.NewSafeguarding(rf.Catalog)
-	f.Responses.OnBatch = func(ctx context.Context, stored []*chorus.Response) error {
-		if err := rf.agg.OnBatch(ctx, stored); err != nil {
-			return err
-		}
-		return f.sg.OnBatch(ctx, stored)
-	}
-	f.reviews = rf.DB.NewReviews(rf.Catalog, rf.Catalog)
-	f.reviews.Emerging = func(uncoded, all []string, n int) []chorus.Term {
-		var out []chorus.Term
-		for _, x := range theme.EmergingTerms(uncoded, all, n) {
-			out = append(out, chorus.Term{Text: x.Text, Count: x.Count, Score: x.Score})
-		}
-		return out
-	}
-	if err := f.reviews.Load(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	rf.agg.ThemesOf = f.reviews.ThemesOf
-	f.reviews.Retag = rf.agg.Retag
-	f.quotes = rf.DB.NewQuotes(f.reviews, f.sg, rf.Catalog)
-	s := rf.testServer.Server
-	s.Codebooks, s.Reviews, s.Quotes, s.Safeguarding = rf.Catalog, f.reviews, f.quotes, f.sg
-	jobs := rf.DB.NewRetagger()
-	jobs.Surveys, jobs.Codebooks, jobs.Tagger = rf.Catalog, rf.Catalog.Codebooks, rf.Catalog.Tagger
-	s.Jobs = jobs
+	svc := rf.Svc
+	f.reviews, f.sg, f.quotes = svc.Review, svc.Concerns, svc.Quotes.(*mongodb.Quotes)
 	return f
 }
 
@@ -327,8 +295,8 @@ func TestFlaggedAnswer(t *testing.T) {
 	})
 	t.Run("MarkReviewed", func(t *testing.T) {
 		doc := f.page("/staff")
-		if badge := strings.TrimSpace(doc.Find(".concerns .badge").Text()); badge != "1" {
-			t.Errorf("staff home badge %q, want 1", badge)
+		if badge := strings.TrimSpace(doc.Find(".concerns .badge.urgent").Text()); badge != "1 urgent" {
+			t.Errorf("staff home badge %q, want 1 urgent", badge)
 		}
 		doc = f.page("/safeguarding")
 		action := doc.Find("article.concern form").AttrOr("action", "")
@@ -362,6 +330,52 @@ func TestFlaggedAnswer(t *testing.T) {
 		f.get("viewer", "/safeguarding", http.StatusForbidden)
 		f.get("viewer", "/review/"+ftSurvey, http.StatusForbidden)
 	})
+}
+
+// TestSafeguardingLevels: the queue lists urgent before concern, keeps closed-answer
+// flags apart, explains each level, and staff home counts them by level.
+func TestSafeguardingLevels(t *testing.T) {
+	f := newFreeTextFixture(t)
+	f.submit(map[string]any{"better": "I used to self harm when I was at my old school"})
+	f.submit(map[string]any{"better": "my stepdad hits me"})
+	for range 3 {
+		f.submit(map[string]any{"life_happy": map[string]any{"feeling_safe": "1"}, "better": "more clubs"})
+	}
+
+	doc := f.page("/safeguarding")
+	arts := doc.Find("article.concern")
+	if arts.Length() != 2 {
+		t.Fatalf("%d concerns in the written-answers view, want 2 (closed answers listed apart)", arts.Length())
+	}
+	if !strings.HasPrefix(strings.TrimSpace(arts.Eq(0).Find("h3").Text()), "Urgent") ||
+		!strings.HasPrefix(strings.TrimSpace(arts.Eq(1).Find("h3").Text()), "Concern") {
+		t.Errorf("order %q, %q: want urgent first", arts.Eq(0).Find("h3").Text(), arts.Eq(1).Find("h3").Text())
+	}
+	if !strings.Contains(arts.Eq(0).Find(".level-action").Text(), "999") {
+		t.Errorf("urgent concern says %q: want what to do, including 999", arts.Eq(0).Find(".level-action").Text())
+	}
+	nav := doc.Find(`nav[aria-label="Queue"]`).Text()
+	if !strings.Contains(nav, "1 urgent, 1 concern") || !strings.Contains(nav, "Closed answers only (3)") {
+		t.Errorf("queue tabs %q: want counts by level", nav)
+	}
+	if doc.Find(".levels dt").Length() != 3 {
+		t.Error("the levels are not explained")
+	}
+
+	doc = f.page("/safeguarding?show=closed")
+	if n := doc.Find("article.concern.level-closed").Length(); n != 3 {
+		t.Errorf("%d closed-answer concerns, want 3", n)
+	}
+	if !strings.Contains(doc.Find("article.concern form").First().Find(`input[name="f_show"]`).AttrOr("value", ""), "closed") {
+		t.Error("reviewing from the closed view does not come back to it")
+	}
+
+	home := f.page("/staff").Find("main").Text()
+	for _, want := range []string{"1 urgent", "1 concern", "3 closed answers only"} {
+		if !strings.Contains(home, want) {
+			t.Errorf("staff home %q: want %q", home, want)
+		}
+	}
 }
 
 type storedID struct {

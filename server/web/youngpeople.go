@@ -95,9 +95,6 @@ func (s *Server) handleYoungResults(c *fiber.Ctx) error {
 		return err
 	}
 	notFound := chorus.Errorf(chorus.ENOTFOUND, "The results are not ready yet. Please come back later.")
-	if s.Publications == nil {
-		return notFound
-	}
 	pub, err := s.Publications.FindPublication(ctx, sv.ID)
 	if err != nil {
 		return err
@@ -107,7 +104,7 @@ func (s *Server) handleYoungResults(c *fiber.Ctx) error {
 	}
 	lang := pickLang(sv, c.Query("lang"))
 	w, yw := wordsFor(lang), youngWordsFor(lang)
-	rep, err := s.publish(ctx, sv.ID, results.Request{RoundTo: 5})
+	rep, err := s.publish(ctx, sv.ID, results.RequestFor(results.Request{}, nil, true))
 	if err != nil {
 		return err
 	}
