@@ -66,8 +66,13 @@ func (s *Server) createBriefing(ctx context.Context, u *chorus.User, survey, are
 		k, _ := s.Geo.Constituency(area)
 		b.Councils = k.Councils
 	case geo.LevelCountry:
+		for _, c := range s.Geo.Countries() {
+			if c.Code == area && area != geo.EnglandCode { // England stays "every council": no viewer's
+				b.Councils = c.Councils
+			}
+		}
 	default:
-		return nil, chorus.Invalid("Choose an area.", map[string]string{"area": "Use a council, region, constituency or England code, such as E10000002, E12000008, E14001063 or E92000001."})
+		return nil, chorus.Invalid("Choose an area.", map[string]string{"area": "Use a council, region, constituency or country code, such as E10000002, W06000015, E12000008, E14001063, W07000089, E92000001 or W92000004."})
 	}
 	b.Title = "Day of Action briefing: " + s.Geo.Name(area)
 	if err := s.Briefings.CreateBriefing(ctx, b); err != nil {
@@ -195,6 +200,10 @@ func (s *Server) briefingRequest(c *fiber.Ctx, b *chorus.Briefing) results.Reque
 		req.Region = b.Area
 	case geo.LevelConstituency:
 		req.Constituency = b.Area
+	case geo.LevelCountry:
+		if b.Area == geo.WalesCode {
+			req.Region = b.Area // Wales has no regions: results treat it as one, of its councils
+		}
 	}
 	if all, codes := s.allowedAreas(c); !all && currentShare(c) == nil {
 		req.Limit = codes
@@ -421,7 +430,7 @@ func (s *Server) handleBriefingShare(c *fiber.Ctx) error {
 		return err
 	}
 	p := &briefingSharedPage{staffPage: s.staffPage(c, "Share link made"), BriefingID: b.ID, Title: rb.Title,
-		Link: c.BaseURL() + path, Expires: l.ExpiresAt.UTC().Format("2 January 2006 15:04 UTC")}
+		Link: s.absURL(path), Expires: l.ExpiresAt.UTC().Format("2 January 2006 15:04 UTC")}
 	return s.render(c, "briefing-shared", p)
 }
 
