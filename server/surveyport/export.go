@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -23,9 +24,21 @@ func exportSkips(name string, s *chorus.Survey) []Skip {
 		add("versions", "the %d versions become one list of every question in the bank; re-import gives one version", len(s.Versions))
 	}
 	add("privacy", "the privacy words are not exported: write them again after an import")
+	if len(s.Measures) > 0 {
+		add("measures", "the %d headline measures are not exported: define them again after an import", len(s.Measures))
+	}
 	for _, q := range s.Questions {
 		if len(q.Wording) > 0 {
 			add(q.ID, "the wording for some versions (%d) is not exported; the question's own text is", len(q.Wording))
+		}
+		if len(q.HelpWording) > 0 {
+			add(q.ID, "the help for some versions (%d) is not exported; the question's own help is", len(q.HelpWording))
+		}
+		for _, o := range slices.Concat(q.Options, q.Items) {
+			if len(o.Wording) > 0 || len(o.AgeBands) > 0 || o.Symbol != "" {
+				add(q.ID, "the per-version words, age bands and symbols of its answers are not exported; every version gets every answer in its own words")
+				break
+			}
 		}
 		if q.RiskLowest || anyRisk(q.Options) || anyRisk(q.Items) {
 			add(q.ID, "the risk signals are not exported; mark them again after an import")
