@@ -465,11 +465,15 @@ func (s *ResponseStore) CountResponses(ctx context.Context, survey string) (int6
 
 // EachResponse streams a survey's responses in storage order ("" for all surveys).
 func (s *ResponseStore) EachResponse(ctx context.Context, survey string, fn func(*chorus.Response) error) error {
+	return eachResponse(ctx, s.coll, survey, fn)
+}
+
+func eachResponse(ctx context.Context, coll *mongo.Collection, survey string, fn func(*chorus.Response) error) error {
 	filter := bson.D{}
 	if survey != "" {
 		filter = bson.D{{Key: "survey", Value: survey}}
 	}
-	cur, err := s.coll.Find(ctx, filter, options.Find().SetBatchSize(1000))
+	cur, err := coll.Find(ctx, filter, options.Find().SetBatchSize(1000))
 	if err != nil {
 		return translate("find responses", err)
 	}

@@ -82,9 +82,7 @@ func (pb *publication) protectUnasked(l *line) *row {
 	sys.vals = append(sys.vals, r.vals...)
 	asked := m
 	sys.vals = append(sys.vals, c.lineTotal(l, &c.total))
-	for _, x := range vr.vals {
-		sys.vals = append(sys.vals, x)
-	}
+	sys.vals = append(sys.vals, vr.vals...)
 	base := len(sys.vals)
 	sys.vals = append(sys.vals, c.total.n)
 	sys.hidden = make([]bool, len(sys.vals))

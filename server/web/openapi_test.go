@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"mime"
 	"net/http"
 	"net/http/httptest"
@@ -18,7 +17,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/prometheus/client_golang/prometheus"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
@@ -227,10 +225,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 			table[method+" "+toOpenAPI(path)] = true
 		}
 	}
-	s, err := New(Config{}, slog.New(slog.NewTextHandler(io.Discard, nil)), prometheus.NewRegistry())
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := newTestServer(t)
 	registered := map[string]bool{}
 	for _, routes := range s.app.Stack() {
 		for _, r := range routes {

@@ -63,7 +63,7 @@ func TestNothingStoredFinerThanADay(t *testing.T) {
 	}
 	checkStoredFinerThanADay(t, f, subs, "responses", "safeguarding", "aggregate_deltas", "audit")
 	// Compaction folds the deltas into a snapshot: look again.
-	if err := f.DB.NewAggregates(f.Catalog).Compact(ctx, ""); err != nil {
+	if err := f.Svc.Counts.Compact(ctx, ""); err != nil {
 		t.Fatal(err)
 	}
 	checkStoredFinerThanADay(t, f, subs, "responses", "safeguarding", "aggregate_snapshots", "audit")

@@ -8,7 +8,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -100,7 +99,7 @@ func (s *Server) handleSurveyStart(c *fiber.Ctx) error {
 		SurveyTitle: sv.Title.In(lang),
 		Intro:       sv.Intro.In(lang),
 		Privacy:     sv.Privacy.In(lang),
-		Open:        sv.IsOpen(time.Now()),
+		Open:        sv.IsOpen(s.now()),
 		Langs:       langLinks(sv, lang, surveyPath(sv.ID)),
 	}
 	query, status := langQuery(sv, lang, "?"), fiber.StatusOK
@@ -128,7 +127,7 @@ func (s *Server) handleQuestionnaire(c *fiber.Ctx) error {
 		return err
 	}
 	lang := pickLang(sv, c.Query("lang"))
-	if !sv.IsOpen(time.Now()) {
+	if !sv.IsOpen(s.now()) {
 		return c.Redirect(surveyPath(sv.ID)+langQuery(sv, lang, "?"), fiber.StatusSeeOther)
 	}
 	var form formValues
@@ -179,9 +178,6 @@ func (s *Server) handleQuestionnaireSubmit(c *fiber.Ctx) error {
 			}
 		}
 		return s.renderQuestionnaire(c.Status(fiber.StatusUnprocessableEntity), sv, v, lang, id, form, fields, "")
-	}
-	if s.Responses == nil {
-		return chorus.Errorf(chorus.EUNAVAILABLE, "Answers can't be saved right now. Please try again soon.")
 	}
 	rc, err := s.Responses.Submit(c.UserContext(), &chorus.Submission{
 		Survey: sv.ID, Version: v.ID, Lang: lang, SubmissionID: id, Answers: answers, Token: form.first("token"),
@@ -302,9 +298,6 @@ func (s *Server) respondentPage(c *fiber.Ctx, title, lang string) Page {
 }
 
 func (s *Server) findSurvey(c *fiber.Ctx) (*chorus.Survey, error) {
-	if s.Surveys == nil {
-		return nil, chorus.Errorf(chorus.ENOTFOUND, "There is no survey here.")
-	}
 	return s.Surveys.FindSurvey(c.UserContext(), c.Params("survey"))
 }
 

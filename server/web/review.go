@@ -29,9 +29,6 @@ const reviewPageSize = 20
 
 // freeText checks that the free-text services are there.
 func (s *Server) freeText() error {
-	if s.Reviews == nil || s.Codebooks == nil {
-		return chorus.Errorf(chorus.EUNAVAILABLE, "Free-text review is not available.")
-	}
 	return nil
 }
 
@@ -72,9 +69,6 @@ func jobViewOf(j *chorus.RetagJob) *jobView {
 }
 
 func (s *Server) retagJob(c *fiber.Ctx, survey string) (*jobView, error) {
-	if s.Jobs == nil {
-		return nil, nil
-	}
 	j, err := s.Jobs.FindRetagJob(c.UserContext(), survey)
 	switch chorus.ErrorCode(err) {
 	case "":

@@ -18,8 +18,6 @@ import (
 	"github.com/chorus-voice/chorus/server/chorus"
 	"github.com/chorus-voice/chorus/server/intake"
 	"github.com/chorus-voice/chorus/server/mongodb"
-	"github.com/chorus-voice/chorus/server/safeguard"
-	"github.com/chorus-voice/chorus/server/theme"
 )
 
 // ftSurvey is the shipped example survey, with its codebook.
@@ -40,38 +38,8 @@ func newFreeTextFixture(t *testing.T) *freeTextFixture {
 	t.Helper()
 	rf := newReportFixture(t)
 	f := &freeTextFixture{reportFixture: rf}
-	svc := rf.testServer.Server.Responses.(*intake.Service)
-	svc.Detect = intake.Detect(func(text string) (bool, []string) {
-		r := safeguard.Detect(text)
-		return r.Flagged, r.Categories
-	})
-	svc.Tag = rf.Catalog.Tag
-	f.sg = rf.DB.NewSafeguarding(rf.Catalog)
-	f.Responses.OnBatch = func(ctx context.Context, stored []*chorus.Response) error {
-		if err := rf.agg.OnBatch(ctx, stored); err != nil {
-			return err
-		}
-		return f.sg.OnBatch(ctx, stored)
-	}
-	f.reviews = rf.DB.NewReviews(rf.Catalog, rf.Catalog)
-	f.reviews.Emerging = func(uncoded, all []string, n int) []chorus.Term {
-		var out []chorus.Term
-		for _, x := range theme.EmergingTerms(uncoded, all, n) {
-			out = append(out, chorus.Term{Text: x.Text, Count: x.Count, Score: x.Score})
-		}
-		return out
-	}
-	if err := f.reviews.Load(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	rf.agg.ThemesOf = f.reviews.ThemesOf
-	f.reviews.Retag = rf.agg.Retag
-	f.quotes = rf.DB.NewQuotes(f.reviews, f.sg, rf.Catalog)
-	s := rf.testServer.Server
-	s.Codebooks, s.Reviews, s.Quotes, s.Safeguarding = rf.Catalog, f.reviews, f.quotes, f.sg
-	jobs := rf.DB.NewRetagger()
-	jobs.Surveys, jobs.Codebooks, jobs.Tagger = rf.Catalog, rf.Catalog.Codebooks, rf.Catalog.Tagger
-	s.Jobs = jobs
+	svc := rf.Svc
+	f.reviews, f.sg, f.quotes = svc.Review, svc.Concerns, svc.Quotes.(*mongodb.Quotes)
 	return f
 }
 

@@ -68,9 +68,6 @@ type safeguardingPage struct {
 // openConcerns counts the concerns waiting for review, for the staff home page (-1 if
 // unknown).
 func (s *Server) openConcerns(ctx context.Context) int {
-	if s.Safeguarding == nil {
-		return -1
-	}
 	n, err := s.Safeguarding.CountOpenConcerns(ctx)
 	if err != nil {
 		s.log.Warn("count safeguarding concerns", "err", err)
@@ -102,9 +99,6 @@ func safeguardingHref(reviewed bool, page int, extra url.Values) string {
 }
 
 func (s *Server) renderSafeguarding(c *fiber.Ctx, status int, reviewed bool, page int, formErr error, errID string) error {
-	if s.Safeguarding == nil {
-		return chorus.Errorf(chorus.EUNAVAILABLE, "The safeguarding queue is not available.")
-	}
 	ctx := c.UserContext()
 	page = max(page, 1)
 	list, total, err := s.Safeguarding.FindConcerns(ctx, chorus.ConcernFilter{Reviewed: reviewed, Offset: (page - 1) * concernPageSize, Limit: concernPageSize})
@@ -209,9 +203,6 @@ func signalText(sv *chorus.Survey, sig chorus.RiskSignal) string {
 
 // handleConcernReview marks a concern reviewed with a note of the action taken.
 func (s *Server) handleConcernReview(c *fiber.Ctx) error {
-	if s.Safeguarding == nil {
-		return chorus.Errorf(chorus.EUNAVAILABLE, "The safeguarding queue is not available.")
-	}
 	id := c.Params("id")
 	cn, err := s.Safeguarding.ReviewConcern(c.UserContext(), id, currentUser(c).ID, c.FormValue("note"))
 	switch chorus.ErrorCode(err) {
