@@ -163,8 +163,9 @@ type choiceList struct {
 	used   bool
 }
 
-// The survey-sheet columns an import reads; any other non-empty cell is reported.
-var xlsUsed = []string{"type", "name", "label", "hint", "required", "relevant", "constraint", "appearance", "chorus_kind", "parameters"}
+// The survey-sheet columns an import reads (appearance only for multiline and likert;
+// otherwise it is layout); any other non-empty cell is reported.
+var xlsUsed = []string{"type", "name", "label", "hint", "required", "relevant", "constraint", "appearance", "chorus_kind"}
 
 // Settings an import reads or that change nothing in Chorus.
 var xlsQuietSettings = []string{"form_id", "form_title", "default_language", "version", "style", "allow_choice_duplicates", "id_string"}
@@ -461,7 +462,11 @@ func (x *xlsImport) question(where string, row []string, word, rest, name string
 	sh := x.survey
 	appearance := strings.ToLower(sh.cell(row, "appearance", ""))
 	kind := sh.cell(row, "chorus_kind", "")
-	x.unused(where, row, "type", "name", "label", "hint", "required", "relevant", "constraint", "appearance", "chorus_kind", "parameters")
+	used := []string{"type", "name", "label", "hint", "required", "relevant", "constraint", "appearance", "chorus_kind"}
+	if word == "range" {
+		used = append(used, "parameters")
+	}
+	x.unused(where, row, used...)
 	constraint := sh.cell(row, "constraint", "")
 	switch word {
 	case "select_one", "select_multiple", "select1", "select":
