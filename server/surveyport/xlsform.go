@@ -74,6 +74,9 @@ func ReadXLSForm(name string, r io.Reader) (*chorus.Survey, []Skip, error) {
 	}
 	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: 64 << 20, UnzipXMLSizeLimit: 16 << 20})
 	if err != nil {
+		if strings.Contains(err.Error(), "unzip size exceeds") { // excelize has no error value for it
+			return nil, nil, fmt.Errorf("%s: the workbook unzips to more than 64 MB; a survey is far smaller", name)
+		}
 		return nil, nil, fmt.Errorf("%s: cannot open the workbook: %v", name, err)
 	}
 	defer f.Close()
