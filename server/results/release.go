@@ -158,7 +158,8 @@ func empty(survey string) *Release {
 
 // Current returns the latest release of a survey (the empty release if there is none
 // yet). It is kept in memory and looked for in the store at most every Recheck. With
-// Interval 0 it first makes a release if the step rule allows one.
+// Interval 0, or before a survey's first release, it first makes a release if the step
+// rule allows one.
 func (r *Releaser) Current(ctx context.Context, survey string) (*Release, error) {
 	r.mu.Lock()
 	r.init()
@@ -175,10 +176,11 @@ func (r *Releaser) Current(ctx context.Context, survey string) (*Release, error)
 			return nil, err
 		}
 	}
-	if r.Interval > 0 || r.Live == nil {
+	if (r.Interval > 0 && cur.ID != "") || r.Live == nil {
 		return cur, nil
 	}
-	// Interval 0: release as soon as the step rule allows, when a reader asks.
+	// Interval 0 (or no release yet): release as soon as the step rule allows, when a
+	// reader asks.
 	sv, err := r.Surveys.FindSurvey(ctx, survey)
 	if err != nil {
 		return nil, err
