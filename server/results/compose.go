@@ -3,6 +3,7 @@ package results
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/chorus-voice/chorus/server/chorus"
@@ -47,6 +48,24 @@ func newReleased(s *chorus.Survey, m Mapping, rel *Release, rels map[string]*Rel
 		}
 	}
 	return rd
+}
+
+// carry gives a newer release's publication what this one worked out for releases both
+// refer to: their publications and reports, which a release never changes.
+func (rd *released) carry(to *released) {
+	rd.mu.Lock()
+	defer rd.mu.Unlock()
+	for id, pb := range rd.pubs {
+		if to.rels[id] != nil && rd.rels[id] == to.rels[id] {
+			to.pubs[id] = pb
+		}
+	}
+	for key, x := range rd.reports {
+		id, _, _ := strings.Cut(key, "\x00")
+		if to.rels[id] != nil && rd.rels[id] == to.rels[id] {
+			to.reports[key] = x
+		}
+	}
 }
 
 // pub returns the publication of a release (built once). The caller holds mu.

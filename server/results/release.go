@@ -662,11 +662,12 @@ func (r *Releaser) mendDetermined(gs *groupSizes, delta map[GroupKey]int64, froz
 type groupSizes struct {
 	places *Places
 	keys   []GroupKey
+	areas  map[*Cube]map[string]*vec // every area's counts, worked out once per cube
 }
 
 // newGroupSizes lists the groups with responses in any of the cubes.
 func newGroupSizes(places *Places, cubes ...*Cube) *groupSizes {
-	gs := &groupSizes{places: places}
+	gs := &groupSizes{places: places, areas: map[*Cube]map[string]*vec{}}
 	seen := map[GroupKey]bool{}
 	add := func(g GroupKey) {
 		if !seen[g] {
@@ -723,18 +724,35 @@ func (gs *groupSizes) vec(c *Cube, g GroupKey) *vec {
 		// A code's responses are counted by one slot only: its vector is that count.
 		return &vec{n: gs.n(c, g)}
 	}
-	out := &vec{}
-	for code, v := range c.views[DimArea] {
-		a, isCouncil := pl.council[code]
-		_, inNation := pl.Nations[a.RegionCode]
-		switch {
-		case g.Value == noArea && !isCouncil,
-			g.Value == pl.CountryCode && isCouncil && !inNation,
-			isCouncil && (a.Code == g.Value || a.RegionCode == g.Value):
-			out.plus(v)
+	areas := gs.areas[c]
+	if areas == nil {
+		// One pass over the councils: each adds to itself, its region (or nation) and
+		// England; responses with no council to "no council".
+		areas = map[string]*vec{}
+		add := func(code string, v *vec) {
+			if areas[code] == nil {
+				areas[code] = &vec{}
+			}
+			areas[code].plus(v)
 		}
+		for code, v := range c.views[DimArea] {
+			a, isCouncil := pl.council[code]
+			if !isCouncil {
+				add(noArea, v)
+				continue
+			}
+			add(code, v)
+			add(a.RegionCode, v)
+			if _, inNation := pl.Nations[a.RegionCode]; !inNation {
+				add(pl.CountryCode, v)
+			}
+		}
+		gs.areas[c] = areas
 	}
-	return out
+	if v := areas[g.Value]; v != nil {
+		return v
+	}
+	return &vec{}
 }
 
 // n returns a group's number of responses in a cube.

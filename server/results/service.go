@@ -147,7 +147,11 @@ func (s *Service) releasedFor(ctx context.Context, sv *chorus.Survey, key cacheK
 	if err != nil {
 		return nil, err
 	}
+	old := rd
 	rd = newReleased(sv, s.mapping(sv.ID), rel, rels, p, places)
+	if old != nil && old.s == sv {
+		old.carry(rd) // the older releases' tables are the same in the new one
+	}
 	s.mu.Lock()
 	if s.released == nil {
 		s.released = map[cacheKey]*released{}
