@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -14,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/chorus-voice/chorus/server/chorus"
+	"github.com/chorus-voice/chorus/server/geo"
 	"github.com/chorus-voice/chorus/server/intake"
 	"github.com/chorus-voice/chorus/server/results"
 	"github.com/chorus-voice/chorus/server/results/synth"
@@ -23,11 +26,13 @@ import (
 const demoUsage = `Usage:
   chorus demo [--responses N] [--survey ID] [--seed S]
 
-demo loads N (default 2000) synthetic responses to a survey (default the first open
-one) so that the dashboards, briefings and results show something at once. They are
-made up — spread over councils, ages, versions and the weeks since the survey opened,
-with some free text — and go through the same checks, redaction and counting as real
-answers. Every one has a submission id starting "demo-", and pages say that the results
+demo loads N synthetic responses to a survey (default the first open one) so that the
+dashboards, briefings and results show something at once. By default N is one in five
+of the children looked after in England (about 16,000), spread over councils in
+proportion to the children each looks after (DfE, 31 March 2025), as a real survey's
+responses would be. They are made up — spread over ages, versions and the weeks since
+the survey opened, with some free text — and go through the same checks, redaction and
+counting as real answers. Every one has a submission id starting "demo-", and pages say that the results
 contain demo data. Do not load demo data into a store that holds real responses.
 
 It works on the store named by MONGODB_URI, or else on the embedded store in
@@ -38,11 +43,11 @@ CHORUS_DATA (stop the server first, or set MONGODB_URI to the URI it printed).
 func runDemo(args []string, stdout, stderr io.Writer, getenv func(string) string) int {
 	fs := flag.NewFlagSet("chorus demo", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	n := fs.Int("responses", 2000, "how many synthetic responses to load")
+	n := fs.Int("responses", 0, "how many synthetic responses to load (default: one in five of the children looked after)")
 	surveyID := fs.String("survey", "", "the survey to load them into (default: the first open survey)")
 	seed := fs.Uint64("seed", 0, "random seed (default: a new one each time)")
 	fs.Usage = func() { fmt.Fprint(stderr, demoUsage) }
-	if err := fs.Parse(args); err != nil || fs.NArg() > 0 || *n < 1 || *n > 10_000_000 {
+	if err := fs.Parse(args); err != nil || fs.NArg() > 0 || *n < 0 || *n > 10_000_000 {
 		fmt.Fprint(stderr, demoUsage)
 		return 2
 	}
@@ -102,7 +107,16 @@ func runDemo(args []string, stdout, stderr io.Writer, getenv func(string) string
 	if *seed == 0 {
 		*seed = uint64(now.UnixNano())
 	}
-	gen := &synth.Generator{Survey: sv, Councils: m.Geo.Areas(), From: from, To: now,
+	cla, err := geo.ChildrenLookedAfter()
+	if err != nil {
+		fmt.Fprintln(stderr, "chorus:", err)
+		return 1
+	}
+	if *n == 0 {
+		total, _ := cla.Sum(slices.Collect(maps.Keys(cla.ByCode)))
+		*n = total / 5
+	}
+	gen := &synth.Generator{Survey: sv, Councils: m.Geo.Areas(), Sizes: cla.ByCode, From: from, To: now,
 		Rand: rand.New(rand.NewPCG(*seed, 0x5eed))}
 
 	fmt.Fprintf(stdout, "Loading %d synthetic responses into %q (submission ids start %q)...\n", *n, sv.ID, results.DemoPrefix)

@@ -85,6 +85,12 @@ func (s *Service) Publish(ctx context.Context, survey string, req Request) (*Rep
 	if err != nil {
 		return nil, err
 	}
+	return s.publishCube(sv, c, req)
+}
+
+// publishCube publishes a request from one snapshot of a survey's counts.
+func (s *Service) publishCube(sv *chorus.Survey, c *Cube, req Request) (*Report, error) {
+	survey := sv.ID
 	p := disclosure.Policy{Threshold: sv.Threshold, RoundTo: req.RoundTo}
 	if err := p.Validate(); err != nil {
 		return nil, chorus.Wrap(chorus.EINTERNAL, err, "")
@@ -106,5 +112,67 @@ func (s *Service) Publish(ctx context.Context, survey string, req Request) (*Rep
 		s.cache[key] = pb
 	}
 	s.mu.Unlock()
+	return pb.publish(req)
+}
+
+// Pinned publishes every request from one snapshot of a survey's counts, so that a
+// set of outputs made one after another (every constituency's briefing) agree with
+// each other even while responses arrive.
+type Pinned struct {
+	svc  *Service
+	sv   *chorus.Survey
+	c    *Cube
+	mu   sync.Mutex
+	pubs map[int]*publication
+	// Release identifies the snapshot: the same counts give the same ID, on any
+	// instance and after a restart.
+	Release Release
+}
+
+// Release identifies a snapshot of a survey's counts.
+type Release struct {
+	// ID is a digest of the counts.
+	ID string
+	// Responses is how many responses it counts.
+	Responses int64
+}
+
+// Pin returns a Pinned publisher for the survey's current counts.
+func (s *Service) Pin(ctx context.Context, survey string) (*Pinned, error) {
+	sv, err := s.Surveys.FindSurvey(ctx, survey)
+	if err != nil {
+		return nil, err
+	}
+	c, err := s.Store.Snapshot(ctx, survey)
+	if err != nil {
+		return nil, err
+	}
+	return &Pinned{svc: s, sv: sv, c: c, Release: Release{ID: c.Digest(), Responses: c.Responses()}}, nil
+}
+
+// Publish implements Publisher from the pinned snapshot. Its publications are kept
+// apart from the live ones, so that the two do not push each other out of the cache.
+func (p *Pinned) Publish(_ context.Context, survey string, req Request) (*Report, error) {
+	if survey != p.sv.ID {
+		return nil, chorus.Errorf(chorus.ENOTFOUND, "No such survey.")
+	}
+	pol := disclosure.Policy{Threshold: p.sv.Threshold, RoundTo: req.RoundTo}
+	if err := pol.Validate(); err != nil {
+		return nil, chorus.Wrap(chorus.EINTERNAL, err, "")
+	}
+	p.mu.Lock()
+	pb := p.pubs[req.RoundTo]
+	if pb == nil {
+		places := p.svc.Places
+		if places == nil {
+			places = &Places{}
+		}
+		pb = newPublication(p.sv, p.svc.mapping(p.sv.ID), p.c, pol, places)
+		if p.pubs == nil {
+			p.pubs = map[int]*publication{}
+		}
+		p.pubs[req.RoundTo] = pb
+	}
+	p.mu.Unlock()
 	return pb.publish(req)
 }

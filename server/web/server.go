@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/chorus-voice/chorus/server/auth"
+	"github.com/chorus-voice/chorus/server/briefing"
 	"github.com/chorus-voice/chorus/server/chorus"
 	"github.com/chorus-voice/chorus/server/geo"
 )
@@ -74,6 +75,9 @@ type Server struct {
 	Briefings    chorus.BriefingService
 	Publications chorus.PublicationService
 	Geo          *geo.Geography
+	// Briefs makes briefings and runs batches of them (nil: briefings are made from
+	// the services above, without an organisation line or batches).
+	Briefs *briefing.Service
 
 	// Free text (see review.go, quote.go, safeguarding.go): codebooks, human review of
 	// themes, the re-tag jobs, approved quotes and the safeguarding queue.
