@@ -28,7 +28,7 @@ const (
 	gutter       = 7.0
 	leftW        = 100.0                             // the measures
 	rightW       = pageW - 2*margin - gutter - leftW // themes, quotes, what to change
-	maxFooterH   = 85.0 // the most the methods note may take at the bottom of the page
+	maxFooterH   = 85.0                              // the most the methods note may take at the bottom of the page
 )
 
 // Colours.

@@ -279,15 +279,15 @@ type briefingView struct {
 	W                                                               report.Words
 	// OtherLang offers the briefing in the survey's other language ("" if none).
 	OtherLang, OtherLangName string
-	RolledUp, Empty, Demo                                           bool
-	Groups                                                          []groupView
-	Themes                                                          []briefingThemeView
-	ChangeTitle                                                     string
-	ChangeQuotes                                                    []string
-	AgeBands, LiveWith                                              []rowView
-	Methods                                                         []string
-	Wordings                                                        []wordingView
-	Attribution                                                     string
+	RolledUp, Empty, Demo    bool
+	Groups                   []groupView
+	Themes                   []briefingThemeView
+	ChangeTitle              string
+	ChangeQuotes             []string
+	AgeBands, LiveWith       []rowView
+	Methods                  []string
+	Wordings                 []wordingView
+	Attribution              string
 }
 
 func briefingViewOf(b *report.Briefing) *briefingView {
