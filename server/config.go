@@ -26,6 +26,10 @@ type Config struct {
 	LogLevel       string
 	// PProf is a loopback address for net/http/pprof; empty (the default) serves none.
 	PProf string
+	// OrgName, OrgContact and DayOfAction are printed on every briefing: who made it,
+	// how to reach them, and the day of the Day of Action (zero: none).
+	OrgName, OrgContact string
+	DayOfAction         time.Time
 }
 
 // setting documents one environment variable for --help.
@@ -50,6 +54,9 @@ var settings = []setting{
 	{"GOGC", "400", "Go's garbage-collection target (Go's own variable; Chorus sets 400 when it is unset)"},
 	{"GOMEMLIMIT", "384MiB", "Go's soft memory limit (Go's own variable); raise it to about half the memory given to a large instance"},
 	{"CHORUS_PPROF", "", "loopback address such as 127.0.0.1:6060 to serve Go profiles (net/http/pprof) on, for performance work only"},
+	{"CHORUS_ORG_NAME", "", "the organisation's name, printed on every briefing (\"Made by …\")"},
+	{"CHORUS_ORG_CONTACT", "", "a contact line printed on every briefing, such as an email address and phone number"},
+	{"CHORUS_DAY_OF_ACTION", "", "the Day of Action's date (YYYY-MM-DD), printed on every briefing"},
 }
 
 // LoadConfig reads the configuration from getenv. Each error names its variable.
@@ -118,6 +125,15 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		host, _, err := net.SplitHostPort(c.PProf)
 		if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
 			return c, fmt.Errorf("CHORUS_PPROF: must be a loopback address such as 127.0.0.1:6060, got %q", c.PProf)
+		}
+	}
+	c.OrgName, c.OrgContact = strings.TrimSpace(get("CHORUS_ORG_NAME")), strings.TrimSpace(get("CHORUS_ORG_CONTACT"))
+	if len(c.OrgName) > 200 || len(c.OrgContact) > 200 {
+		return c, fmt.Errorf("CHORUS_ORG_NAME, CHORUS_ORG_CONTACT: at most 200 characters each")
+	}
+	if d := get("CHORUS_DAY_OF_ACTION"); d != "" {
+		if c.DayOfAction, err = time.Parse(time.DateOnly, d); err != nil {
+			return c, fmt.Errorf("CHORUS_DAY_OF_ACTION: must be a date such as 2027-03-10, got %q", d)
 		}
 	}
 	if c.MongoURI == "" {

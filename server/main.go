@@ -230,6 +230,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.HTTP.Geo = m.Geo
 	m.HTTP.Briefings = mongodb.NewBriefingService(db)
 	m.HTTP.Publications = mongodb.NewPublicationService(db)
+	m.openBriefings(ctx)
 
 	m.served = make(chan error, 1)
 	go func() { m.served <- m.HTTP.Serve(ln) }()
@@ -254,6 +255,7 @@ func (m *Main) Close() error {
 		errs = append(errs, m.Responses.Close(ctx))
 		cancel()
 	}
+	m.closeBriefings()
 	m.closeFreeText()
 	if m.Aggregates != nil {
 		m.Aggregates.Close()

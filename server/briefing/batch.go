@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"regexp"
 	"strings"
 	"time"
@@ -283,6 +282,7 @@ func (s *Service) RunOnce(ctx context.Context) (int, error) {
 		if err != nil || b == nil {
 			return n, err
 		}
+		start := time.Now()
 		err = s.runBatch(ctx, b)
 		switch {
 		case errors.Is(err, errStopped):
@@ -295,7 +295,7 @@ func (s *Service) RunOnce(ctx context.Context) (int, error) {
 		}
 		if b.State == chorus.BatchDone {
 			n++
-			s.logger().Info("briefing batch done", "batch", b.ID, "briefings", b.Done, "seconds", b.FinishedAt.Sub(b.CreatedAt).Seconds())
+			s.logger().Info("briefing batch done", "batch", b.ID, "briefings", b.Done, "seconds_here", time.Since(start).Seconds())
 		}
 	}
 }
@@ -323,9 +323,6 @@ func (s *Service) Start(ctx context.Context) {
 		_, _ = rand.Read(b[:])
 		s.Owner = hex.EncodeToString(b[:])
 	}
-	if s.Log == nil {
-		s.Log = slog.Default()
-	}
 	s.kick = make(chan struct{}, 1)
 	ctx, s.stop = context.WithCancel(ctx)
 	s.stopped = make(chan struct{})
@@ -335,6 +332,9 @@ func (s *Service) Start(ctx context.Context) {
 	}
 	go func() {
 		defer close(s.stopped)
+		if s.Ready != nil && s.Ready(ctx) != nil {
+			return
+		}
 		t := time.NewTicker(every)
 		defer t.Stop()
 		for {

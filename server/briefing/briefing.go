@@ -40,6 +40,8 @@ type Service struct {
 	// without renewal (1 minute if zero); Every is how often batches are looked for (2
 	// seconds if zero).
 	Owner string
+	// Ready, if set, blocks until the store is ready; the runner waits for it.
+	Ready func(ctx context.Context) error
 	Lease time.Duration
 	Every time.Duration
 	// AfterSave, if set, is called after each save of a batch's progress; returning
@@ -153,4 +155,44 @@ func (s *Service) logger() *slog.Logger {
 		return slog.Default()
 	}
 	return s.Log
+}
+
+// ApprovedQuotes returns a survey's approved quotes (none without a quote service).
+// Flagged answers never get here: the quote service refuses to approve them.
+func ApprovedQuotes(ctx context.Context, qs chorus.QuoteService, survey string) ([]report.Quote, error) {
+	if qs == nil {
+		return nil, nil
+	}
+	list, err := qs.ListApproved(ctx, survey, "")
+	if err != nil {
+		return nil, err
+	}
+	out := make([]report.Quote, len(list))
+	for i, q := range list {
+		out[i] = report.Quote{Question: q.Question, Themes: []string{q.Theme}, Text: q.Text}
+	}
+	return out, nil
+}
+
+// ThemeLabels names a survey's themes from its codebook: the adult label for dashboards
+// and briefings, the young label (in lang where the codebook has it, else English) for
+// the young people's page (report.Themes picks). It is nil when the survey has no
+// codebook; report.Themes then names a theme from its id.
+func ThemeLabels(ctx context.Context, cbs chorus.CodebookService, survey, lang string) map[string]report.ThemeLabel {
+	if cbs == nil {
+		return nil
+	}
+	cb, err := cbs.FindCodebook(ctx, survey)
+	if err != nil {
+		return nil
+	}
+	out := make(map[string]report.ThemeLabel, len(cb.Themes))
+	for _, t := range cb.Themes {
+		young := t.LabelYoung
+		if lang == "cy" && t.LabelYoungCY != "" {
+			young = t.LabelYoungCY
+		}
+		out[t.ID] = report.ThemeLabel{Adult: t.LabelAdult, Young: young}
+	}
+	return out
 }

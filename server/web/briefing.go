@@ -32,6 +32,7 @@ func (s *Server) registerBriefingRoutes() {
 	s.app.Get("/briefings/:id", s.handleBriefing)
 	s.app.Post("/briefings/:id/share", s.handleBriefingShare)
 	s.app.Post("/briefings/:id/share/:link/revoke", s.handleBriefingRevoke)
+	s.registerBriefingBatchRoutes()
 }
 
 // createBriefing stores a briefing of survey for an area: a council, a region, England
