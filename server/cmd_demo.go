@@ -116,7 +116,7 @@ func runDemo(args []string, stdout, stderr io.Writer, getenv func(string) string
 		total, _ := cla.Sum(slices.Collect(maps.Keys(cla.ByCode)))
 		*n = total / 5
 	}
-	gen := &synth.Generator{Survey: sv, Councils: m.Geo.Areas(), Sizes: cla.ByCode, From: from, To: now,
+	gen := &synth.Generator{Survey: sv, Councils: m.Geo.Areas(), Sizes: cla.ByCode, Versions: synth.SurveyShaped, From: from, To: now,
 		Rand: rand.New(rand.NewPCG(*seed, 0x5eed))}
 
 	fmt.Fprintf(stdout, "Loading %d synthetic responses into %q (submission ids start %q)...\n", *n, sv.ID, results.DemoPrefix)

@@ -36,6 +36,7 @@ func (m *Main) openResults(ctx context.Context) {
 func placesOf(g *geo.Geography) *results.Places {
 	return &results.Places{
 		Councils: g.Areas(), CountryCode: geo.EnglandCode, CountryName: geo.EnglandName,
+		Nations: map[string]string{geo.WalesCode: geo.WalesName},
 		Constituency: func(code string) (string, []string, bool) {
 			c, ok := g.Constituency(code)
 			return c.Name, c.Councils, ok

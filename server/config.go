@@ -26,6 +26,10 @@ type Config struct {
 	LogLevel       string
 	// PProf is a loopback address for net/http/pprof; empty (the default) serves none.
 	PProf string
+	// PublicURL is the address people use to reach Chorus; absolute links use it.
+	PublicURL string
+	// MetricsToken lets callers off loopback read /metrics as a bearer token.
+	MetricsToken string
 	// OrgName, OrgContact and DayOfAction are printed on every briefing: who made it,
 	// how to reach them, and the day of the Day of Action (zero: none).
 	OrgName, OrgContact string
@@ -53,6 +57,8 @@ var settings = []setting{
 	{"CHORUS_LOG_LEVEL", "info", "debug, info, warn or error"},
 	{"GOGC", "400", "Go's garbage-collection target (Go's own variable; Chorus sets 400 when it is unset)"},
 	{"GOMEMLIMIT", "384MiB", "Go's soft memory limit (Go's own variable); raise it to about half the memory given to a large instance"},
+	{"CHORUS_PUBLIC_URL", "http://localhost:PORT", "the address people reach Chorus at, such as https://chorus.example.org; share links and printed group-code pages are built on it"},
+	{"CHORUS_METRICS_TOKEN", "", "bearer token (16+ characters) that lets a caller off loopback read /metrics; unset, /metrics answers loopback only"},
 	{"CHORUS_PPROF", "", "loopback address such as 127.0.0.1:6060 to serve Go profiles (net/http/pprof) on, for performance work only"},
 	{"CHORUS_ORG_NAME", "", "the organisation's name, printed on every briefing (\"Made by …\")"},
 	{"CHORUS_ORG_CONTACT", "", "a contact line printed on every briefing, such as an email address and phone number"},
@@ -135,6 +141,16 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		if c.DayOfAction, err = time.Parse(time.DateOnly, d); err != nil {
 			return c, fmt.Errorf("CHORUS_DAY_OF_ACTION: must be a date such as 2027-03-10, got %q", d)
 		}
+	}
+	if c.PublicURL = strings.TrimRight(getenv("CHORUS_PUBLIC_URL"), "/"); c.PublicURL == "" {
+		c.PublicURL = "http://localhost:" + strconv.Itoa(c.Port)
+	}
+	if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" ||
+		u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		return c, fmt.Errorf("CHORUS_PUBLIC_URL: must be an http or https address such as https://chorus.example.org, got %q", c.PublicURL)
+	}
+	if c.MetricsToken = getenv("CHORUS_METRICS_TOKEN"); c.MetricsToken != "" && len(c.MetricsToken) < 16 {
+		return c, fmt.Errorf("CHORUS_METRICS_TOKEN: must be at least 16 characters, got %d", len(c.MetricsToken))
 	}
 	if c.MongoURI == "" {
 		if err := os.MkdirAll(c.DataDir, 0o700); err != nil {

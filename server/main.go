@@ -215,6 +215,8 @@ func (m *Main) Run(ctx context.Context) error {
 		TrustedProxies:   m.Config.TrustedProxies,
 		Version:          version(),
 		SubmitsPerMinute: m.Config.SubmitsPerMin,
+		PublicURL:        m.Config.PublicURL,
+		MetricsToken:     m.Config.MetricsToken,
 	}, m.Log, m.registry)
 	if err != nil {
 		return err

@@ -5,9 +5,9 @@ package surveys
 
 import "embed"
 
-// Geo holds geo/*.csv and geo/SOURCES.md.
+// Geo holds geo/*.csv, geo/SOURCES.md and geo/SOURCES-wales.md.
 //
-//go:embed geo/*.csv geo/SOURCES.md
+//go:embed geo/*.csv geo/SOURCES.md geo/SOURCES-wales.md
 var Geo embed.FS
 
 // Population holds population/children_looked_after.csv (DfE, children looked after

@@ -76,7 +76,7 @@ func newFixture(t *testing.T, n int) *fixture {
 
 // cube is n synthetic responses spread over councils as children in care are.
 func cube(sv *chorus.Survey, g *geo.Geography, cla *geo.LookedAfter, n int, seed uint64) *results.Cube {
-	gen := &synth.Generator{Survey: sv, Councils: g.Areas(), Sizes: cla.ByCode, Rand: rand.New(rand.NewPCG(seed, 2)),
+	gen := &synth.Generator{Survey: sv, Councils: g.Areas(), Sizes: cla.ByCode, Versions: synth.SurveyShaped, Rand: rand.New(rand.NewPCG(seed, 2)),
 		From: time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)}
 	c := results.NewCube(sv.ID)
 	d := results.NewDelta(sv.ID)

@@ -72,6 +72,10 @@ func Request(b *chorus.Briefing, limit []string) results.Request {
 		req.Region = b.Area
 	case geo.LevelConstituency:
 		req.Constituency = b.Area
+	case geo.LevelCountry:
+		if b.Area == geo.WalesCode {
+			req.Region = b.Area // Wales has no regions: results treat it as one, of its councils
+		}
 	}
 	return req
 }

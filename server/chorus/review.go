@@ -169,8 +169,42 @@ type ThemeAgreement struct {
 	Theme string
 	// Both counts reviewed answers that the machine and the reviewer both gave the
 	// theme; MachineOnly those the machine tagged and the reviewer did not (false
-	// alarms); ReviewOnly those the reviewer tagged and the machine missed.
-	Both, MachineOnly, ReviewOnly int
+	// alarms); ReviewOnly those the reviewer tagged and the machine missed; Neither
+	// those that neither gave it.
+	Both, MachineOnly, ReviewOnly, Neither int
+}
+
+// Reviewed is how many reviewed answers the figures rest on.
+func (a ThemeAgreement) Reviewed() int {
+	return a.Both + a.MachineOnly + a.ReviewOnly + a.Neither
+}
+
+// F1 is the harmonic mean of precision and recall; ok is false when neither the
+// machine nor reviewers gave any reviewed answer the theme.
+func (a ThemeAgreement) F1() (f float64, ok bool) {
+	n := 2*a.Both + a.MachineOnly + a.ReviewOnly
+	if n == 0 {
+		return 0, false
+	}
+	return 2 * float64(a.Both) / float64(n), true
+}
+
+// Kappa is Cohen's kappa between the machine and reviewers on whether answers have
+// the theme: 1 is full agreement, 0 no better than chance. ok is false when chance
+// agreement is total (all reviewed answers fall one way for both), where kappa is
+// undefined.
+func (a ThemeAgreement) Kappa() (k float64, ok bool) {
+	n := float64(a.Reviewed())
+	if n == 0 {
+		return 0, false
+	}
+	po := float64(a.Both+a.Neither) / n
+	machine, review := float64(a.Both+a.MachineOnly)/n, float64(a.Both+a.ReviewOnly)/n
+	pe := machine*review + (1-machine)*(1-review)
+	if pe >= 1 {
+		return 0, false
+	}
+	return (po - pe) / (1 - pe), true
 }
 
 // Precision is the share of the machine's tags that reviewers kept; ok is false when
@@ -233,6 +267,7 @@ func Agreement(themes []string, reviewed []*Answer) ([]ThemeAgreement, int) {
 	res := make([]ThemeAgreement, len(out))
 	for i, a := range out {
 		res[i] = *a
+		res[i].Neither = n - a.Both - a.MachineOnly - a.ReviewOnly
 	}
 	return res, n
 }

@@ -225,7 +225,7 @@ func (a *Aggregates) write(ctx context.Context, deltas map[string]*results.Delta
 		}
 		slots, cells := d.Encode()
 		keys, data := results.PackCells(cells)
-		doc := &deltaDoc{ID: bson.NewObjectID(), Survey: survey, Layout: layout, N: d.Responses(),
+		doc := &deltaDoc{ID: dayID(time.Now()), Survey: survey, Layout: layout, N: d.Responses(),
 			Slots: slots, Keys: keys, Data: data}
 		// Mark it applied first, so that a poll that reads it back does not add it twice.
 		a.mu.Lock()
@@ -427,7 +427,8 @@ func (a *Aggregates) Poll(ctx context.Context) error {
 		a.mu.Unlock()
 		return nil
 	}
-	since := a.lastPoll.Add(-a.every(a.Lookback, 2*time.Minute))
+	// Delta ids carry only their day (dayID): read the day's, back to the look-back.
+	since := day(a.lastPoll.Add(-a.every(a.Lookback, 2*time.Minute)))
 	gens := make(map[string]int64, len(a.gens))
 	for s, g := range a.gens {
 		gens[s] = g
@@ -497,7 +498,7 @@ func (a *Aggregates) Poll(ctx context.Context) error {
 	// Forget deltas that no poll can return any more.
 	horizon := started.Add(-2*a.every(a.Lookback, 2*time.Minute) - time.Minute)
 	for id := range a.applied {
-		if id.Timestamp().Before(horizon) {
+		if id.Timestamp().Before(day(horizon)) {
 			delete(a.applied, id)
 		}
 	}
@@ -632,7 +633,7 @@ func (a *Aggregates) writeSnapshot(ctx context.Context, c *results.Cube, gen int
 	slots, cells := c.Encode()
 	keys, data := results.PackCells(cells)
 	doc := &snapshotDoc{Survey: c.Survey(), Gen: max(gen, 0) + 1, Layout: layout, N: c.Responses(), Covers: covers,
-		Slots: slots, Keys: keys, Data: data, At: time.Now().UTC()}
+		Slots: slots, Keys: keys, Data: data, At: day(time.Now())}
 	if doc.Covers == nil {
 		doc.Covers = []bson.ObjectID{}
 	}

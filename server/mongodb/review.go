@@ -374,7 +374,7 @@ func (rv *Reviews) Review(ctx context.Context, ch chorus.ReviewChange) (*chorus.
 		return nil, err
 	}
 	d := &reviewDoc{ID: answerKey(sub, ch.Question), Survey: s.doc.Survey, SubmissionID: sub, Question: ch.Question,
-		Themes: next, By: ch.By, At: time.Now().UTC().Truncate(time.Millisecond)}
+		Themes: next, By: ch.By, At: day(time.Now())}
 	if _, err := rv.reviews.ReplaceOne(ctx, bson.D{{Key: "_id", Value: d.ID}}, d, options.Replace().SetUpsert(true)); err != nil {
 		return nil, translate("store review", err)
 	}

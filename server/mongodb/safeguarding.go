@@ -85,7 +85,7 @@ var _ chorus.SafeguardingService = (*Safeguarding)(nil)
 
 // concernOf makes the queue entry of a risky response.
 func (s *Safeguarding) concernOf(ctx context.Context, r *chorus.Response) *concernDoc {
-	d := &concernDoc{ID: bson.NewObjectID(), SubmissionID: r.SubmissionID, Survey: r.Survey, Version: r.Version, Day: r.Day,
+	d := &concernDoc{ID: dayID(time.Now()), SubmissionID: r.SubmissionID, Survey: r.Survey, Version: r.Version, Day: r.Day,
 		Flags: r.Flags, Texts: map[string]string{}}
 	sv, err := s.Surveys.FindSurvey(ctx, r.Survey)
 	if err == nil {
@@ -268,7 +268,7 @@ func (s *Safeguarding) ReviewConcern(ctx context.Context, id, by, note string) (
 	if d.Reviewed {
 		return nil, chorus.Errorf(chorus.ECONFLICT, "Someone has already marked this answer as reviewed.")
 	}
-	now := time.Now().UTC().Truncate(time.Millisecond)
+	now := day(time.Now())
 	res, err := s.coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: oid}, {Key: "reviewed", Value: false}},
 		bson.D{{Key: "$set", Value: bson.D{{Key: "reviewed", Value: true}, {Key: "reviewed_by", Value: by},
 			{Key: "reviewed_at", Value: now}, {Key: "note", Value: note}}}})

@@ -169,13 +169,17 @@ func (pb *publication) fillAreas(rep *Report) {
 		rep.Areas = append(rep.Areas, AreaCount{Code: code, Name: pl.name(code), Level: pl.level(code), Count: v})
 	}
 	add(pl.CountryCode)
-	var regions []string
+	var nations, regions []string
+	for n := range pl.Nations {
+		nations = append(nations, n)
+	}
 	for r := range pl.regions {
 		regions = append(regions, r)
 	}
+	sort.Strings(nations)
 	sort.Strings(regions)
-	for _, r := range regions {
-		add(r)
+	for _, c := range append(nations, regions...) {
+		add(c)
 	}
 	for _, a := range pl.Councils {
 		add(a.Code)

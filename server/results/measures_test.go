@@ -26,7 +26,7 @@ func demoShaped(t testing.TB, seed uint64) (*results.Cube, *geo.LookedAfter, []*
 		t.Fatal(err)
 	}
 	total, _ := cla.Sum(mapKeys(cla.ByCode))
-	gen := &synth.Generator{Survey: s, Councils: g.Areas(), Sizes: cla.ByCode, Rand: rand.New(rand.NewPCG(seed, 1)),
+	gen := &synth.Generator{Survey: s, Councils: g.Areas(), Sizes: cla.ByCode, Versions: synth.SurveyShaped, Rand: rand.New(rand.NewPCG(seed, 1)),
 		From: time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)}
 	c := results.NewCube(s.ID)
 	d := results.NewDelta(s.ID)

@@ -13,6 +13,9 @@ type Places struct {
 	Councils []chorus.Area
 	// CountryCode and CountryName name the top of the roll-up (England).
 	CountryCode, CountryName string
+	// Nations names the other countries, by code: councils whose RegionCode is one of them
+	// roll up to it directly (Wales has no regions), not to CountryCode.
+	Nations map[string]string
 	// Constituency returns a constituency's name and the councils it overlaps, or false.
 	Constituency func(code string) (name string, councils []string, ok bool)
 
@@ -32,7 +35,9 @@ func (pl *Places) init() {
 		pl.members = map[string][]string{}
 		for _, a := range pl.Councils {
 			pl.council[a.Code] = a
-			pl.regions[a.RegionCode] = a.RegionName
+			if _, nation := pl.Nations[a.RegionCode]; !nation {
+				pl.regions[a.RegionCode] = a.RegionName
+			}
 			pl.members[a.RegionCode] = append(pl.members[a.RegionCode], a.Code)
 		}
 	})
@@ -45,15 +50,20 @@ const all = "*"
 const noArea = "-"
 
 // parent returns an area's parent for disclosure.RollUp: council → region → England →
-// every response; responses with no area hang from the root directly.
+// every response, or council → Wales (a nation) → every response; responses with no area
+// hang from the root directly.
 func (pl *Places) parent(code string) (string, string) {
+	_, nation := pl.Nations[code]
 	switch {
 	case code == all:
 		return "", ""
-	case code == noArea || code == pl.CountryCode:
+	case code == noArea || code == pl.CountryCode || nation:
 		return all, "all"
 	}
 	if a, ok := pl.council[code]; ok {
+		if _, ok := pl.Nations[a.RegionCode]; ok {
+			return a.RegionCode, "country"
+		}
 		return a.RegionCode, "region"
 	}
 	if _, ok := pl.regions[code]; ok {
@@ -74,6 +84,9 @@ func (pl *Places) name(code string) string {
 	if a, ok := pl.council[code]; ok {
 		return a.Name
 	}
+	if n, ok := pl.Nations[code]; ok {
+		return n
+	}
 	return pl.regions[code]
 }
 
@@ -82,6 +95,9 @@ func (pl *Places) level(code string) string {
 	case all:
 		return "all"
 	case pl.CountryCode:
+		return "country"
+	}
+	if _, ok := pl.Nations[code]; ok {
 		return "country"
 	}
 	if _, ok := pl.council[code]; ok {

@@ -405,8 +405,11 @@ func (pb *publication) areaKids(code string) []string {
 	switch {
 	case code == all:
 		kids = []string{pb.places.CountryCode, noArea}
+		for n := range pb.places.Nations {
+			kids = append(kids, n)
+		}
 	case code == pb.places.CountryCode:
-		for r := range pb.places.members {
+		for r := range pb.places.regions {
 			kids = append(kids, r)
 		}
 	default:
@@ -432,8 +435,10 @@ func (pb *publication) areaVec(code string) *vec {
 	case code == pb.places.CountryCode:
 		out := &vec{}
 		for k, v := range pb.c.views[DimArea] {
-			if _, ok := pb.places.council[k]; ok {
-				out.plus(v)
+			if a, ok := pb.places.council[k]; ok {
+				if _, nation := pb.places.Nations[a.RegionCode]; !nation {
+					out.plus(v)
+				}
 			}
 		}
 		return out

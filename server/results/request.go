@@ -134,12 +134,13 @@ func (pb *publication) publishAreas(rep *Report, req Request) (*Report, error) {
 		}
 		asked, label = []string{code}, a.Name
 	case req.Region != "":
+		// A region, or a nation without regions (Wales), whose councils are its members.
 		field = "region"
 		code := strings.ToUpper(req.Region)
-		if _, ok := pl.regions[code]; !ok {
+		if _, ok := pl.members[code]; !ok {
 			return nil, pb.refuse("region", "There is no region with that code.")
 		}
-		asked, label = []string{code}, pl.regions[code]
+		asked, label = []string{code}, pl.name(code)
 	case req.Constituency != "":
 		field = "constituency"
 		var name string

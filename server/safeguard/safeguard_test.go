@@ -295,6 +295,10 @@ func TestNormalize(t *testing.T) {
 		{"Misspelling", "sucidal", "suicidal"},
 		{"Fuzzy", "mysefl", "myself"},
 		{"KeepsNumbers", "i am 14", "i am 14"},
+		{"FullWidth", "i want to ｋｉｌｌ myself", "i want to kil myself"},
+		{"Cyrillic", "hе hіts mе", "he hits me"},
+		{"ZeroWidth", "sui\u200bcide", "suicide"},
+		{"Greek", "i want to diΕ", "i want to die"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -15,6 +15,11 @@ func TestLoadBadFiles(t *testing.T) {
 		file string
 		want []string // "line: message", in order
 	}{
+		{"age-bands", []string{
+			`17: question "live" options: version "young" (age band "8-12") asks this question but is offered 1 of its options; age_bands must leave at least 2`,
+			`20: question "live" options[0].wording.old: "old" is not a version id (nor easy_read or adult_assisted)`,
+			`22: question "live" options[1].age_bands[0]: no version has the age band "18-25"`,
+		}},
 		{"bad-access", []string{`5: access: must be one of "open", "code", not "codes"`}},
 		{"area-with-options", []string{`30: question "area" options: area questions offer the council areas from the shipped data; remove options`}},
 		{"bad-date", []string{`5: closes: "2026-02-30" is not a real date or time`}},

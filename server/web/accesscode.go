@@ -34,7 +34,7 @@ func (s *Server) grantSubmit(c *fiber.Ctx, sv *chorus.Survey, code string) (stri
 	if s.AccessCodes == nil {
 		return "", errNoCodes
 	}
-	token, _, err := s.AccessCodes.Grant(c.UserContext(), sv, code, c.IP())
+	token, _, err := s.AccessCodes.Grant(c.UserContext(), sv, code, s.clientIP(c))
 	return token, err
 }
 
@@ -349,7 +349,7 @@ func (s *Server) handleAccessCodePage(c *fiber.Ctx) error {
 	p := &accessCodePage{staffPage: s.staffPage(c, "Group code "+ac.Display()), SurveyID: sv.ID, SurveyTitle: sv.Title.In("en"),
 		C: accessCodeView{ID: ac.ID, Code: ac.Display(), Label: ac.Label, Status: codeStatus(ac, now), Active: ac.Active(now),
 			Expires: ac.ExpiresAt.UTC().Format("Monday 2 January 2006, 15:04 UTC")},
-		StartURL: c.BaseURL() + surveyPath(sv.ID), CodeURL: c.BaseURL() + surveyCodeLink(ac)}
+		StartURL: s.absURL(surveyPath(sv.ID)), CodeURL: s.absURL(surveyCodeLink(ac))}
 	return s.render(c, "access-code", p)
 }
 

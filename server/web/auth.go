@@ -135,7 +135,7 @@ func (s *Server) handleLoginForm(c *fiber.Ctx) error {
 	if len(fields) > 0 {
 		return s.renderLogin(c, fiber.StatusUnprocessableEntity, email, next, chorus.Invalid("Enter your email and password.", fields))
 	}
-	u, err := s.Auth.Login(c.UserContext(), email, password, c.IP(), "web")
+	u, err := s.Auth.Login(c.UserContext(), email, password, s.clientIP(c), "web")
 	s.logSignIn(c, u, err)
 	switch chorus.ErrorCode(err) {
 	case "":
@@ -228,7 +228,7 @@ func (s *Server) handleAuthLogin(c *fiber.Ctx) error {
 	if strings.TrimSpace(req.Email) == "" || req.Password == "" {
 		return fiber.NewError(fiber.StatusBadRequest, "Send an email and a password.")
 	}
-	u, err := s.Auth.Login(c.UserContext(), req.Email, req.Password, c.IP(), "api")
+	u, err := s.Auth.Login(c.UserContext(), req.Email, req.Password, s.clientIP(c), "api")
 	s.logSignIn(c, u, err)
 	if err != nil {
 		return err
@@ -295,7 +295,7 @@ func (s *Server) handleAuthPassword(c *fiber.Ctx) error {
 		return err
 	}
 	p := principalOf(c)
-	u, err := s.Auth.ChangePassword(c.UserContext(), auth.Actor{UserID: p.user.ID, Via: "api"}, p.user, req.Current, req.Password, c.IP())
+	u, err := s.Auth.ChangePassword(c.UserContext(), auth.Actor{UserID: p.user.ID, Via: "api"}, p.user, req.Current, req.Password, s.clientIP(c))
 	if err != nil {
 		return err
 	}

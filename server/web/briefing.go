@@ -69,8 +69,13 @@ func (s *Server) createBriefing(ctx context.Context, u *chorus.User, survey, are
 		k, _ := s.Geo.Constituency(area)
 		b.Councils = k.Councils
 	case geo.LevelCountry:
+		for _, c := range s.Geo.Countries() {
+			if c.Code == area && area != geo.EnglandCode { // England stays "every council": no viewer's
+				b.Councils = c.Councils
+			}
+		}
 	default:
-		return nil, chorus.Invalid("Choose an area.", map[string]string{"area": "Use a council, region, constituency or England code, such as E10000002, E12000008, E14001063 or E92000001."})
+		return nil, chorus.Invalid("Choose an area.", map[string]string{"area": "Use a council, region, constituency or country code, such as E10000002, W06000015, E12000008, E14001063, W07000089, E92000001 or W92000004."})
 	}
 	b.Title = "Day of Action briefing: " + s.Geo.Name(area)
 	if err := s.Briefings.CreateBriefing(ctx, b); err != nil {
@@ -450,7 +455,7 @@ func (s *Server) handleBriefingShare(c *fiber.Ctx) error {
 		return err
 	}
 	p := &briefingSharedPage{staffPage: s.staffPage(c, "Share link made"), BriefingID: b.ID, Title: rb.Title,
-		Link: c.BaseURL() + path, Expires: l.ExpiresAt.UTC().Format("2 January 2006 15:04 UTC")}
+		Link: s.absURL(path), Expires: l.ExpiresAt.UTC().Format("2 January 2006 15:04 UTC")}
 	return s.render(c, "briefing-shared", p)
 }
 

@@ -314,7 +314,11 @@ func (s *Server) areaChoices() []areaChoice {
 	if s.Geo == nil {
 		return nil
 	}
-	out := []areaChoice{{Label: "Country", Options: []option{{Value: "E92000001", Label: "England"}}}}
+	var countries []option
+	for _, c := range s.Geo.Countries() {
+		countries = append(countries, option{Value: c.Code, Label: c.Name})
+	}
+	out := []areaChoice{{Label: "Country", Options: countries}}
 	var regions, councils, consts []option
 	for _, r := range s.Geo.Regions() {
 		regions = append(regions, option{Value: r.Code, Label: r.Name})

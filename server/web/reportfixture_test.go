@@ -66,7 +66,7 @@ func newReportFixture(t *testing.T) *reportFixture {
 		t.Fatal(err)
 	}
 	ts.Results = &results.Service{Store: agg, Surveys: ts.Catalog, Places: &results.Places{
-		Councils: g.Areas(),
+		Councils: g.Areas(), Nations: map[string]string{geo.WalesCode: geo.WalesName},
 		Constituency: func(code string) (string, []string, bool) {
 			c, ok := g.Constituency(code)
 			return c.Name, c.Councils, ok

@@ -147,8 +147,11 @@ func TestQuestionnaire(t *testing.T) {
 		}
 		// Grid: the question is a fieldset, each item its own fieldset of face radios.
 		items := form.Find("fieldset#q-life_happy > fieldset.item")
-		if items.Length() != 12 {
-			t.Errorf("life_happy items = %d, want 12", items.Length())
+		if items.Length() != 13 {
+			t.Errorf("life_happy items = %d, want the 13 asked of 8-12s", items.Length())
+		}
+		if form.Find("#i-life_happy-personal_adviser").Length() != 0 || form.Find("#i-life_happy-social_worker").Length() != 1 {
+			t.Error("8-12s are asked about a personal adviser, or not about their social worker")
 		}
 		friends := form.Find(`input[type=radio][name="q.life_happy.friends"]`)
 		if got := strings.Join(friends.Map(func(_ int, s *goquery.Selection) string { return s.AttrOr("value", "") }), ","); got != "1,2,3,4,5,prefer_not" {
@@ -168,8 +171,8 @@ func TestQuestionnaire(t *testing.T) {
 		if got := form.Find(`textarea[name="q.better"]`).AttrOr("maxlength", ""); got != "1000" {
 			t.Errorf("better maxlength = %q", got)
 		}
-		if got := form.Find(`input[type=radio][name="q.age_band"]`).Length(); got != 7 {
-			t.Errorf("age_band radios = %d, want 7", got)
+		if got := form.Find(`input[type=radio][name="q.age_band"]`).Length(); got != 3 {
+			t.Errorf("age_band radios = %d, want 8-10, 11-12 and I don't want to say", got)
 		}
 		other := form.Find("#q-live_with_other")
 		if other.AttrOr("data-show-if", "") != "live_with" || other.AttrOr("data-show-values", "") != "other" || other.Find(`input[name="q.live_with_other"]`).Length() != 1 {

@@ -446,5 +446,5 @@ func timeOf(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.UTC().Format("2 Jan 2006 15:04 UTC")
+	return t.UTC().Format("2 Jan 2006") // reviews, quotes and cases keep only the day
 }

@@ -35,6 +35,12 @@ type Config struct {
 	Version string
 	// SubmitsPerMinute limits submissions per client address (in memory); 0 is no limit.
 	SubmitsPerMinute int
+	// PublicURL is where people reach Chorus (scheme, host, any path prefix, no
+	// trailing slash): every absolute link is built on it, never on the Host header.
+	PublicURL string
+	// MetricsToken, when set, lets a caller that is not on loopback read /metrics by
+	// sending it as a bearer token.
+	MetricsToken string
 }
 
 // Readier reports whether the store answers.
@@ -51,6 +57,7 @@ type Server struct {
 	log     *slog.Logger
 	views   *views
 	metrics *metrics
+	proxies proxySet
 
 	Store     Readier
 	Surveys   chorus.SurveyService
@@ -96,11 +103,18 @@ func New(cfg Config, log *slog.Logger, reg prometheus.Registerer) (*Server, erro
 	if cfg.BodyLimit <= 0 {
 		cfg.BodyLimit = 64 << 10
 	}
+	if cfg.PublicURL = strings.TrimRight(cfg.PublicURL, "/"); cfg.PublicURL == "" {
+		cfg.PublicURL = "http://localhost" // main always sets it (CHORUS_PUBLIC_URL)
+	}
 	v, err := loadViews()
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, log: log, views: v, metrics: newMetrics(reg)}
+	proxies, err := parseProxies(cfg.TrustedProxies)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: cfg, log: log, views: v, metrics: newMetrics(reg), proxies: proxies}
 	s.app = fiber.New(fiber.Config{
 		AppName:               "chorus",
 		ErrorHandler:          s.handleError,

@@ -149,7 +149,7 @@ func (s *Server) handleAccountPassword(c *fiber.Ctx) error {
 		return s.renderAccount(c, fiber.StatusUnprocessableEntity,
 			chorus.Invalid("Check your passwords.", map[string]string{"confirm": "The new passwords do not match."}))
 	}
-	u, err := s.Auth.ChangePassword(c.UserContext(), auth.Actor{UserID: u.ID, Via: "web"}, u, current, next, c.IP())
+	u, err := s.Auth.ChangePassword(c.UserContext(), auth.Actor{UserID: u.ID, Via: "web"}, u, current, next, s.clientIP(c))
 	switch chorus.ErrorCode(err) {
 	case "":
 	case chorus.EINVALID:

@@ -139,6 +139,14 @@ func (g *Generator) Day() string {
 	return from.AddDate(0, 0, min(d, days-1)).Format(time.DateOnly)
 }
 
+// SurveyShaped weights the versions as a survey of children in care and care leavers
+// would be answered: children aged 4 to 7 are about 14% of the children looked after
+// in England (DfE, 2025, by age), most answers come from 8 to 17 year olds, and care
+// leavers add about a fifth. The demo command and the tests of briefings use it.
+var SurveyShaped = map[string]float64{
+	"4-7-assisted": 11, "8-12": 23, "8-12-easy": 7, "13-17": 32, "13-17-easy": 7, "18-25": 17, "18-25-easy": 3,
+}
+
 var versionWeights = map[string]float64{
 	"4-7-assisted": 5, "8-12": 25, "8-12-easy": 8, "13-17": 35, "13-17-easy": 7, "18-25": 17, "18-25-easy": 3,
 }
@@ -224,7 +232,7 @@ func (g *Generator) answers() (*chorus.Version, chorus.Answers, map[string][]str
 		switch q.Kind {
 		case chorus.KindGrid:
 			m := map[string]any{}
-			for _, it := range q.Items {
+			for _, it := range q.ItemsFor(v) {
 				switch x := r.Float64(); {
 				case x < 0.05:
 					continue
@@ -238,17 +246,18 @@ func (g *Generator) answers() (*chorus.Version, chorus.Answers, map[string][]str
 		case chorus.KindScale:
 			answers[id] = face(r, mood, q.Scale)
 		case chorus.KindMulti:
-			n := 1 + r.IntN(max(1, min(q.MaxChoices, len(q.Options))))
+			opts := q.OptionsFor(v)
+			n := 1 + r.IntN(max(1, min(q.MaxChoices, len(opts))))
 			if q.MaxChoices == 0 {
-				n = 1 + r.IntN(len(q.Options))
+				n = 1 + r.IntN(len(opts))
 			}
-			weights := make([]float64, len(q.Options))
-			for i := range q.Options {
+			weights := make([]float64, len(opts))
+			for i := range opts {
 				weights[i] = 1 / float64(1+i/3) // earlier options are chosen more
 			}
 			var picked []any
 			for len(picked) < n {
-				o := q.Options[g.pick(weights)].ID
+				o := opts[g.pick(weights)].ID
 				if !slices.Contains(picked, any(o)) {
 					picked = append(picked, o)
 				}
@@ -290,12 +299,13 @@ func face(r *rand.Rand, mood float64, scale int) string {
 // the version's, and for who a young person lives with it follows age.
 func (g *Generator) single(q *chorus.Question, v *chorus.Version, older bool) string {
 	r := g.rand()
-	if len(q.Options) == 0 {
+	opts := q.OptionsFor(v)
+	if len(opts) == 0 {
 		return ""
 	}
 	var fits []string
 	vlo, vhi := bounds(v.AgeBand)
-	for _, o := range q.Options {
+	for _, o := range opts {
 		if lo, hi := bounds(o.ID); lo > 0 && hi > 0 && vlo > 0 && lo >= vlo && hi <= vhi {
 			fits = append(fits, o.ID)
 		}
@@ -303,8 +313,8 @@ func (g *Generator) single(q *chorus.Question, v *chorus.Version, older bool) st
 	if len(fits) > 0 {
 		return fits[r.IntN(len(fits))]
 	}
-	weights := make([]float64, len(q.Options))
-	for i, o := range q.Options {
+	weights := make([]float64, len(opts))
+	for i, o := range opts {
 		w := 1.0
 		switch o.ID {
 		case "foster_carers":
@@ -336,7 +346,7 @@ func (g *Generator) single(q *chorus.Question, v *chorus.Version, older bool) st
 		}
 		weights[i] = w
 	}
-	return q.Options[g.pick(weights)].ID
+	return opts[g.pick(weights)].ID
 }
 
 func bounds(band string) (int, int) {
