@@ -29,7 +29,14 @@ func (m *Main) openResults(ctx context.Context) {
 	}
 	agg.Start(ctx)
 	m.Aggregates = agg
-	m.HTTP.Results = &results.Service{Store: agg, Surveys: m.Surveys, Places: placesOf(m.Geo)}
+	places := placesOf(m.Geo)
+	// Every figure shown comes from a stored release, made in the background at most
+	// every CHORUS_RELEASE_INTERVAL (see the results package).
+	m.Releases = &results.Releaser{Store: mongodb.NewReleases(m.DB), Live: agg, Surveys: m.Surveys, Places: places,
+		Interval: m.Config.ReleaseInterval, Lease: m.DB.Lease, Log: m.Log}
+	go m.Releases.Run(ctx)
+	m.HTTP.Results = &results.Service{Store: agg, Surveys: m.Surveys, Places: places, Releases: m.Releases}
+	m.HTTP.Releases = m.Releases
 }
 
 // placesOf gives the results package the shipped geography.
@@ -48,7 +55,8 @@ const resultsUsage = `Usage:
   chorus results rebuild [SURVEY]
 
 rebuild recounts a survey's results (every survey's, without SURVEY) from its stored
-responses and replaces the aggregates. It works on the store named by MONGODB_URI (for
+responses and replaces the aggregates. For one SURVEY it then makes a new release of its
+results if at least k responses changed (old releases are never edited). It works on the store named by MONGODB_URI (for
 a running server with the embedded store, use the URI it printed), or else on the
 embedded store in CHORUS_DATA. Running servers pick up the new counts within seconds.
 With several servers taking responses, run it when traffic is low: a batch another
@@ -91,7 +99,9 @@ func runResults(args []string, stdout, stderr io.Writer, getenv func(string) str
 		return 1
 	}
 	start := time.Now()
-	svc := &results.Service{Store: agg, Surveys: catalog}
+	places := placesOf(g)
+	releases := &results.Releaser{Store: mongodb.NewReleases(db), Live: agg, Surveys: catalog, Places: places, Lease: db.Lease}
+	svc := &results.Service{Store: agg, Surveys: catalog, Places: places, Releases: releases}
 	if err := svc.Rebuild(ctx, survey); err != nil {
 		fmt.Fprintln(stderr, "chorus:", describeError(err))
 		return 1

@@ -23,6 +23,7 @@ import (
 	"github.com/chorus-voice/chorus/server/geo"
 	"github.com/chorus-voice/chorus/server/intake"
 	"github.com/chorus-voice/chorus/server/mongodb"
+	"github.com/chorus-voice/chorus/server/results"
 	"github.com/chorus-voice/chorus/server/web"
 )
 
@@ -142,6 +143,8 @@ type Main struct {
 	Responses *mongodb.ResponseStore
 	// Aggregates keeps the results counts (see cmd_results.go).
 	Aggregates *mongodb.Aggregates
+	// Releases makes and reads the releases every figure comes from.
+	Releases *results.Releaser
 	// Free text (see cmd_survey.go): reviewed themes, the safeguarding queue and the
 	// re-tag jobs.
 	Reviews      *mongodb.Reviews

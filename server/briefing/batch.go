@@ -156,7 +156,10 @@ func (s *Service) runBatch(ctx context.Context, b *chorus.BriefingBatch) error {
 		if err := s.Batches.DeleteBatchFiles(ctx, b.ID); err != nil {
 			return err
 		}
-		b.Release, b.ReleaseAt, b.Done = pin.Release.ID, s.now().UTC().Truncate(24*time.Hour), 0
+		b.Release, b.ReleaseAt, b.Done = pin.Release.ID, pin.Release.At, 0
+		if b.ReleaseAt.IsZero() {
+			b.ReleaseAt = s.now().UTC().Truncate(24 * time.Hour)
+		}
 		if err := s.save(ctx, b); err != nil {
 			return err
 		}

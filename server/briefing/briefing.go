@@ -106,6 +106,11 @@ func (s *Service) compose(ctx context.Context, pub results.Publisher, b *chorus.
 	if err != nil {
 		return nil, err
 	}
+	if rep.Release != nil {
+		// The figures' date is their release's, so that a briefing changes only with a
+		// release.
+		asOf, release = rep.Release.At, rep.Release.ID
+	}
 	var quotes []report.Quote
 	var labels map[string]report.ThemeLabel
 	switch {

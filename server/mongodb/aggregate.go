@@ -538,26 +538,9 @@ func (a *Aggregates) distinct(ctx context.Context, coll *mongo.Collection, field
 	return out, nil
 }
 
-// lease takes a lock document for d, reporting whether this caller got it.
+// lease takes a lock for d (see DB.Lease).
 func (a *Aggregates) lease(ctx context.Context, name string, d time.Duration) (bool, func(), error) {
-	now := time.Now()
-	owner := bson.NewObjectID()
-	_, err := a.locks.UpdateOne(ctx,
-		bson.D{{Key: "_id", Value: name}, {Key: "until", Value: bson.D{{Key: "$lt", Value: now}}}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "until", Value: now.Add(d)}, {Key: "owner", Value: owner}}}},
-		options.UpdateOne().SetUpsert(true))
-	switch {
-	case mongo.IsDuplicateKeyError(err):
-		return false, nil, nil
-	case err != nil:
-		return false, nil, translate("take aggregate lock", err)
-	}
-	release := func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_, _ = a.locks.DeleteOne(ctx, bson.D{{Key: "_id", Value: name}, {Key: "owner", Value: owner}})
-	}
-	return true, release, nil
+	return a.db.Lease(ctx, name, d)
 }
 
 func (a *Aggregates) compact(ctx context.Context, survey string) error {

@@ -220,9 +220,9 @@ func (pb *publication) fillMeasures(rep *Report, rs rowSet, v *vec, codes []stri
 	var regionRows, countryRows rowSet
 	var regionVec, countryVec *vec
 	if areaLevel {
-		countryRows, countryVec = pb.group("area:"+country), pb.areaVec(country)
+		countryRows, countryVec = pb.group(AreaGroup(country)), pb.areaVec(country)
 		if region != "" && !ownIsRegion {
-			regionRows, regionVec = pb.group("area:"+region), pb.areaVec(region)
+			regionRows, regionVec = pb.group(AreaGroup(region)), pb.areaVec(region)
 		}
 	}
 	own := &MeasureArea{Name: "", Level: rep.Level}

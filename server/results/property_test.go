@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -104,4 +105,118 @@ func randomRequest(r *rand.Rand, keys []results.Key, councils []chorus.Area) res
 		return results.Request{From: []string{"2026-09-01", "2026-10-01"}[r.IntN(2)], To: []string{"2026-09-30", "2026-10-31", ""}[r.IntN(3)]}
 	}
 	return results.Request{}
+}
+
+// TestPropertyTwoReleases checks releases against differencing: random data is released,
+// random reports are read, more responses come (some crowded into one group), a second
+// release is made, and reports are read again (the same requests and others). Counting
+// both releases' true counts as unknowns and every shown count as an equation over the
+// release it comes from, no suppressed count of either release can be worked out, and no
+// group's growth between them can be worked out where it is from 1 to k−1.
+func TestPropertyTwoReleases(t *testing.T) {
+	s0, g := example(t)
+	cases, seed := 10, uint64(21)
+	if testing.Short() {
+		cases = 4
+	}
+	if n, err := strconv.Atoi(os.Getenv("CHORUS_PROPERTY_CASES")); err == nil {
+		cases, seed = n, uint64(time.Now().UnixNano())
+		if s, err := strconv.ParseUint(os.Getenv("CHORUS_PROPERTY_SEED"), 10, 64); err == nil {
+			seed = s
+		}
+		t.Logf("seed %d", seed)
+	}
+	r := rand.New(rand.NewPCG(seed, 13))
+	for n := range cases {
+		s := *s0
+		s.Threshold = []int{10, 5, 3}[r.IntN(3)]
+		k := s.Threshold
+		var councils []chorus.Area
+		for _, a := range g.Areas() {
+			if (a.RegionCode == "E12000008" || a.RegionCode == "E12000001") && len(councils) < 2+r.IntN(4) && r.IntN(3) == 0 {
+				councils = append(councils, a)
+			}
+		}
+		gen := &synth.Generator{Survey: &s, Councils: councils, Rand: rand.New(rand.NewPCG(uint64(n), 98)),
+			From: time.Date(2026, 9, 20, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 10, 20, 0, 0, 0, 0, time.UTC),
+			Versions: map[string]float64{"4-7-assisted": 1, "8-12": 3, "13-17": 4, "18-25": 2}}
+		live := &liveCube{c: results.NewCube(s.ID)}
+		clock := time.Date(2026, 10, 21, 10, 0, 0, 0, time.UTC)
+		rel := &results.Releaser{Store: &memReleases{}, Live: live, Surveys: catalog{&s}, Places: places(g),
+			Now: func() time.Time { return clock }}
+		svc := &results.Service{Store: live, Surveys: catalog{&s}, Places: places(g), Releases: rel}
+		var rs1 []*chorus.Response
+		var keys []results.Key
+		for range 2*k + r.IntN(120) {
+			resp := gen.Response(gen.NextID())
+			rs1 = append(rs1, resp)
+			keys = append(keys, results.KeyOf(&s, results.Mapping{}, resp))
+		}
+		live.add(&s, rs1...)
+		out, err := rel.Release(t.Context(), s.ID, true)
+		if err != nil || !out.Made {
+			t.Fatalf("case %d: first release: %+v %v", n, out, err)
+		}
+		first := out.Release.ID
+		var reqs []results.Request
+		for range 5 + r.IntN(8) {
+			reqs = append(reqs, randomRequest(r, keys, councils))
+		}
+		read := func(reqs []results.Request) ([]*results.Report, []string) {
+			var reps []*results.Report
+			var asked []string
+			for _, req := range reqs {
+				rep, err := svc.Publish(t.Context(), s.ID, req)
+				if err != nil {
+					continue
+				}
+				reps, asked = append(reps, rep), append(asked, fmt.Sprintf("%+v", rep.Filter))
+				if bad := smallCounts(t, rep); len(bad) > 0 {
+					t.Fatalf("case %d: small counts shown: %v", n, bad)
+				}
+			}
+			return reps, asked
+		}
+		reps1, asked1 := read(reqs)
+		// More responses, until the step rule allows a second release: some spread out,
+		// some crowded into one council, one living situation or one version.
+		rs2 := slices.Clone(rs1)
+		for made := false; !made; {
+			for range 1 + r.IntN(2*k) {
+				resp := gen.Response(gen.NextID())
+				switch r.IntN(4) {
+				case 0:
+					if len(councils) > 0 && resp.Answers["area"] != nil {
+						resp.Answers["area"] = councils[0].Code
+					}
+				case 1:
+					if resp.Answers["live_with"] != nil {
+						resp.Answers["live_with"] = "foster_carers"
+					}
+				}
+				rs2 = append(rs2, resp)
+				live.add(&s, resp)
+				keys = append(keys, results.KeyOf(&s, results.Mapping{}, resp))
+			}
+			out, err := rel.Release(t.Context(), s.ID, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			made = out.Made
+		}
+		for range 3 + r.IntN(6) {
+			reqs = append(reqs, randomRequest(r, keys, councils))
+		}
+		reps2, asked2 := read(reqs)
+		cur2, err := rel.Current(t.Context(), s.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w1, w2 := leakcheck.NewWorld(&s, councils, rs1), leakcheck.NewWorld(&s, councils, rs2)
+		w1.ReleaseID, w2.ReleaseID = first, cur2.ID
+		if leaks := leakcheck.Leaks([]*leakcheck.World{w1, w2}, [][]*results.Report{reps1, reps2}, leakcheck.Lines(r, &s, 3)); len(leaks) > 0 {
+			t.Fatalf("case %d (k=%d, %d then %d responses): %v\nrequests: %v then %v\nsecond release: %v %v",
+				n, k, len(rs1), len(rs2), leaks, asked1, asked2, cur2, cur2.AsOf)
+		}
+	}
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/chorus-voice/chorus/server/chorus"
 	"github.com/chorus-voice/chorus/server/disclosure"
+	"github.com/chorus-voice/chorus/server/results"
 )
 
 // Group access codes: facilitators make a code for one group session of a survey that
@@ -83,33 +84,28 @@ func (s *Server) revokeAccessCode(c *fiber.Ctx, sv *chorus.Survey, id string) (*
 }
 
 // codeCounts returns a survey's codes, newest first, with the responses given through
-// each, those given without one, and all of them, through disclosure control as one
-// line that adds up to the survey's total: small counts are hidden, and another with
-// them where a total would give a hidden one away. ok is false when no results are kept.
+// each, those given without one, and all of them, from the current release through
+// disclosure control (results.Service.CodeCounts): they change only when at least k
+// more responses came through a code. ok is false when no results are kept.
 func (s *Server) codeCounts(ctx context.Context, sv *chorus.Survey) (list []*chorus.AccessCode, perCode []disclosure.Value, without, all disclosure.Value, ok bool, err error) {
-	if list, err = s.AccessCodes.List(ctx, sv.ID); err != nil || s.Results == nil {
+	if list, err = s.AccessCodes.List(ctx, sv.ID); err != nil {
 		return list, nil, without, all, false, err
 	}
-	r, err := s.Results.Results(ctx, sv.ID, chorus.Filter{})
-	if err != nil {
-		return nil, nil, without, all, false, err
+	counter, isCounter := s.Results.(interface {
+		CodeCounts(ctx context.Context, survey string, ids []string) ([]disclosure.Value, disclosure.Value, disclosure.Value, *results.ReleaseRef, error)
+	})
+	if !isCounter {
+		return list, nil, without, all, false, nil
 	}
-	counts := make([]int, len(list)+1)
-	through := 0
+	ids := make([]string, len(list))
 	for i, ac := range list {
-		counts[i] = r.GroupSessions[ac.ID]
-		through += counts[i]
+		ids[i] = ac.ID
 	}
-	counts[len(list)] = max(0, r.Base-through)
-	line, err := disclosure.Policy{Threshold: sv.Threshold, ShowZero: true}.Single(counts)
+	perCode, without, all, _, err = counter.CodeCounts(ctx, sv.ID, ids)
 	if err != nil {
 		return nil, nil, without, all, false, err
 	}
-	perCode = make([]disclosure.Value, len(list))
-	for i := range list {
-		perCode[i] = line.Options[i].Count
-	}
-	return list, perCode, line.Options[len(list)].Count, line.Base, true, nil
+	return list, perCode, without, all, true, nil
 }
 
 // surveyCodeLink is the start page with the code filled in, for a printed QR code or a

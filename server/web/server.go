@@ -85,6 +85,8 @@ type Server struct {
 	// Briefs makes briefings and runs batches of them (nil: briefings are made from
 	// the services above, without an organisation line or batches).
 	Briefs *briefing.Service
+	// Releases makes the releases every figure comes from (see release.go).
+	Releases ReleaseService
 
 	// Free text (see review.go, quote.go, safeguarding.go): codebooks, human review of
 	// themes, the re-tag jobs, approved quotes and the safeguarding queue.
@@ -167,6 +169,7 @@ func (s *Server) routes() {
 	s.registerDashboardRoutes()
 	s.registerBriefingRoutes()
 	s.registerResultRoutes()
+	s.registerReleaseRoutes()
 	s.registerReviewRoutes()
 	s.registerQuoteRoutes()
 	s.registerSafeguardingRoutes()
