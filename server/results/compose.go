@@ -181,6 +181,20 @@ func (rd *released) areas(cur *Report, req Request) (*Report, error) {
 		return false
 	})
 	slices.Sort(codes)
+	if len(codes) > 1 {
+		// Areas whose figures all come from one release: that release adds them up.
+		at := rd.asOf(AreaGroup(codes[0]))
+		same := true
+		for _, c := range codes[1:] {
+			same = same && rd.asOf(AreaGroup(c)) == at
+		}
+		if same {
+			if rep, err := rd.pub(at.ID).placed(req, codes, cur.Area.Asked, cur.Note); err == nil {
+				rep.Release = at.Ref(rd.p)
+				return rd.settle(clone(rep), at, req, false), nil
+			}
+		}
+	}
 	if len(codes) == 1 {
 		out := parts[codes[0]]
 		out.Filter, out.Note = cur.Filter, cur.Note
@@ -192,6 +206,12 @@ func (rd *released) areas(cur *Report, req Request) (*Report, error) {
 		list = append(list, parts[c])
 	}
 	out := rd.union(cur, list)
+	// Each measure's own share cannot be added up from the parts' shares: it is hidden.
+	// Its region's and England's come from their own releases.
+	for i := range out.Measures {
+		out.Measures[i].Share, out.Measures[i].Base, out.Measures[i].VersusEngland = disclosure.Share{}, disclosure.Value{}, ""
+	}
+	rd.settleMeasures(out, rd.rel, req)
 	out.Area = &ShownArea{Asked: cur.Area.Asked}
 	for _, c := range codes {
 		out.Area.Codes = append(out.Area.Codes, c)
@@ -283,6 +303,7 @@ func (rd *released) settle(rep *Report, at *Release, req Request, root bool) *Re
 			rep.Questions[i].Release = versionsFrom.ID
 		}
 	}
+	rd.settleMeasures(rep, at, req)
 	if !root {
 		return rep
 	}
@@ -472,24 +493,6 @@ func (rd *released) union(cur *Report, parts []*Report) *Report {
 		}
 	}
 	out.Release = newest
-	// Shares cannot be added up: the union's measures (worked out in the latest release)
-	// stand only where every part is from that release; otherwise they are hidden, so
-	// that they never show counts a part's release has not.
-	for _, r := range parts {
-		if r.Release == nil || r.Release.ID != rd.rel.ID {
-			out.Measures = hiddenMeasures(out.Measures)
-			break
-		}
-	}
-	return out
-}
-
-// hiddenMeasures returns measures with every figure hidden.
-func hiddenMeasures(ms []MeasureReport) []MeasureReport {
-	out := make([]MeasureReport, len(ms))
-	for i, m := range ms {
-		out[i] = MeasureReport{ID: m.ID, Label: m.Label, Young: m.Young, Question: m.Question, Item: m.Item}
-	}
 	return out
 }
 
@@ -508,6 +511,7 @@ func clone(r *Report) *Report {
 		a := *r.Area
 		out.Area = &a
 	}
+	out.Measures = slices.Clone(r.Measures)
 	out.Questions = slices.Clone(r.Questions)
 	for i := range out.Questions {
 		q := &out.Questions[i]
@@ -518,4 +522,53 @@ func clone(r *Report) *Report {
 		}
 	}
 	return &out
+}
+
+// settleMeasures takes each measure's figure for the report's region and for England
+// (and the region's figure standing in for the area's own) from the release that area
+// is as of, when that is earlier than at. A comparison with England is kept only where
+// both figures come from at.
+func (rd *released) settleMeasures(rep *Report, at *Release, req Request) {
+	figure := func(code, id string) (*MeasureReport, *Release, bool) {
+		r := rd.asOf(AreaGroup(code))
+		if r.Seq >= at.Seq {
+			return nil, r, false
+		}
+		o, err := rd.pub(r.ID).placed(Request{RoundTo: req.RoundTo}, []string{code}, "", "")
+		if err != nil {
+			return nil, r, true
+		}
+		for i := range o.Measures {
+			if o.Measures[i].ID == id {
+				return &o.Measures[i], r, true
+			}
+		}
+		return nil, r, true
+	}
+	for i := range rep.Measures {
+		mr := &rep.Measures[i]
+		if mr.Region != nil {
+			if o, r, old := figure(mr.Region.Code, mr.ID); old {
+				f := *mr.Region
+				f.Share, f.Base, f.Release = disclosure.Share{}, disclosure.Value{}, r.ID
+				if o != nil && o.Of != nil && o.Of.Code == f.Code {
+					f.Share, f.Base = o.Share, o.Base
+				}
+				if mr.Of != nil && mr.Of.Code == f.Code {
+					mr.Share, mr.Base, mr.VersusEngland = f.Share, f.Base, ""
+				}
+				mr.Region = &f
+			}
+		}
+		if mr.England != nil {
+			if o, r, old := figure(mr.England.Code, mr.ID); old {
+				f := *mr.England
+				f.Share, f.Base, f.Release = disclosure.Share{}, disclosure.Value{}, r.ID
+				if o != nil && o.Of != nil && o.Of.Code == f.Code {
+					f.Share, f.Base = o.Share, o.Base
+				}
+				mr.England, mr.VersusEngland = &f, ""
+			}
+		}
+	}
 }

@@ -47,6 +47,9 @@ type MeasureFigure struct {
 	MeasureArea
 	Share disclosure.Share `json:"share"`
 	Base  disclosure.Value `json:"base"`
+	// Release is the id of the release the figure comes from when that is earlier than
+	// its table's (the area's figures are kept: see Releases in the package doc).
+	Release string `json:"release,omitempty"`
 }
 
 // measureValue is a measure worked out for one group: the share and base as shown and

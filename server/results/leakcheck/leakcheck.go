@@ -638,6 +638,16 @@ func check(snaps []*World, reps [][]*results.Report, l Line) []string {
 		}
 		return []set{groupOf(rep)}
 	}
+	groupCounts := map[string]int64{}
+	groupCount := func(si int, part set) int64 {
+		key := fmt.Sprintf("%d %p", si, part)
+		n, ok := groupCounts[key]
+		if !ok {
+			n = count(si, part)
+			groupCounts[key] = n
+		}
+		return n
+	}
 	var vals []published
 	var groups []set
 	// add records one published count: the young people in parts (each from a release
@@ -655,6 +665,9 @@ func check(snaps []*World, reps [][]*results.Report, l Line) []string {
 	add := func(ri, rep int, what string, v disclosure.Value, x set, parts []set, prov int) {
 		choice := make([]int, len(parts))
 		matched := false
+		// exact is false once no choice of releases gives the shown count: a rounded
+		// count, taken (more than a reader has) as telling every choice's exact count.
+		exact := true
 		var try func(p int)
 		try = func(p int) {
 			if p < len(parts) {
@@ -679,12 +692,12 @@ func check(snaps []*World, reps [][]*results.Report, l Line) []string {
 					st = and(part, x)
 				}
 				c += count(choice[i], st)
-				group += count(choice[i], part)
+				group += groupCount(choice[i], part)
 				for j, y := range block(choice[i], st) {
 					vec[j] = (vec[j] + y) % prime
 				}
 			}
-			if v.Shown() && int64(v.N()) != c {
+			if v.Shown() && exact && int64(v.N()) != c {
 				return
 			}
 			matched = true
@@ -693,23 +706,8 @@ func check(snaps []*World, reps [][]*results.Report, l Line) []string {
 		}
 		try(0)
 		if v.Shown() && !matched {
-			// A shown count that matches no release: rounded, or wrong. Rounded counts
-			// are not equations; the test asks for exact ones.
-			r := reps[ri][rep]
-			var counts []int64
-			for si := range snaps {
-				var c int64
-				for _, part := range parts {
-					st := part
-					if x != nil {
-						st = and(part, x)
-					}
-					c += count(si, st)
-				}
-				counts = append(counts, c)
-			}
-			panic(fmt.Sprintf("leakcheck: release %d report %d (%s %+v %+v %+v from %+v) %s = %d matches no release's count (%v, from %d)",
-				ri+1, rep, r.Level, r.Group, r.Area, r.Period, r.Release, what, v.N(), counts, prov))
+			exact = false
+			try(0)
 		}
 	}
 	for ri, rs := range reps {
