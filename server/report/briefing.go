@@ -244,7 +244,7 @@ func measureRows(s *chorus.Survey, rep *results.Report, lang string) ([]MeasureR
 	for _, m := range rep.Measures {
 		r := MeasureRow{Label: upper(measureLabel(s, m, lang)), Here: fig(m.Share), Versus: versusWords(m.VersusEngland, w),
 			VersusShort: versusShort(m.VersusEngland, lang)}
-		if m.Of != nil && rep.Area != nil && !slices.Contains(rep.Area.Codes, m.Of.Code) && m.Share.Shown() {
+		if m.Of != nil && m.Of.Code != "" && rep.Area != nil && !slices.Contains(rep.Area.Codes, m.Of.Code) && m.Share.Shown() {
 			r.Of = m.Of.Name
 		}
 		if m.Region != nil {

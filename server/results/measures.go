@@ -127,16 +127,19 @@ type sides struct {
 }
 
 // exposes reports whether showing share would let a reader narrow down the hidden
-// counts of either side to fewer than k possible totals. The reader is taken to know
-// every shown count exactly (as facilitators do), the number who answered when ofKnown,
-// and that nobody beyond the group's n young people answered. Coded extremes ("fewer
-// than 10%") only bound a side, as suppression allows. Where the share's own rounding
-// step spans k young people or more, nothing is narrowed that far.
+// counts of either side to fewer than k possible totals, where they could not already
+// from the row. The reader is taken to know every shown count exactly (as facilitators
+// do), the number who answered when ofKnown, and that nobody beyond the group's n young
+// people answered. Coded extremes ("fewer than 10%") only bound a side, as suppression
+// allows. Where the share's own rounding step spans k young people or more, nothing is
+// narrowed that far.
 func (sd sides) exposes(sp disclosure.SharePolicy, share disclosure.Share, of int, ofKnown bool, n, k int) bool {
 	f, figure := share.Figure()
 	if !figure || sd.hidden[0]+sd.hidden[1] == 0 || of*sp.RoundTo >= 100*k {
 		return false
 	}
+	// The possible hidden totals of each side with the share: every number counted
+	// and number answering that give the same share.
 	lo, hi := [2]int{n + 1, n + 1}, [2]int{-1, -1}
 	sIn, sOut := int(sd.shown[0]), int(sd.shown[1])
 	maxIn := sIn
@@ -144,12 +147,11 @@ func (sd sides) exposes(sp disclosure.SharePolicy, share disclosure.Share, of in
 		maxIn = n
 	}
 	for in := sIn; in <= maxIn; in++ {
-		// The numbers answering consistent with the share for this many counted:
 		// in·100/(f+step/2) < of ≤ in·100/(f−step/2), checked exactly with Share.
 		ofLo, ofHi := in+sOut, n
 		if ofKnown {
 			ofLo, ofHi = of, of
-		} else if f+sp.RoundTo/2 > 0 {
+		} else {
 			ofLo = max(ofLo, in*200/(2*f+sp.RoundTo)-1)
 			if d := 2*f - sp.RoundTo; d > 0 {
 				ofHi = min(ofHi, in*200/d+1)
@@ -157,10 +159,7 @@ func (sd sides) exposes(sp disclosure.SharePolicy, share disclosure.Share, of in
 		}
 		for o := ofLo; o <= ofHi; o++ {
 			hOut := o - in - sOut
-			if hOut < 0 || (sd.hidden[1] == 0 && hOut != 0) {
-				continue
-			}
-			if sp.Share(in, o, k) != share {
+			if hOut < 0 || (sd.hidden[1] == 0 && hOut != 0) || sp.Share(in, o, k) != share {
 				continue
 			}
 			hIn := in - sIn
@@ -168,8 +167,25 @@ func (sd sides) exposes(sp disclosure.SharePolicy, share disclosure.Share, of in
 			lo[1], hi[1] = min(lo[1], hOut), max(hi[1], hOut)
 		}
 	}
+	// Without the share: what the row already tells. Knowing how many answered, the
+	// hidden counts add up to the rest; a side whose counts are all shown fixes the
+	// other. Otherwise each side can be anything up to the group's size.
+	var without [2]int
+	rest := n - sIn - sOut
+	if ofKnown {
+		rest = of - sIn - sOut
+	}
 	for side := range 2 {
-		if sd.hidden[side] > 0 && hi[side] >= 0 && hi[side]-lo[side]+1 < k {
+		switch {
+		case ofKnown && sd.hidden[1-side] == 0:
+			without[side] = 1
+		default:
+			without[side] = rest + 1
+		}
+	}
+	for side := range 2 {
+		with := hi[side] - lo[side] + 1
+		if sd.hidden[side] > 0 && hi[side] >= 0 && with < k && with < without[side] {
 			return true
 		}
 	}
