@@ -11,7 +11,9 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/chorus-voice/chorus/server/briefingpdf"
@@ -198,23 +200,48 @@ func (s *Service) runBatch(ctx context.Context, b *chorus.BriefingBatch) error {
 		}
 		return nil
 	}
+	var todo []geo.Constituency
 	for _, a := range areas {
-		name := fileName(a.Code, a.Name)
-		if done[name] {
-			continue
+		if !done[fileName(a.Code, a.Name)] {
+			todo = append(todo, a)
 		}
+	}
+	// Briefings are made by as many workers as there are processors, a chunk at a
+	// time; each chunk is stored and the progress saved before the next.
+	workers := max(1, runtime.GOMAXPROCS(0))
+	for len(todo) > 0 {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		f, err := s.makeFile(ctx, pin, b, a, name, cache)
-		if err != nil {
-			return s.fail(ctx, b, fmt.Errorf("%s: %w", a.Name, err))
+		chunk := todo[:min(saveEvery, len(todo))]
+		todo = todo[len(chunk):]
+		files := make([]*chorus.BriefingFile, len(chunk))
+		errs := make([]error, len(chunk))
+		var wg sync.WaitGroup
+		next := make(chan int)
+		for range workers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := range next {
+					a := chunk[i]
+					files[i], errs[i] = s.makeFile(ctx, pin, b, a, fileName(a.Code, a.Name), cache)
+				}
+			}()
 		}
-		pending = append(pending, f)
-		if len(pending) == saveEvery {
-			if err := flush(); err != nil {
-				return err
+		for i := range chunk {
+			next <- i
+		}
+		close(next)
+		wg.Wait()
+		for i, err := range errs {
+			if err != nil {
+				return s.fail(ctx, b, fmt.Errorf("%s: %w", chunk[i].Name, err))
 			}
+		}
+		pending = append(pending, files...)
+		if err := flush(); err != nil {
+			return err
 		}
 	}
 	if err := flush(); err != nil {

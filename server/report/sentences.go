@@ -154,7 +154,11 @@ func Sentences(s *chorus.Survey, b *Briefing, rep *results.Report, lang string) 
 		if cy {
 			sent = fmt.Sprintf("Dywedodd %s o bobl ifanc mewn gofal yn %s a atebodd eu bod %s", ShareWords(lead.Share, lang), ofName(lead), label)
 		} else {
-			sent = fmt.Sprintf("%s young people in care in %s who answered said they are %s", upper(ShareWords(lead.Share, lang)), ofName(lead), label)
+			words := ShareWords(lead.Share, lang)
+			if words == "half" || strings.HasSuffix(words, "%") {
+				words += " of the" // "Half of the young people…", "Fewer than 25% of the young people…"
+			}
+			sent = fmt.Sprintf("%s young people in care in %s who answered said they are %s", upper(words), ofName(lead), label)
 		}
 		if v := versusWords(lead.VersusEngland, w); v != "" {
 			sent += " — " + v
