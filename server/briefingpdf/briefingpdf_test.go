@@ -162,9 +162,7 @@ func TestWriteFull(t *testing.T) {
 				want = append(want, "“"+q+"”")
 			}
 			want = append(want, b.Sentences...)
-			for _, m := range b.Methods {
-				want = append(want, m)
-			}
+			want = append(want, b.Methods...)
 			for _, w := range want {
 				if !strings.Contains(text, words(w)) {
 					t.Errorf("PDF text lacks %q", w)

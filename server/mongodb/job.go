@@ -638,28 +638,3 @@ func (r *Retagger) Close() {
 		<-r.stopped
 	}
 }
-
-// Lease takes the named lease for d if no one holds it (or theirs ran out), reporting
-// whether this caller has it and a function that gives it back. It is how only one
-// instance at a time does a piece of work, such as making a survey's release.
-func (d *DB) Lease(ctx context.Context, name string, dur time.Duration) (bool, func(), error) {
-	locks := d.db.Collection("aggregate_locks")
-	now := time.Now()
-	owner := bson.NewObjectID()
-	_, err := locks.UpdateOne(ctx,
-		bson.D{{Key: "_id", Value: name}, {Key: "until", Value: bson.D{{Key: "$lt", Value: now}}}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "until", Value: now.Add(dur)}, {Key: "owner", Value: owner}}}},
-		options.UpdateOne().SetUpsert(true))
-	switch {
-	case mongo.IsDuplicateKeyError(err):
-		return false, nil, nil
-	case err != nil:
-		return false, nil, translate("take lease "+name, err)
-	}
-	give := func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_, _ = locks.DeleteOne(ctx, bson.D{{Key: "_id", Value: name}, {Key: "owner", Value: owner}})
-	}
-	return true, give, nil
-}

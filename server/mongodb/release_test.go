@@ -9,7 +9,6 @@ import (
 	"github.com/chorus-voice/chorus/server/chorus"
 	"github.com/chorus-voice/chorus/server/mongodb"
 	"github.com/chorus-voice/chorus/server/mongodb/mongodbtest"
-	"github.com/chorus-voice/chorus/server/results"
 )
 
 func TestReleases(t *testing.T) {
@@ -17,11 +16,11 @@ func TestReleases(t *testing.T) {
 	db := mongodbtest.Open(t)
 	store := mongodb.NewReleases(db)
 	at := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
-	first := &results.StoredRelease{ID: "r1", Survey: "s", Seq: 1, At: at, Responses: 12,
+	first := &chorus.ReleaseRecord{ID: "r1", Survey: "s", Seq: 1, At: at, Responses: 12,
 		Slots: []string{"a"}, Keys: []string{"k"}, Data: []byte{1, 2, 3}}
-	second := &results.StoredRelease{ID: "r2", Survey: "s", Seq: 2, At: at.Add(time.Hour + 17*time.Minute), Responses: 25,
+	second := &chorus.ReleaseRecord{ID: "r2", Survey: "s", Seq: 2, At: at.Add(time.Hour + 17*time.Minute), Responses: 25,
 		Slots: []string{"a"}, Keys: []string{"k"}, Data: []byte{4}, Frozen: map[string]string{"area:E06000001": "r1"}}
-	for _, r := range []*results.StoredRelease{first, second} {
+	for _, r := range []*chorus.ReleaseRecord{first, second} {
 		if err := store.InsertRelease(ctx, r); err != nil {
 			t.Fatal(err)
 		}
@@ -51,15 +50,15 @@ func TestReleases(t *testing.T) {
 		t.Errorf("list: %+v %v", list, err)
 	}
 	// One releaser at a time.
-	ok, give, err := db.Lease(ctx, "release:s", time.Minute)
+	give, ok, err := db.Lease(ctx, "release:s", time.Minute)
 	if err != nil || !ok {
 		t.Fatalf("lease: %v %v", ok, err)
 	}
-	if ok2, _, err := db.Lease(ctx, "release:s", time.Minute); ok2 || err != nil {
+	if _, ok2, err := db.Lease(ctx, "release:s", time.Minute); ok2 || err != nil {
 		t.Errorf("second lease while held: %v %v", ok2, err)
 	}
 	give()
-	if ok3, give3, err := db.Lease(ctx, "release:s", time.Minute); !ok3 || err != nil {
+	if give3, ok3, err := db.Lease(ctx, "release:s", time.Minute); !ok3 || err != nil {
 		t.Errorf("lease after giving it back: %v %v", ok3, err)
 	} else {
 		give3()

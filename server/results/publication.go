@@ -82,9 +82,7 @@ func (pb *publication) protectUnasked(l *line) *row {
 	sys.Values = append(sys.Values, r.vals...)
 	asked := m
 	sys.Values = append(sys.Values, c.lineTotal(l, &c.total))
-	for _, x := range vr.vals {
-		sys.Values = append(sys.Values, x)
-	}
+	sys.Values = append(sys.Values, vr.vals...)
 	base := len(sys.Values)
 	sys.Values = append(sys.Values, c.total.n)
 	sys.Hidden = make([]bool, len(sys.Values))

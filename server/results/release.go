@@ -53,33 +53,17 @@ type ReleaseRef struct {
 	Responses disclosure.Value `json:"responses"`
 }
 
-// StoredRelease is a release as the store keeps it: the cube packed (PackCells) and the
-// frozen groups by key.
-type StoredRelease struct {
-	ID        string
-	Survey    string
-	Seq       int
-	At        time.Time
-	Responses int64
-	Slots     []string
-	Keys      []string
-	Data      []byte
-	// Frozen maps a group key (GroupKey.String) to the id of the release whose figures
-	// it keeps.
-	Frozen map[string]string
-}
-
 // ReleaseStore keeps releases. The mongodb package's Releases implements it.
 type ReleaseStore interface {
 	// InsertRelease stores a new release; ECONFLICT if the survey already has one with
 	// that Seq (another instance made it first).
-	InsertRelease(ctx context.Context, r *StoredRelease) error
+	InsertRelease(ctx context.Context, r *chorus.ReleaseRecord) error
 	// LatestRelease returns a survey's release with the highest Seq; ENOTFOUND if none.
-	LatestRelease(ctx context.Context, survey string) (*StoredRelease, error)
+	LatestRelease(ctx context.Context, survey string) (*chorus.ReleaseRecord, error)
 	// FindRelease returns a release by id; ENOTFOUND if none.
-	FindRelease(ctx context.Context, id string) (*StoredRelease, error)
+	FindRelease(ctx context.Context, id string) (*chorus.ReleaseRecord, error)
 	// ListReleases returns a survey's releases, newest first, without their counts.
-	ListReleases(ctx context.Context, survey string) ([]*StoredRelease, error)
+	ListReleases(ctx context.Context, survey string) ([]*chorus.ReleaseRecord, error)
 }
 
 // LiveCounts gives a survey's current counts: every stored response.
@@ -88,10 +72,10 @@ type LiveCounts interface {
 }
 
 // encodeRelease packs a release for the store.
-func encodeRelease(r *Release) *StoredRelease {
+func encodeRelease(r *Release) *chorus.ReleaseRecord {
 	slots, cells := r.Cube.Encode()
 	keys, data := PackCells(cells)
-	out := &StoredRelease{ID: r.ID, Survey: r.Survey, Seq: r.Seq, At: r.At, Responses: r.Responses,
+	out := &chorus.ReleaseRecord{ID: r.ID, Survey: r.Survey, Seq: r.Seq, At: r.At, Responses: r.Responses,
 		Slots: slots, Keys: keys, Data: data, Frozen: map[string]string{}}
 	for g, id := range r.AsOf {
 		out.Frozen[g.String()] = id
@@ -100,7 +84,7 @@ func encodeRelease(r *Release) *StoredRelease {
 }
 
 // decodeRelease unpacks a stored release.
-func decodeRelease(d *StoredRelease) (*Release, error) {
+func decodeRelease(d *chorus.ReleaseRecord) (*Release, error) {
 	cells, err := UnpackCells(d.Keys, d.Data)
 	if err != nil {
 		return nil, err
@@ -134,9 +118,9 @@ type Releaser struct {
 	// Interval is the least time between two releases of a survey (counted from the end
 	// of the hour the previous one records); 0 releases whenever the step rule allows.
 	Interval time.Duration
-	// Lease takes a named lease for d, reporting whether this caller has it and a
-	// function that gives it back; nil means this is the only instance.
-	Lease func(ctx context.Context, name string, d time.Duration) (bool, func(), error)
+	// Lease takes a named lease for d, returning a function that gives it back and
+	// whether this caller has it; nil means this is the only instance.
+	Lease func(ctx context.Context, name string, d time.Duration) (func(), bool, error)
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// Recheck is how often a reader looks in the store for a release another instance
@@ -170,7 +154,8 @@ func empty(survey string) *Release {
 }
 
 // Current returns the latest release of a survey (the empty release if there is none
-// yet). It is kept in memory and looked for in the store at most every Recheck.
+// yet). It is kept in memory and looked for in the store at most every Recheck. With
+// Interval 0 it first makes a release if the step rule allows one.
 func (r *Releaser) Current(ctx context.Context, survey string) (*Release, error) {
 	r.mu.Lock()
 	r.init()
@@ -181,10 +166,29 @@ func (r *Releaser) Current(ctx context.Context, survey string) (*Release, error)
 	if recheck <= 0 {
 		recheck = 5 * time.Second
 	}
-	if cur != nil && r.now().Sub(when) < recheck {
+	if cur == nil || r.now().Sub(when) >= recheck {
+		var err error
+		if cur, err = r.refresh(ctx, survey); err != nil {
+			return nil, err
+		}
+	}
+	if r.Interval > 0 || r.Live == nil {
 		return cur, nil
 	}
-	return r.refresh(ctx, survey)
+	// Interval 0: release as soon as the step rule allows, when a reader asks.
+	sv, err := r.Surveys.FindSurvey(ctx, survey)
+	if err != nil {
+		return nil, err
+	}
+	live, err := r.Live.Snapshot(ctx, survey)
+	if err != nil || abs(live.Responses()-cur.Responses) < int64(disclosure.Policy{Threshold: sv.Threshold}.K()) {
+		return cur, nil // no live counts yet, or too few new responses: the release stands
+	}
+	out, err := r.Release(ctx, survey, false)
+	if err != nil {
+		return nil, err
+	}
+	return out.Release, nil
 }
 
 // refresh reads the latest release of a survey from the store.
@@ -213,7 +217,25 @@ func (r *Releaser) refresh(ctx context.Context, survey string) (*Release, error)
 	if rel.ID != "" {
 		r.byID[rel.ID] = rel
 	}
+	r.prune()
 	return r.latest[survey], nil
+}
+
+// prune forgets decoded releases that no survey's latest release refers to. The caller
+// holds mu.
+func (r *Releaser) prune() {
+	keep := map[string]bool{}
+	for _, rel := range r.latest {
+		keep[rel.ID] = true
+		for _, id := range rel.AsOf {
+			keep[id] = true
+		}
+	}
+	for id := range r.byID {
+		if !keep[id] {
+			delete(r.byID, id)
+		}
+	}
 }
 
 func (r *Releaser) cached(id string) *Release {
@@ -332,12 +354,12 @@ func (r *Releaser) Release(ctx context.Context, survey string, skipInterval bool
 		return nil, err
 	}
 	if r.Lease != nil {
-		ok, give, err := r.Lease(ctx, "release:"+survey, time.Minute)
+		give, ok, err := r.Lease(ctx, "release:"+survey, time.Minute)
 		if err != nil {
 			return nil, err
 		}
 		if !ok {
-			cur, err := r.Current(ctx, survey)
+			cur, err := r.refresh(ctx, survey)
 			return &Outcome{Release: cur, Reason: "busy"}, err
 		}
 		defer give()
@@ -377,6 +399,7 @@ func (r *Releaser) Release(ctx context.Context, survey string, skipInterval bool
 	}
 	r.mu.Lock()
 	r.latest[survey], r.checked[survey], r.byID[rel.ID] = rel, now, rel
+	r.prune()
 	r.mu.Unlock()
 	if r.Log != nil {
 		r.Log.Info("results released", "survey", survey, "release", rel.ID, "seq", rel.Seq, "frozen_groups", len(asOf))
@@ -434,7 +457,7 @@ func newID() string {
 // dimension, the months, the access codes, England and "no council" in the whole survey,
 // the regions in England, the councils in a region) have changed by fewer than k
 // together (and not by nothing), their parent is frozen too, or, for the whole survey,
-// every member. It returns the frozen groups with the release each keeps, and false if
+// every member (England, its regions and councils; Wales and its councils). It returns the frozen groups with the release each keeps, and false if
 // not even that holds.
 func (r *Releaser) freeze(sv *chorus.Survey, cur *Release, olds map[string]*Release, live *Cube, k int64) (map[GroupKey]string, bool) {
 	asOf := map[GroupKey]string{}
@@ -579,7 +602,7 @@ func newGroupSizes(places *Places, cubes ...*Cube) *groupSizes {
 		for code := range c.views[DimArea] {
 			if a, ok := places.council[code]; ok {
 				add(AreaGroup(code))
-				add(AreaGroup(a.RegionCode))
+				add(AreaGroup(a.RegionCode)) // a region, or a nation (Wales)
 			}
 		}
 		for _, s := range c.slots {
@@ -615,9 +638,10 @@ func (gs *groupSizes) vec(c *Cube, g GroupKey) *vec {
 	out := &vec{}
 	for code, v := range c.views[DimArea] {
 		a, isCouncil := pl.council[code]
+		_, inNation := pl.Nations[a.RegionCode]
 		switch {
 		case g.Value == noArea && !isCouncil,
-			g.Value == pl.CountryCode && isCouncil,
+			g.Value == pl.CountryCode && isCouncil && !inNation,
 			isCouncil && (a.Code == g.Value || a.RegionCode == g.Value):
 			out.plus(v)
 		}
@@ -653,6 +677,7 @@ func (gs *groupSizes) partitions() []partition {
 	pl := gs.places
 	byDim := map[Dim][]GroupKey{}
 	var months, codes, regions []GroupKey
+	countries := []GroupKey{AreaGroup(pl.CountryCode), AreaGroup(noArea)}
 	councils := map[string][]GroupKey{}
 	for _, g := range gs.keys {
 		switch g.Kind {
@@ -667,13 +692,15 @@ func (gs *groupSizes) partitions() []partition {
 				councils[a.RegionCode] = append(councils[a.RegionCode], g)
 			} else if _, ok := pl.regions[g.Value]; ok {
 				regions = append(regions, g)
+			} else if _, ok := pl.Nations[g.Value]; ok {
+				countries = append(countries, g)
 			}
 		}
 	}
 	out := []partition{
 		{AllGroup, byDim[DimVersion]}, {AllGroup, byDim[DimAge]}, {AllGroup, byDim[DimLive]},
 		{AllGroup, months}, {AllGroup, codes},
-		{AllGroup, []GroupKey{AreaGroup(pl.CountryCode), AreaGroup(noArea)}},
+		{AllGroup, countries},
 		{AreaGroup(pl.CountryCode), regions},
 	}
 	for r, cs := range councils {

@@ -18,10 +18,10 @@ import (
 // the stored form).
 type memReleases struct {
 	mu   sync.Mutex
-	docs []*results.StoredRelease
+	docs []*chorus.ReleaseRecord
 }
 
-func (m *memReleases) InsertRelease(_ context.Context, r *results.StoredRelease) error {
+func (m *memReleases) InsertRelease(_ context.Context, r *chorus.ReleaseRecord) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	for _, d := range m.docs {
@@ -33,10 +33,10 @@ func (m *memReleases) InsertRelease(_ context.Context, r *results.StoredRelease)
 	return nil
 }
 
-func (m *memReleases) LatestRelease(_ context.Context, survey string) (*results.StoredRelease, error) {
+func (m *memReleases) LatestRelease(_ context.Context, survey string) (*chorus.ReleaseRecord, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	var best *results.StoredRelease
+	var best *chorus.ReleaseRecord
 	for _, d := range m.docs {
 		if d.Survey == survey && (best == nil || d.Seq > best.Seq) {
 			best = d
@@ -48,7 +48,7 @@ func (m *memReleases) LatestRelease(_ context.Context, survey string) (*results.
 	return best, nil
 }
 
-func (m *memReleases) FindRelease(_ context.Context, id string) (*results.StoredRelease, error) {
+func (m *memReleases) FindRelease(_ context.Context, id string) (*chorus.ReleaseRecord, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	for _, d := range m.docs {
@@ -59,10 +59,10 @@ func (m *memReleases) FindRelease(_ context.Context, id string) (*results.Stored
 	return nil, chorus.Errorf(chorus.ENOTFOUND, "none")
 }
 
-func (m *memReleases) ListReleases(_ context.Context, survey string) ([]*results.StoredRelease, error) {
+func (m *memReleases) ListReleases(_ context.Context, survey string) ([]*chorus.ReleaseRecord, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	var out []*results.StoredRelease
+	var out []*chorus.ReleaseRecord
 	for _, d := range m.docs {
 		if d.Survey == survey {
 			out = append(out, d)

@@ -56,30 +56,19 @@ func (s *Service) mapping(survey string) Mapping {
 	return s.Mapping(survey).orDefault()
 }
 
-// Results implements chorus.ResultService. Areas are council codes.
+// Results implements chorus.ResultService: the live counts, raw, for checks and
+// commands. Nothing shows them: every output publishes a release (Publish). Areas are
+// council codes.
 func (s *Service) Results(ctx context.Context, survey string, f chorus.Filter) (*chorus.Results, error) {
 	sv, err := s.Surveys.FindSurvey(ctx, survey)
 	if err != nil {
 		return nil, err
 	}
-	c, err := s.counts(ctx, survey)
+	c, err := s.Store.Snapshot(ctx, survey)
 	if err != nil {
 		return nil, err
 	}
 	return c.Query(sv, s.mapping(survey), f)
-}
-
-// counts returns the counts figures come from: the current release's, or without
-// releases the live counts.
-func (s *Service) counts(ctx context.Context, survey string) (*Cube, error) {
-	if s.Releases != nil {
-		rel, err := s.Releases.Current(ctx, survey)
-		if err != nil {
-			return nil, err
-		}
-		return rel.Cube, nil
-	}
-	return s.Store.Snapshot(ctx, survey)
 }
 
 // Rebuild implements chorus.ResultService.

@@ -55,10 +55,7 @@ func (s *Server) createBriefing(ctx context.Context, u *chorus.User, survey, are
 	} else if err != nil {
 		return nil, err
 	}
-	if s.Briefings == nil || s.Geo == nil {
-		return nil, chorus.Errorf(chorus.EUNAVAILABLE, "Briefings are not available.")
-	}
-	b := &chorus.Briefing{Survey: sv.ID, Area: area, Level: s.Geo.Level(area), CreatedBy: u.ID, CreatedAt: time.Now()}
+	b := &chorus.Briefing{Survey: sv.ID, Area: area, Level: s.Geo.Level(area), CreatedBy: u.ID, CreatedAt: s.now()}
 	switch b.Level {
 	case geo.LevelCouncil:
 		b.Councils = []string{area}
@@ -147,9 +144,6 @@ func (s *Server) renderBriefingList(c *fiber.Ctx, status int, survey, area strin
 	if formErr != nil {
 		p.Title = "Error: Briefings"
 	}
-	if s.Briefings == nil {
-		return chorus.Errorf(chorus.EUNAVAILABLE, "Briefings are not available.")
-	}
 	list, err := s.Briefings.FindBriefings(ctx, chorus.BriefingFilter{})
 	if err != nil {
 		return err
@@ -202,19 +196,8 @@ func (s *Server) briefingRequest(c *fiber.Ctx, b *chorus.Briefing) results.Reque
 	return briefing.Request(b, limit)
 }
 
-// briefings returns the briefing service: the one wired in, or one on the server's
-// own services (no organisation line, no batches).
-func (s *Server) briefings() *briefing.Service {
-	if s.Briefs != nil {
-		return s.Briefs
-	}
-	var pub results.Publisher
-	if p, err := s.publisher(); err == nil {
-		pub = p
-	}
-	return &briefing.Service{Surveys: s.Surveys, Results: pub, Geo: s.Geo,
-		Quotes: s.approvedQuotes, Labels: s.themeLabels}
-}
+// briefings returns the briefing service.
+func (s *Server) briefings() *briefing.Service { return s.Briefs }
 
 // briefingLang is the language a briefing is asked for in (?lang=cy), if the survey
 // has it; else English.
@@ -230,9 +213,6 @@ func briefingLang(c *fiber.Ctx, sv *chorus.Survey) string {
 // cannot be probed).
 func (s *Server) briefing(c *fiber.Ctx) (*chorus.Briefing, *report.Briefing, error) {
 	ctx := c.UserContext()
-	if s.Briefings == nil {
-		return nil, nil, chorus.Errorf(chorus.EUNAVAILABLE, "Briefings are not available.")
-	}
 	b, err := s.Briefings.FindBriefing(ctx, c.Params("id"))
 	if err != nil {
 		return nil, nil, err
@@ -244,11 +224,7 @@ func (s *Server) briefing(c *fiber.Ctx) (*chorus.Briefing, *report.Briefing, err
 	if err != nil {
 		return nil, nil, err
 	}
-	svc := s.briefings()
-	if svc.Results == nil {
-		return nil, nil, chorus.Errorf(chorus.EUNAVAILABLE, "Results are not available yet.")
-	}
-	rb, err := svc.Compose(ctx, b, s.briefingRequest(c, b), briefingLang(c, sv))
+	rb, err := s.briefings().Compose(ctx, b, s.briefingRequest(c, b), briefingLang(c, sv))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -376,13 +352,13 @@ func (s *Server) renderBriefing(c *fiber.Ctx, status int, b *chorus.Briefing, rb
 		p.CSVHref += q
 		c.Set("X-Robots-Tag", "noindex, nofollow")
 	}
-	if p.Me.Facilitator && s.ShareLinks != nil {
+	if p.Me.Facilitator {
 		p.CanShare = true
 		links, err := s.ShareLinks.FindShareLinks(c.UserContext(), b.ID)
 		if err != nil {
 			return err
 		}
-		now := time.Now()
+		now := s.now()
 		for _, l := range links {
 			lv := shareLinkView{ID: l.ID, Created: l.CreatedAt.UTC().Format("2 Jan 2006 15:04"), Expires: l.ExpiresAt.UTC().Format("2 Jan 2006 15:04 UTC"), Active: l.Active(now)}
 			switch {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"html/template"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -30,15 +31,10 @@ func (s *Server) themeLabels(ctx context.Context, survey, lang string) map[strin
 	return briefing.ThemeLabels(ctx, s.Codebooks, survey, lang)
 }
 
-// surveysForStaff lists every survey staff may report on: all loaded surveys when the
-// survey service can list them, else the open ones.
+// surveysForStaff lists every survey staff may report on: every loaded survey, open
+// or not.
 func (s *Server) surveysForStaff(ctx context.Context) []*chorus.Survey {
-	if all, ok := s.Surveys.(interface {
-		AllSurveys(context.Context) []*chorus.Survey
-	}); ok {
-		return all.AllSurveys(ctx)
-	}
-	return s.Surveys.OpenSurveys(ctx)
+	return s.Surveys.AllSurveys(ctx)
 }
 
 type surveyLink struct{ ID, Title, Status string }
@@ -57,22 +53,10 @@ func (s *Server) handleDashboardIndex(c *fiber.Ctx) error {
 	return s.render(c, "dashboard-index", p)
 }
 
-// publisher returns the results publisher that every figure on the results pages comes
-// from.
-func (s *Server) publisher() (results.Publisher, error) {
-	if p, ok := s.Results.(results.Publisher); ok {
-		return p, nil
-	}
-	return nil, chorus.Errorf(chorus.EUNAVAILABLE, "Results are not available yet.")
-}
-
-// publish returns a survey's published results for a request.
+// publish returns a survey's published results for a request: every figure on the
+// results pages comes from it.
 func (s *Server) publish(ctx context.Context, survey string, req results.Request) (*results.Report, error) {
-	p, err := s.publisher()
-	if err != nil {
-		return nil, err
-	}
-	return p.Publish(ctx, survey, req)
+	return s.Results.Publish(ctx, survey, req)
 }
 
 type option struct {
@@ -113,13 +97,15 @@ type themeView struct {
 
 type dashboardView struct {
 	Base, Level, Note, Methods string
-	Demo                       bool
-	Months, Weeks, Versions    chartView
-	AgeBands, LiveWith         chartView
-	Charts                     []chartView
-	ThemesBase                 string
-	Themes                     []themeView
-	Quotes                     []string
+	// Release says which release the figures come from.
+	Release                 string
+	Demo                    bool
+	Months, Weeks, Versions chartView
+	AgeBands, LiveWith      chartView
+	Charts                  []chartView
+	ThemesBase              string
+	Themes                  []themeView
+	Quotes                  []string
 }
 
 type areaChoice struct {
@@ -210,13 +196,11 @@ func (s *Server) handleDashboard(c *fiber.Ctx) error {
 			p.D.Quotes = append(p.D.Quotes, qt.Text)
 		}
 	}
-	if s.Publications != nil {
-		pub, err := s.Publications.FindPublication(ctx, sv.ID)
-		if err != nil {
-			return err
-		}
-		p.Published = pub.Published
+	pub, err := s.Publications.FindPublication(ctx, sv.ID)
+	if err != nil {
+		return err
 	}
+	p.Published = pub.Published
 	p.Areas = s.areaChoices()
 	return s.render(c.Status(status), "dashboard", p)
 }
@@ -249,9 +233,6 @@ func (s *Server) handleDashboardPublish(c *fiber.Ctx) error {
 	sv, err := s.Surveys.FindSurvey(ctx, c.Params("survey"))
 	if err != nil {
 		return err
-	}
-	if s.Publications == nil {
-		return chorus.Errorf(chorus.EUNAVAILABLE, "Publishing is not available.")
 	}
 	publish := c.FormValue("published") == "1"
 	if err := s.Publications.SetPublication(ctx, &chorus.Publication{Survey: sv.ID, Published: publish, UpdatedBy: currentUser(c).ID}); err != nil {
@@ -311,9 +292,6 @@ func filterFormOf(whole *results.Report, f dashboardFilter) filterForm {
 
 // areaChoices lists every area a briefing can be made for, grouped.
 func (s *Server) areaChoices() []areaChoice {
-	if s.Geo == nil {
-		return nil
-	}
 	var countries []option
 	for _, c := range s.Geo.Countries() {
 		countries = append(countries, option{Value: c.Code, Label: c.Name})
@@ -352,6 +330,10 @@ func seriesView(id, title string, bars []report.Bar, columns bool) chartView {
 
 func dashboardViewOf(sv *chorus.Survey, rep *results.Report, labels map[string]report.ThemeLabel) *dashboardView {
 	v := &dashboardView{Base: rep.Base.String(), Level: rep.Level, Note: rep.Note, Methods: rep.Methods, Demo: rep.ContainsDemo}
+	if rep.Release != nil {
+		v.Release = "These figures are from the release of " + rep.Release.At.UTC().Format("2 January 2006") +
+			": they change only when at least " + strconv.Itoa(rep.Threshold) + " more young people in this group have answered."
+	}
 	if len(rep.Months) > 0 {
 		v.Months = seriesView("months", "Responses by month", report.SeriesOf(rep.Months).Bars, true)
 	}

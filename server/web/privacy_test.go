@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math"
 	"net/http"
@@ -16,8 +15,6 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/chorus-voice/chorus/server/chorus"
-	"github.com/chorus-voice/chorus/server/intake"
-	"github.com/chorus-voice/chorus/server/safeguard"
 )
 
 // TestNothingStoredFinerThanADay submits answers through HTTP (an ordinary one, one
@@ -30,16 +27,7 @@ import (
 func TestNothingStoredFinerThanADay(t *testing.T) {
 	ctx := context.Background()
 	f := newCodeFixture(t)
-	sg := f.DB.NewSafeguarding(f.Catalog)
-	f.Safeguarding = sg
-	counted := f.Responses.OnBatch
-	f.Responses.OnBatch = func(ctx context.Context, stored []*chorus.Response) error {
-		return errors.Join(counted(ctx, stored), sg.OnBatch(ctx, stored))
-	}
-	f.Server.Responses.(*intake.Service).Detect = intake.Detect(func(text string) (bool, []string) {
-		r := safeguard.Detect(text)
-		return r.Flagged, r.Categories
-	})
+	sg := f.Svc.Concerns // the composition root feeds it from the response writer
 
 	token := f.grant(groupVoice, f.makeCode(groupVoice, "Oakfield CiCC").Code)
 	subs := map[string]responseRequest{
@@ -63,7 +51,7 @@ func TestNothingStoredFinerThanADay(t *testing.T) {
 	}
 	checkStoredFinerThanADay(t, f, subs, "responses", "safeguarding", "aggregate_deltas", "audit")
 	// Compaction folds the deltas into a snapshot: look again.
-	if err := f.DB.NewAggregates(f.Catalog).Compact(ctx, ""); err != nil {
+	if err := f.Svc.Counts.Compact(ctx, ""); err != nil {
 		t.Fatal(err)
 	}
 	checkStoredFinerThanADay(t, f, subs, "responses", "safeguarding", "aggregate_snapshots", "audit")

@@ -33,9 +33,6 @@ func (s *Server) handleQuoteApprove(c *fiber.Ctx) error {
 	if err := s.freeText(); err != nil {
 		return err
 	}
-	if s.Quotes == nil {
-		return chorus.Errorf(chorus.EUNAVAILABLE, "Quotes are not available.")
-	}
 	survey := c.Params("survey")
 	theme, page := formView(c)
 	q := &chorus.Quote{Survey: survey, ResponseID: c.FormValue("response"), Question: c.FormValue("question"),
@@ -75,9 +72,6 @@ func (s *Server) handleQuotesPage(c *fiber.Ctx) error {
 	if err := s.freeText(); err != nil {
 		return err
 	}
-	if s.Quotes == nil {
-		return chorus.Errorf(chorus.EUNAVAILABLE, "Quotes are not available.")
-	}
 	ctx := c.UserContext()
 	sv, err := s.Surveys.FindSurvey(ctx, c.Params("survey"))
 	if err != nil {
@@ -115,11 +109,9 @@ func (s *Server) handleQuotesPage(c *fiber.Ctx) error {
 // userEmails returns a function naming staff by user id.
 func (s *Server) userEmails(c *fiber.Ctx) func(id string) string {
 	names := map[string]string{}
-	if s.Users != nil {
-		if users, err := s.Users.FindUsers(c.UserContext()); err == nil {
-			for _, u := range users {
-				names[u.ID] = u.Email
-			}
+	if users, err := s.Users.FindUsers(c.UserContext()); err == nil {
+		for _, u := range users {
+			names[u.ID] = u.Email
 		}
 	}
 	return func(id string) string {
@@ -135,9 +127,6 @@ func (s *Server) userEmails(c *fiber.Ctx) func(id string) string {
 
 // handleQuoteWithdraw withdraws an approval.
 func (s *Server) handleQuoteWithdraw(c *fiber.Ctx) error {
-	if s.Quotes == nil {
-		return chorus.Errorf(chorus.EUNAVAILABLE, "Quotes are not available.")
-	}
 	survey := c.Params("survey")
 	q, err := s.Quotes.WithdrawQuote(c.UserContext(), c.Params("id"), currentUser(c).ID)
 	if err != nil {

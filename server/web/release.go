@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"fmt"
 	"net/url"
 	"time"
@@ -11,13 +10,6 @@ import (
 	"github.com/chorus-voice/chorus/server/chorus"
 	"github.com/chorus-voice/chorus/server/results"
 )
-
-// ReleaseService makes and describes the releases every figure comes from (see package
-// results): results.Releaser implements it.
-type ReleaseService interface {
-	Status(ctx context.Context, survey string) (*results.Status, error)
-	Release(ctx context.Context, survey string, skipInterval bool) (*results.Outcome, error)
-}
 
 // Releases: facilitators see how many responses have come in (one number, nothing
 // broken down), which release the figures come from and when the next is due, and may
@@ -72,9 +64,6 @@ func (s *Server) releaseStatus(c *fiber.Ctx) (*chorus.Survey, *results.Status, e
 	if err != nil {
 		return nil, nil, err
 	}
-	if s.Releases == nil {
-		return nil, nil, chorus.Errorf(chorus.EUNAVAILABLE, "Releases are not available.")
-	}
 	st, err := s.Releases.Status(c.UserContext(), sv.ID)
 	return sv, st, err
 }
@@ -112,9 +101,6 @@ func (s *Server) handleReleasePost(c *fiber.Ctx) error {
 	sv, err := s.Surveys.FindSurvey(c.UserContext(), c.Params("survey"))
 	if err != nil {
 		return err
-	}
-	if s.Releases == nil {
-		return chorus.Errorf(chorus.EUNAVAILABLE, "Releases are not available.")
 	}
 	o, err := s.Releases.Release(c.UserContext(), sv.ID, true)
 	if err != nil {
