@@ -182,18 +182,18 @@ func (s *Server) canReadBriefing(c *fiber.Ctx, b *chorus.Briefing) bool {
 	if sh := currentShare(c); sh != nil {
 		return sh.BriefingID == b.ID
 	}
-	all, codes := s.allowedAreas(c)
-	return all || report.CanSee(codes, b.Councils)
+	return currentUser(c).MaySee(b.Councils...)
 }
 
-// briefingRequest returns the publish request for a briefing's area, rounded for
-// readers outside the organisation, and limited to a viewer's areas.
+// briefingRequest returns the publish request for a briefing's area, for figures that
+// leave the organisation (rounded), limited to a viewer's areas unless a share link
+// brought the reader.
 func (s *Server) briefingRequest(c *fiber.Ctx, b *chorus.Briefing) results.Request {
-	var limit []string
-	if all, codes := s.allowedAreas(c); !all && currentShare(c) == nil {
-		limit = codes
+	reader := currentUser(c)
+	if currentShare(c) != nil {
+		reader = nil
 	}
-	return briefing.Request(b, limit)
+	return results.RequestFor(briefing.Request(b, nil), reader, true)
 }
 
 // briefings returns the briefing service.
