@@ -230,6 +230,12 @@ test('briefing: page, print, PDF, CSV and share link', async () => {
 
     await page.goto(`${srv.base}/briefings`);
     assert.deepEqual(await axe(page), [], 'briefings list');
+    // Every MP at once: the page action starts a batch and shows its progress (the Go
+    // tests in server/briefing read a finished batch's ZIP).
+    await Promise.all([page.waitForURL(/\/briefings\/batch\/[0-9a-f]{24}$/), page.click('form[action="/briefings/batch"] button[type=submit]')]);
+    assert.match(await page.textContent('[role=status]'), /of \d+|briefings are made/);
+    assert.deepEqual(await axe(page), [], 'batch progress page');
+    await page.goto(`${srv.base}/briefings`);
     assert.equal(await page.$$eval('tbody tr', (r) => r.length), 3);
 
     assert.deepEqual(foreign, [], 'requests to other hosts');
