@@ -422,7 +422,12 @@ func footer(d *doc, b *report.Briefing) float64 {
 		for _, wd := range b.Wordings {
 			parts = append(parts, strings.Join(wd.Texts, " / "))
 		}
-		wordings = append(wordings, block{size: 6.5, lineH: 3, colour: muted, text: "Wordings pooled: " + strings.Join(parts, ". ") + ".", skip: 1})
+		text := "Wordings pooled: " + strings.Join(parts, ". ") + "."
+		if len(b.Wordings) > 3 {
+			// Many wordings would take the room of who answered: the web page lists them.
+			text = fmt.Sprintf("Wordings pooled: %d questions are worded differently in some versions (easy read, younger children, care leavers); the web page of this briefing lists every wording.", len(b.Wordings))
+		}
+		wordings = append(wordings, block{size: 6.5, lineH: 3, colour: muted, text: text, skip: 1})
 	}
 	methods := func(text string) block { return block{size: 7, lineH: 3.2, colour: ink, text: text, skip: 1} }
 	fits := func(bs ...block) bool { return d.heights(bs, w)+d.height(attribution, w) <= maxFooterH-1.5 }

@@ -252,6 +252,22 @@ func TestBriefingView(t *testing.T) {
 			t.Errorf("CSV base %q, want 40", base)
 		}
 	})
+	t.Run("Welsh", func(t *testing.T) {
+		id := f.makeBriefing(hartlepool)
+		doc, _ := f.get("facilitator", "/briefings/"+id+"?lang=cy", http.StatusOK)
+		art := doc.Find("article.briefing")
+		if lang, _ := art.Attr("lang"); lang != "cy" || art.Find("h1").Text() != "Briff Diwrnod Gweithredu: Hartlepool" ||
+			!strings.Contains(art.Find(".sentences").Text(), "o bobl ifanc") || art.Find("#b-brief").Text() != "Yn gryno" {
+			t.Errorf("Welsh briefing: lang %q, title %q, sentences %q", lang, art.Find("h1").Text(), art.Find(".sentences").Text())
+		}
+		if href, _ := doc.Find(`a[href$=".pdf?lang=cy"]`).Attr("href"); href == "" {
+			t.Error("the Welsh briefing does not link to its Welsh PDF")
+		}
+		resp, pdf := f.request("facilitator", http.MethodGet, "/briefings/"+id+".pdf?lang=cy", nil)
+		if text, ok := pdfText(t, []byte(pdf)); resp.StatusCode != http.StatusOK || ok && !strings.Contains(text, "Briff Diwrnod Gweithredu: Hartlepool") {
+			t.Errorf("Welsh PDF: %d", resp.StatusCode)
+		}
+	})
 	t.Run("RolledUp", func(t *testing.T) {
 		id := f.makeBriefing(darlington)
 		doc, _ := f.get("facilitator", "/briefings/"+id, http.StatusOK)
