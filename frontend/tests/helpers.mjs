@@ -47,7 +47,7 @@ export async function startServer({ surveys = join(repo, 'surveys'), env = {}, d
   const port = await freePort();
   let output = '';
   const child = spawn(serverBinary(), [], {
-    env: { ...process.env, PORT: String(port), CHORUS_DATA: data, CHORUS_SURVEYS: surveys, CHORUS_LOG_LEVEL: 'warn', ...env },
+    env: { ...process.env, PORT: String(port), CHORUS_DATA: data, CHORUS_SURVEYS: surveys, CHORUS_LOG_LEVEL: 'warn', CHORUS_RELEASE_INTERVAL: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout.on('data', (b) => { output += b; });

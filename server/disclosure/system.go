@@ -49,6 +49,9 @@ func (s *System) Safe(k int, showZero bool) bool {
 // Determined returns a hidden value that the lines fix exactly, or -1 if there is none.
 func (s *System) Determined() int { return s.problem(DefaultThreshold).determined() }
 
+// DeterminedAll returns every hidden value that the lines fix exactly.
+func (s *System) DeterminedAll() []int { return s.problem(DefaultThreshold).determinedAll() }
+
 func (s *System) problem(k int) *problem {
 	pr := &problem{vals: make([]int, len(s.Values)), hidden: s.Hidden, k: k}
 	for i, v := range s.Values {

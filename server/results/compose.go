@@ -486,13 +486,19 @@ func (rd *released) union(cur *Report, parts []*Report) *Report {
 		return rd.rels[ref.ID].Seq
 	}
 	newest := parts[0].Release
+	mixed := false
 	for _, r := range parts {
 		out.ContainsDemo = out.ContainsDemo || r.ContainsDemo
+		mixed = mixed || seq(r.Release) != seq(newest)
 		if seq(r.Release) > seq(newest) {
 			newest = r.Release
 		}
 	}
-	out.Release = newest
+	if newest != nil {
+		ref := *newest
+		ref.Mixed = mixed
+		out.Release = &ref
+	}
 	return out
 }
 

@@ -65,8 +65,13 @@
 // a release always updates, every member is frozen (then together they changed by the
 // survey's change, at least k, unless responses were deleted, when no release is made).
 // Groups with the same young people (the 4-7 version and age band, a region of one
-// council) are frozen together. Freezing everything is always safe, so the fixed point
-// exists; it is the least freezing that these rules reach.
+// council) are frozen together. Splits also combine: England frozen while every region
+// is shown gives England's new size, and then the whole survey minus England gives "no
+// council"'s. So the sizes are also checked as linear equations (disclosure.System, a
+// parent's change is the sum of its members'), and while some frozen group's change of 1
+// to k−1 follows from them, one more group is frozen (the smallest change that hides it).
+// Freezing everything is always safe, so the fixed point exists; it is the least freezing
+// that these rules reach.
 //
 // Composing a release's reports. Each table (a request's group) is published whole from
 // the publication of the release its group is as of — that publication is the engine

@@ -51,6 +51,9 @@ type ReleaseRef struct {
 	At time.Time `json:"at"`
 	// Responses is the number of responses to the whole survey the release counts.
 	Responses disclosure.Value `json:"responses"`
+	// Mixed is set on a table that adds up areas or months whose figures come from
+	// different releases, this one the latest.
+	Mixed bool `json:"mixed,omitempty"`
 }
 
 // ReleaseStore keeps releases. The mongodb package's Releases implements it.
@@ -155,7 +158,8 @@ func empty(survey string) *Release {
 
 // Current returns the latest release of a survey (the empty release if there is none
 // yet). It is kept in memory and looked for in the store at most every Recheck. With
-// Interval 0 it first makes a release if the step rule allows one.
+// Interval 0, or before a survey's first release, it first makes a release if the step
+// rule allows one.
 func (r *Releaser) Current(ctx context.Context, survey string) (*Release, error) {
 	r.mu.Lock()
 	r.init()
@@ -172,10 +176,11 @@ func (r *Releaser) Current(ctx context.Context, survey string) (*Release, error)
 			return nil, err
 		}
 	}
-	if r.Interval > 0 || r.Live == nil {
+	if (r.Interval > 0 && cur.ID != "") || r.Live == nil {
 		return cur, nil
 	}
-	// Interval 0: release as soon as the step rule allows, when a reader asks.
+	// Interval 0 (or no release yet): release as soon as the step rule allows, when a
+	// reader asks.
 	sv, err := r.Surveys.FindSurvey(ctx, survey)
 	if err != nil {
 		return nil, err
@@ -498,6 +503,52 @@ func (r *Releaser) freeze(sv *chorus.Survey, cur *Release, olds map[string]*Rele
 			}
 		}
 	}
+	for {
+		r.splits(gs, delta, frozen, pinned, linked, k)
+		// Sizes worked out by subtraction across several splits: a frozen group's new size
+		// is known when the splits it is in pin it down (England frozen but every region
+		// shown, say, gives England's size, and then the whole survey minus England gives
+		// "no council"'s). Wherever that gives away a change from 1 to k−1, freeze one more
+		// group of a split through it (the smallest change that is not pinned), and again.
+		more, ok := r.mendDetermined(gs, delta, frozen, pinned, k)
+		if !ok {
+			return nil, false
+		}
+		if !more {
+			break
+		}
+	}
+	// Check the whole survey's partitions once more: if freezing every member could not
+	// mend one, make no release.
+	for _, part := range gs.partitions() {
+		if !pinned[part.parent] {
+			continue
+		}
+		var sum int64
+		moved := false
+		for _, c := range part.kids {
+			if frozen[c] {
+				sum += delta[c]
+				moved = moved || delta[c] != 0
+			}
+		}
+		if moved && abs(sum) < k {
+			return nil, false
+		}
+	}
+	for g, f := range frozen {
+		if f {
+			id, _ := shownAt(g)
+			asOf[g] = id
+		}
+	}
+	return asOf, true
+}
+
+// splits freezes, to a fixed point, groups with the same young people together and the
+// parent (or, for the whole survey, every member) of a split whose frozen members changed
+// together by 1 to k−1.
+func (r *Releaser) splits(gs *groupSizes, delta map[GroupKey]int64, frozen, pinned map[GroupKey]bool, linked map[string][]GroupKey, k int64) {
 	for changed := true; changed; {
 		changed = false
 		freeze := func(g GroupKey) {
@@ -543,31 +594,68 @@ func (r *Releaser) freeze(sv *chorus.Survey, cur *Release, olds map[string]*Rele
 			}
 		}
 	}
-	// Check the whole survey's partitions once more: if freezing every member could not
-	// mend one, make no release.
-	for _, part := range gs.partitions() {
-		if !pinned[part.parent] {
-			continue
+}
+
+// mendDetermined freezes one more group if some frozen group's change from 1 to k−1
+// follows from the updated groups' changes and the splits (as linear equations: a
+// parent's change is the sum of its members'). It reports whether it froze one, and
+// false for ok if one is needed but every candidate is pinned (then no release).
+func (r *Releaser) mendDetermined(gs *groupSizes, delta map[GroupKey]int64, frozen, pinned map[GroupKey]bool, k int64) (more, ok bool) {
+	index := map[GroupKey]int{}
+	for i, g := range gs.keys {
+		index[g] = i
+	}
+	sys := &disclosure.System{Values: make([]int64, len(gs.keys)), Hidden: make([]bool, len(gs.keys))}
+	for _, p := range gs.partitions() {
+		l := disclosure.Line{Total: index[p.parent]}
+		for _, c := range p.kids {
+			l.Members = append(l.Members, index[c])
 		}
-		var sum int64
-		moved := false
-		for _, c := range part.kids {
-			if frozen[c] {
-				sum += delta[c]
-				moved = moved || delta[c] != 0
+		sys.Lines = append(sys.Lines, l)
+	}
+	given := func() int { // a frozen group whose change from 1 to k−1 is given away, or -1
+		for i, g := range gs.keys {
+			sys.Hidden[i] = frozen[g]
+		}
+		for _, j := range sys.DeterminedAll() {
+			if d := abs(delta[gs.keys[j]]); d > 0 && d < k {
+				return j
 			}
 		}
-		if moved && abs(sum) < k {
-			return nil, false
+		return -1
+	}
+	bad := given()
+	if bad < 0 {
+		return false, true
+	}
+	// Freeze the group with the smallest change whose freezing keeps bad's change
+	// hidden; failing that, the smallest in a split through bad.
+	var candidates []GroupKey
+	for _, g := range gs.keys {
+		if !frozen[g] && !pinned[g] {
+			candidates = append(candidates, g)
 		}
 	}
-	for g, f := range frozen {
-		if f {
-			id, _ := shownAt(g)
-			asOf[g] = id
+	sort.SliceStable(candidates, func(i, j int) bool { return abs(delta[candidates[i]]) < abs(delta[candidates[j]]) })
+	for _, c := range candidates {
+		frozen[c] = true
+		if j := given(); j != bad {
+			return true, true
+		}
+		frozen[c] = false
+	}
+	for _, l := range sys.Lines {
+		if l.Total != bad && !slices.Contains(l.Members, bad) {
+			continue
+		}
+		for _, c := range candidates {
+			if i := index[c]; i == l.Total || slices.Contains(l.Members, i) {
+				frozen[c] = true
+				return true, true
+			}
 		}
 	}
-	return asOf, true
+	return false, false
 }
 
 // groupSizes knows the groups of a survey and how to count them in a cube.

@@ -8,10 +8,12 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/chorus-voice/chorus/server/chorus"
 	"github.com/chorus-voice/chorus/server/results"
 )
 
@@ -111,6 +113,36 @@ func TestReleasesFreezeEveryOutput(t *testing.T) {
 	}
 	if after[0] == before[0] {
 		t.Error("the whole survey's results did not change with the new release")
+	}
+
+	// The releases page: the live count, the release shown, and release now (audited).
+	f.add(1, middlesbrough)
+	doc, body := f.get("facilitator", "/dashboard/"+ylyv+"/releases", http.StatusOK)
+	if !strings.Contains(body, "Responses received so far") || doc.Find(`dd`).First().Text() != strconv.Itoa(f.n) {
+		t.Errorf("releases page: received %q, want %d", doc.Find(`dd`).First().Text(), f.n)
+	}
+	if doc.Find(`form[action="/dashboard/`+ylyv+`/releases"] input[name=csrf]`).Length() != 1 {
+		t.Error("releases page: no release-now form with a CSRF token")
+	}
+	resp, _ = f.request("facilitator", http.MethodPost, "/dashboard/"+ylyv+"/releases", url.Values{})
+	if resp.StatusCode != http.StatusSeeOther || !strings.Contains(resp.Header.Get("Location"), "done=step") {
+		t.Errorf("release now from the page: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	if resp, _ := f.request("viewerAll", http.MethodGet, "/dashboard/"+ylyv+"/releases", nil); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("a viewer opened the releases page: %d", resp.StatusCode)
+	}
+	entries, err := f.Audit.FindAudit(t.Context(), chorus.AuditFilter{Action: chorus.ActionSurveyChange, Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, e := range entries {
+		if strings.HasPrefix(e.Detail, "release now") {
+			n++
+		}
+	}
+	if n < 5 {
+		t.Errorf("%d releases-now audited, want every one (5)", n)
 	}
 }
 

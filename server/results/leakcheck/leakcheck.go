@@ -663,6 +663,9 @@ func check(snaps []*World, reps [][]*results.Report, l Line) []string {
 		return -1
 	}
 	add := func(ri, rep int, what string, v disclosure.Value, x set, parts []set, prov int) {
+		// A report adding up parts from different releases says so; its parts may each
+		// come from any release up to its own.
+		mixed := len(parts) > 1 && reps[ri][rep].Release != nil && reps[ri][rep].Release.Mixed
 		choice := make([]int, len(parts))
 		matched := false
 		// exact is false once no choice of releases gives the shown count: a rounded
@@ -672,7 +675,7 @@ func check(snaps []*World, reps [][]*results.Report, l Line) []string {
 		try = func(p int) {
 			if p < len(parts) {
 				for si := 0; si <= ri; si++ {
-					if prov >= 0 && (si > prov || (len(parts) == 1 && si != prov)) {
+					if prov >= 0 && (si > prov || (!mixed && si != prov)) {
 						continue
 					}
 					choice[p] = si
