@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/chorus-voice/chorus/server/mongodb"
 )
 
 // Config is the whole configuration, read from the environment and validated at start.
@@ -79,8 +81,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	c.DataDir = get("CHORUS_DATA")
 	c.MongoURI = get("MONGODB_URI")
 	if c.MongoURI != "" {
-		u, err := url.Parse(c.MongoURI)
-		if err != nil || (u.Scheme != "mongodb" && u.Scheme != "mongodb+srv") || u.Host == "" {
+		if mongodb.CheckURI(c.MongoURI) != nil {
 			return c, fmt.Errorf("MONGODB_URI: must look like mongodb://host:27017/?replicaSet=rs0")
 		}
 	}

@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math"
 	"net/http"
@@ -16,8 +15,6 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/chorus-voice/chorus/server/chorus"
-	"github.com/chorus-voice/chorus/server/intake"
-	"github.com/chorus-voice/chorus/server/safeguard"
 )
 
 // TestNothingStoredFinerThanADay submits answers through HTTP (an ordinary one, one
@@ -30,17 +27,7 @@ import (
 func TestNothingStoredFinerThanADay(t *testing.T) {
 	ctx := context.Background()
 	f := newCodeFixture(t)
-	sg := f.DB.NewSafeguarding(f.Catalog)
-	f.Safeguarding = sg
-	counted := f.Responses.OnBatch
-	f.Responses.OnBatch = func(ctx context.Context, stored []*chorus.Response) error {
-		return errors.Join(counted(ctx, stored), sg.OnBatch(ctx, stored))
-	}
-	f.Server.Responses.(*intake.Service).Detect = intake.Detect(func(text string) (bool, []string) {
-		r := safeguard.Detect(text)
-		return r.Flagged, r.Categories
-	})
-
+	sg := f.Svc.Concerns // fed by the response writer, as app.Build wires it
 	token := f.grant(groupVoice, f.makeCode(groupVoice, "Oakfield CiCC").Code)
 	subs := map[string]responseRequest{
 		"privacy-open-0001":    {Survey: "group-open", Version: "all", Answers: chorus.Answers{"feel": "good"}},
