@@ -219,3 +219,43 @@ func settingOf(t *testing.T, db *mongodb.DB) string {
 	v, _ := db.Setting(context.Background(), mongodb.SettingServerURL)
 	return v
 }
+
+// TestResultsRebuildMakesNewRelease: `chorus results rebuild SURVEY` makes a new release
+// when the step rule allows one, and never changes an earlier release.
+func TestResultsRebuildMakesNewRelease(t *testing.T) {
+	ctx := context.Background()
+	env, db := storeEnv(t)
+	svc := loadedServices(t, db)
+	submit := func(from, n int) {
+		for i := range n {
+			sub := &chorus.Submission{Survey: ylyv, Version: "13-17", SubmissionID: fmt.Sprintf("release-test-%03d", from+i),
+				Answers: map[string]any{"future": "4"}}
+			if _, err := svc.Intake.Submit(ctx, sub); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	submit(0, 12)
+	first, err := svc.Releases.Release(ctx, ylyv, true)
+	if err != nil || !first.Made {
+		t.Fatalf("first release: %+v %v", first, err)
+	}
+	store := mongodb.NewReleases(db)
+	before, err := store.FindRelease(ctx, first.Release.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	submit(12, 10)
+	var out, errOut bytes.Buffer
+	if code := runResults([]string{"rebuild", ylyv}, &out, &errOut, func(k string) string { return env[k] }); code != 0 {
+		t.Fatalf("results rebuild: exit %d\n%s", code, errOut.String())
+	}
+	list, err := store.ListReleases(ctx, ylyv)
+	if err != nil || len(list) != 2 || list[0].Seq != 2 || list[0].Responses != 22 {
+		t.Fatalf("releases after a rebuild: %+v %v", list, err)
+	}
+	after, err := store.FindRelease(ctx, first.Release.ID)
+	if err != nil || fmt.Sprint(after) != fmt.Sprint(before) {
+		t.Errorf("the first release changed:\n%+v\n%+v", before, after)
+	}
+}

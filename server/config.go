@@ -28,6 +28,8 @@ type Config struct {
 	LogLevel       string
 	// PProf is a loopback address for net/http/pprof; empty (the default) serves none.
 	PProf string
+	// ReleaseInterval is the least time between two releases of a survey's results.
+	ReleaseInterval time.Duration
 	// PublicURL is the address people use to reach Chorus; absolute links use it.
 	PublicURL string
 	// MetricsToken lets callers off loopback read /metrics as a bearer token.
@@ -53,6 +55,7 @@ var settings = []setting{
 	{"CHORUS_REQUEST_TIMEOUT", "10s", "deadline for each request, including store calls"},
 	{"CHORUS_BODY_LIMIT", "65536", "largest request body in bytes"},
 	{"CHORUS_LOG_LEVEL", "info", "debug, info, warn or error"},
+	{"CHORUS_RELEASE_INTERVAL", "1h", "least time between two releases of a survey's results (a Go duration; 0 = as soon as k more responses are in)"},
 	{"GOGC", "400", "Go's garbage-collection target (Go's own variable; Chorus sets 400 when it is unset)"},
 	{"GOMEMLIMIT", "384MiB", "Go's soft memory limit (Go's own variable); raise it to about half the memory given to a large instance"},
 	{"CHORUS_PUBLIC_URL", "http://localhost:PORT", "the address people reach Chorus at, such as https://chorus.example.org; share links and printed group-code pages are built on it"},
@@ -115,6 +118,9 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	}
 	if c.SubmitsPerMin, err = strconv.Atoi(get("CHORUS_SUBMITS_PER_MINUTE")); err != nil || c.SubmitsPerMin < 0 {
 		return c, fmt.Errorf("CHORUS_SUBMITS_PER_MINUTE: must be a whole number, 0 for no limit, got %q", get("CHORUS_SUBMITS_PER_MINUTE"))
+	}
+	if c.ReleaseInterval, err = time.ParseDuration(get("CHORUS_RELEASE_INTERVAL")); err != nil || c.ReleaseInterval < 0 {
+		return c, fmt.Errorf("CHORUS_RELEASE_INTERVAL: must be a duration such as 1h or 30m, or 0, got %q", get("CHORUS_RELEASE_INTERVAL"))
 	}
 	switch c.LogLevel = strings.ToLower(get("CHORUS_LOG_LEVEL")); c.LogLevel {
 	case "debug", "info", "warn", "error":

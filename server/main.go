@@ -194,9 +194,9 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	if err != nil {
 		return err
 	}
-	// While responses stream in, work out the published tables at most every 2 seconds
-	// (other instances' counts lag by about as much anyway).
-	m.Services, err = app.Build(ctx, app.Config{SurveysDir: m.Config.SurveysDir, Secret: secret, MaxStale: 2 * time.Second},
+	// Pages read releases, never the live counts, so the releaser gets the latest counts
+	// (no MaxStale).
+	m.Services, err = app.Build(ctx, app.Config{SurveysDir: m.Config.SurveysDir, Secret: secret, ReleaseInterval: m.Config.ReleaseInterval},
 		db, m.Now, m.Log)
 	if err != nil {
 		return err

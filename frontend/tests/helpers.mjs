@@ -48,7 +48,7 @@ export async function startServer({ surveys = join(repo, 'surveys') } = {}) {
   const data = mkdtempSync(join(tmpdir(), 'chorus-browser-'));
   let output = '';
   const child = spawn(serverBinary(), [], {
-    env: { ...process.env, PORT: String(port), CHORUS_DATA: data, CHORUS_SURVEYS: surveys, CHORUS_LOG_LEVEL: 'warn' },
+    env: { ...process.env, PORT: String(port), CHORUS_DATA: data, CHORUS_SURVEYS: surveys, CHORUS_LOG_LEVEL: 'warn', CHORUS_RELEASE_INTERVAL: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout.on('data', (b) => { output += b; });

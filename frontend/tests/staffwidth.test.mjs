@@ -67,7 +67,7 @@ test('no staff page scrolls sideways at 360 px', { timeout: 180_000 }, async () 
     void csrf;
 
     const pages = ['/login', '/staff', '/account', '/admin/users', '/admin/users/new', '/admin/audit', '/dashboard',
-      `/dashboard/${SURVEY}`, `/dashboard/${SURVEY}?area=${HARTLEPOOL}`, `/dashboard/${SURVEY}/codes`, '/review', `/review/${SURVEY}`,
+      `/dashboard/${SURVEY}`, `/dashboard/${SURVEY}?area=${HARTLEPOOL}`, `/dashboard/${SURVEY}/codes`, `/dashboard/${SURVEY}/releases`, '/review', `/review/${SURVEY}`,
       `/review/${SURVEY}/quotes`, '/safeguarding', '/safeguarding?show=reviewed', '/briefings', briefing];
     const failures = [];
     for (const path of pages) {

@@ -40,6 +40,9 @@ type Config struct {
 	// MaxStale lets results readers have counts up to this old while responses stream
 	// in (see results.Counter); 0 is always the latest.
 	MaxStale time.Duration
+	// ReleaseInterval is the least time between two releases of a survey's results
+	// (see results.Releaser); 0 releases as soon as the step rule allows.
+	ReleaseInterval time.Duration
 }
 
 // Handlers are the services the HTTP server calls. web.Services has exactly these
@@ -63,6 +66,7 @@ type Handlers struct {
 	Briefings    chorus.BriefingService
 	Publications chorus.PublicationService
 	Geo          *geo.Geography
+	Releases     *results.Releaser
 
 	Codebooks    chorus.CodebookService
 	Reviews      chorus.ReviewService
@@ -146,7 +150,11 @@ func Build(ctx context.Context, cfg Config, db *mongodb.DB, now func() time.Time
 	s.Counts.MaxStale = cfg.MaxStale
 	s.Counts.ThemesOf = s.Review.ThemesOf
 	s.Review.Retag = s.Counts.Retag
-	resultsService := &results.Service{Store: s.Counts, Surveys: catalog, Places: PlacesOf(g)}
+	// Every figure shown comes from a stored release of the counts (see results.Releaser).
+	places := PlacesOf(g)
+	releases := &results.Releaser{Store: mongodb.NewReleases(db), Live: s.Counts, Surveys: catalog, Places: places,
+		Interval: cfg.ReleaseInterval, Lease: db.Lease, Now: now, Log: log}
+	resultsService := &results.Service{Store: s.Counts, Surveys: catalog, Places: places, Releases: releases}
 	s.Concerns = db.NewSafeguarding(catalog)
 	s.Writer.OnBatch = func(ctx context.Context, stored []*chorus.Response) error {
 		return errors.Join(s.Counts.OnBatch(ctx, stored), s.Concerns.OnBatch(ctx, stored))
@@ -164,7 +172,7 @@ func Build(ctx context.Context, cfg Config, db *mongodb.DB, now func() time.Time
 		Auth: accounts, Tokens: tokens, Users: users, Audit: audit,
 		ShareLinks: mongodb.NewShareLinkService(db), AccessCodes: codes,
 		Results: resultsService, Briefings: mongodb.NewBriefingService(db),
-		Publications: mongodb.NewPublicationService(db), Geo: g,
+		Publications: mongodb.NewPublicationService(db), Geo: g, Releases: releases,
 		Codebooks: catalog, Reviews: s.Review, Jobs: s.Retagger, Quotes: quotes, Safeguarding: s.Concerns,
 	}
 	return s, nil
@@ -197,11 +205,17 @@ func (s *Services) Start(ctx context.Context) {
 	s.Review.Start(ctx)
 	s.Retagger.Start(ctx)
 	s.Concerns.Start(ctx)
-	s.loops.Add(1)
+	s.loops.Add(2)
 	go func() {
 		defer s.loops.Done()
 		if s.DB.WaitReady(ctx) == nil {
 			s.AccessCodes.Run(ctx)
+		}
+	}()
+	go func() {
+		defer s.loops.Done()
+		if s.DB.WaitReady(ctx) == nil {
+			s.Releases.Run(ctx)
 		}
 	}()
 }

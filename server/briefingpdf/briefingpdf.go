@@ -151,6 +151,10 @@ func Write(w io.Writer, b *report.Briefing) error {
 	pdf.SetCreator("Chorus", true)
 	pdf.SetAuthor("Chorus", true)
 	pdf.SetLang("en-GB")
+	// The same figures make the same file, byte for byte: no clock, catalogs in order.
+	pdf.SetCatalogSort(true)
+	pdf.SetCreationDate(b.AsOf)
+	pdf.SetModificationDate(b.AsOf)
 	pdf.SetMargins(margin, margin, margin)
 	pdf.SetAutoPageBreak(false, margin)
 	pdf.AddUTF8FontFromBytes("go", "", goregular.TTF)

@@ -35,3 +35,23 @@ type SnapshotRecord struct {
 	Data   []byte
 	At     time.Time
 }
+
+// ReleaseRecord is how a store keeps one release of a survey's results: a frozen copy of
+// its counts, never changed once written. The results package packs the counts (as in
+// DeltaRecord) and reads them back.
+type ReleaseRecord struct {
+	ID     string
+	Survey string
+	// Seq numbers a survey's releases from 1; a store refuses a second with the same.
+	Seq int
+	// At is when the release was made, to the hour (UTC): nothing finer is kept.
+	At time.Time
+	// Responses is the number of responses the release counts.
+	Responses int64
+	Slots     []string
+	Keys      []string
+	Data      []byte
+	// Frozen maps a group (as the results package names it) to the id of the release
+	// whose figures it keeps.
+	Frozen map[string]string
+}

@@ -133,6 +133,15 @@ func (pr *problem) hideNear(j int) bool {
 // on the unknowns, that is when, in reduced row echelon form, j is a pivot column whose row
 // has no other non-zero entry.
 func (pr *problem) determined() int {
+	if all := pr.determinedAll(); len(all) > 0 {
+		return all[0]
+	}
+	return -1
+}
+
+// determinedAll returns every hidden value the line equations fix exactly (see
+// determined).
+func (pr *problem) determinedAll() []int {
 	col := make(map[int]int) // value index → column
 	var vars []int
 	for _, l := range pr.lines {
@@ -165,12 +174,13 @@ func (pr *problem) determined() int {
 			rows = append(rows, row)
 		}
 	}
+	var out []int
 	for _, p := range reducedPivotRows(rows, len(vars)) {
 		if p.single {
-			return vars[p.col]
+			out = append(out, vars[p.col])
 		}
 	}
-	return -1
+	return out
 }
 
 type pivot struct {

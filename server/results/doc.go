@@ -38,6 +38,53 @@
 // table; questions that not every version asks are counted among those asked, and the
 // number asked is shown only where the breakdown by version gives it away anyway.
 //
+// # Releases
+//
+// Cell suppression protects one table at one moment. Live results defeat it: read the
+// results, wait for one response, read them again, and the counts that went up by one are
+// that young person's answers. So everything is published from releases (Releaser): a
+// release is a stored, immutable snapshot of a survey's cube — its size depends on the
+// survey, not on the number of responses — with, for every group whose figures are kept
+// from an earlier release, that release's id (Release.AsOf).
+//
+// The step rule. A release is made only when the whole survey's number of responses has
+// changed by at least k since the last one, and at most once per interval (counted from the
+// end of the hour the last one records: a release stores its time to the hour). Within it,
+// each group — a value of a dimension, an area, a month, an access code — is updated
+// (shows the new counts) only if its own number of responses changed by at least k since
+// the figures it shows; otherwise it is frozen: it keeps those figures, byte for byte.
+//
+// Why freezing is not enough on its own, and what is done about it. The groups of a
+// dimension split the whole survey; councils split their region, regions England, England,
+// Wales and "no council" the whole survey. If a parent is updated while some of its members
+// are frozen, the parent minus its updated members is the frozen members' new counts, and
+// their old figures are published: the difference is their new young people's answers. So
+// freezing is repeated to a fixed point (Releaser.freeze): wherever the frozen members of a
+// split changed together by a number from 1 to k−1 (taking each member's change since the
+// figures it shows), the parent is frozen too; where the parent is the whole survey, which
+// a release always updates, every member is frozen (then together they changed by the
+// survey's change, at least k, unless responses were deleted, when no release is made).
+// Groups with the same young people (the 4-7 version and age band, a region of one
+// council) are frozen together. Splits also combine: England frozen while every region
+// is shown gives England's new size, and then the whole survey minus England gives "no
+// council"'s. So the sizes are also checked as linear equations (disclosure.System, a
+// parent's change is the sum of its members'), and while some frozen group's change of 1
+// to k−1 follows from them, one more group is frozen (the smallest change that hides it).
+// Freezing everything is always safe, so the fixed point exists; it is the least freezing
+// that these rules reach.
+//
+// Composing a release's reports. Each table (a request's group) is published whole from
+// the publication of the release its group is as of — that publication is the engine
+// above, applied to that release's cube, so every table keeps every single-snapshot
+// promise. Inside a table, counts that describe another group's size are taken from the
+// release that group is as of (Count.Release names it): the breakdowns by version, age
+// band and living situation, the whole survey's counts by area, month and week, the
+// questions not every version asks (their number asked is a sum of versions), and each
+// measure's region and England figures. Several areas or months are added up from each
+// one's own figures, shown only where every part shows them. So a release publishes, about
+// the latest counts, only what the latest publication would, minus what frozen groups
+// hold back; and about a frozen group, only what was published before.
+//
 // # What is checked, and what is not
 //
 // The package's property test (and the web package's, through the real API) draws random
@@ -50,4 +97,17 @@
 // bounds — a hidden count cannot be worked out exactly, but totals still bound it; the
 // rounding to 5 that viewers get (and every output for people outside the organisation
 // should get) blurs those further.
+//
+// Releases are checked the same way over two releases (TestPropertyTwoReleases, with the
+// leakcheck package's Leaks): both releases' true counts are unknowns, every shown count
+// is an equation over the release it comes from, and the test asserts that no suppressed
+// count of either release can be worked out, and that no group's growth between them —
+// each value of each dimension, each area, each month, each group a report was for — can be
+// worked out where it is from 1 to k−1. The web package's test reads every output through
+// HTTP on the embedded store and finds it unchanged, byte for byte, until a release.
+// Not covered: the growth of a single count inside a group that grew by k or more (one
+// more "unhappy" among ten new answers describes those ten together, as any table of ten
+// does); bounds across releases (counts only grow, which a reader may use); and releases
+// made after responses were deleted, where a group's change is the new answers minus the
+// deleted ones.
 package results

@@ -493,25 +493,25 @@ func (c *Cube) protectChildren(p disclosure.Policy, l *line, parent *row, parent
 // parent's line), total (the parent's size) and rowShown (the groups' sizes); rows with a
 // non-nil fixed entry are published already and keep those flags. It takes the cells
 // disclosure.Policy.Table shows for the other rows and keeps them if the whole system
-// keeps disclosure's promises (see system); otherwise it hides every cell of the other
+// keeps disclosure's promises (see disclosure.System); otherwise it hides every cell of the other
 // rows, which keeps them whenever anything can.
 func (c *Cube) table(p disclosure.Policy, cells [][]int64, colShown []bool, total bool, rowShown []bool, fixed [][]bool) [][]bool {
 	rows := make([][]int, len(cells))
 	for i, r := range cells {
 		rows[i] = ints(r)
 	}
-	sys, cell, rowT, colT, grand := tableSystem(cells, int64(p.K()), p.ShowZero)
-	sys.hidden[grand] = !total
+	sys, cell, rowT, colT, grand := tableSystem(cells)
+	sys.Hidden[grand] = !total
 	for i, s := range rowShown {
-		sys.hidden[rowT(i)] = !s
+		sys.Hidden[rowT(i)] = !s
 	}
 	for j, s := range colShown {
-		sys.hidden[colT(j)] = !s
+		sys.Hidden[colT(j)] = !s
 	}
 	setFixed := func() {
 		for i, f := range fixed {
 			for j := range f {
-				sys.hidden[cell(i, j)] = !f[j]
+				sys.Hidden[cell(i, j)] = !f[j]
 			}
 		}
 	}
@@ -522,14 +522,14 @@ func (c *Cube) table(p disclosure.Policy, cells [][]int64, colShown []bool, tota
 	if t, err := p.Table(rows); err == nil {
 		for i := range t.Cells {
 			for j, cl := range t.Cells[i] {
-				sys.hidden[cell(i, j)] = !cl.Count.Shown()
+				sys.Hidden[cell(i, j)] = !cl.Count.Shown()
 			}
 		}
 		setFixed()
-		if sys.safe() {
+		if sys.Safe(p.K(), p.ShowZero) {
 			for i := range out {
 				for j := range out[i] {
-					out[i][j] = !sys.hidden[cell(i, j)]
+					out[i][j] = !sys.Hidden[cell(i, j)]
 				}
 			}
 			return out

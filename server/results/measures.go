@@ -47,6 +47,9 @@ type MeasureFigure struct {
 	MeasureArea
 	Share disclosure.Share `json:"share"`
 	Base  disclosure.Value `json:"base"`
+	// Release is the id of the release the figure comes from when that is earlier than
+	// its table's (the area's figures are kept: see Releases in the package doc).
+	Release string `json:"release,omitempty"`
 }
 
 // measureValue is a measure worked out for one group: the share and base as shown and
@@ -156,9 +159,9 @@ func (pb *publication) fillMeasures(rep *Report, rs rowSet, v *vec, codes []stri
 	var regionRows, countryRows rowSet
 	var regionVec, countryVec *vec
 	if areaLevel {
-		countryRows, countryVec = pb.group("area:"+country), pb.areaVec(country)
+		countryRows, countryVec = pb.group(AreaGroup(country)), pb.areaVec(country)
 		if region != "" && !ownIsRegion {
-			regionRows, regionVec = pb.group("area:"+region), pb.areaVec(region)
+			regionRows, regionVec = pb.group(AreaGroup(region)), pb.areaVec(region)
 		}
 	}
 	own := &MeasureArea{Name: "", Level: rep.Level}

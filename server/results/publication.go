@@ -27,7 +27,7 @@ type publication struct {
 	sizes  map[Dim]map[string]bool // categorical dimension → value → size shown
 	areas  map[string]disclosure.Placement
 	period map[string]disclosure.Placement
-	groups map[string]rowSet // "area:"+code, "month:"+month, "dim:"+d+":"+value → rows
+	groups map[GroupKey]rowSet
 	byVec  map[string]rowSet // the first rows published for a set of young people
 	stage  int               // how many of stages() are done
 	// regionDone records the regions whose councils are published.
@@ -40,7 +40,7 @@ type rowSet map[*line]*row
 func newPublication(s *chorus.Survey, m Mapping, c *Cube, p disclosure.Policy, places *Places) *publication {
 	places.init()
 	pb := &publication{s: s, m: m, c: c, p: p, places: places, lines: c.lines(s, m),
-		sizes: map[Dim]map[string]bool{}, groups: map[string]rowSet{}, byVec: map[string]rowSet{},
+		sizes: map[Dim]map[string]bool{}, groups: map[GroupKey]rowSet{}, byVec: map[string]rowSet{},
 		regionDone: map[string]bool{}}
 	pb.base = p.Count(int(c.total.n)).Shown()
 	pb.top = rowSet{}
@@ -78,34 +78,34 @@ func (pb *publication) protectUnasked(l *line) *row {
 	vr := pb.top[vl]
 	// Values: the line's members, the number asked, each version, the base.
 	m := len(r.vals)
-	sys := &system{k: int64(pb.p.K()), showZero: pb.p.ShowZero}
-	sys.vals = append(sys.vals, r.vals...)
+	sys := &disclosure.System{}
+	sys.Values = append(sys.Values, r.vals...)
 	asked := m
-	sys.vals = append(sys.vals, c.lineTotal(l, &c.total))
-	sys.vals = append(sys.vals, vr.vals...)
-	base := len(sys.vals)
-	sys.vals = append(sys.vals, c.total.n)
-	sys.hidden = make([]bool, len(sys.vals))
-	members := sysLine{total: asked}
+	sys.Values = append(sys.Values, c.lineTotal(l, &c.total))
+	sys.Values = append(sys.Values, vr.vals...)
+	base := len(sys.Values)
+	sys.Values = append(sys.Values, c.total.n)
+	sys.Hidden = make([]bool, len(sys.Values))
+	members := disclosure.Line{Total: asked}
 	for i := range m {
-		members.members = append(members.members, i)
+		members.Members = append(members.Members, i)
 	}
-	byVersion := sysLine{total: asked}
-	everyone := sysLine{total: base}
+	byVersion := disclosure.Line{Total: asked}
+	everyone := disclosure.Line{Total: base}
 	for j, v := range vl.ids {
-		sys.hidden[asked+1+j] = !vr.shown[j]
-		everyone.members = append(everyone.members, asked+1+j)
+		sys.Hidden[asked+1+j] = !vr.shown[j]
+		everyone.Members = append(everyone.Members, asked+1+j)
 		if slices.Contains(l.versions, v) {
-			byVersion.members = append(byVersion.members, asked+1+j)
+			byVersion.Members = append(byVersion.Members, asked+1+j)
 		}
 	}
-	sys.lines = []sysLine{members, byVersion, everyone}
-	sys.hidden[asked], sys.hidden[base] = true, !pb.base
+	sys.Lines = []disclosure.Line{members, byVersion, everyone}
+	sys.Hidden[asked], sys.Hidden[base] = true, !pb.base
 	try := func(shown []bool) bool {
 		for i := range m {
-			sys.hidden[i] = !shown[i]
+			sys.Hidden[i] = !shown[i]
 		}
-		return sys.safe()
+		return sys.Safe(pb.p.K(), pb.p.ShowZero)
 	}
 	if try(r.shown) {
 		r.ansShown = r.shown[m-1]
@@ -178,8 +178,8 @@ func (pb *publication) stages() []func() {
 
 // group returns a group's rows, publishing stages until it is done; nil if the group has
 // no responses.
-func (pb *publication) group(id string) rowSet {
-	if id == "area:"+all {
+func (pb *publication) group(id GroupKey) rowSet {
+	if id == AllGroup {
 		return pb.top
 	}
 	st := pb.stages()
@@ -193,8 +193,8 @@ func (pb *publication) group(id string) rowSet {
 		st[pb.stage]()
 		pb.stage++
 	}
-	code, ok := strings.CutPrefix(id, "area:")
-	if a, isCouncil := pb.places.council[code]; ok && isCouncil && !pb.regionDone[a.RegionCode] {
+	ok := id.Kind == GroupArea
+	if a, isCouncil := pb.places.council[id.Value]; ok && isCouncil && !pb.regionDone[a.RegionCode] {
 		pb.regionDone[a.RegionCode] = true
 		pb.areaLevel(a.RegionCode)
 		return pb.groups[id]
@@ -219,7 +219,7 @@ func fingerprint(v *vec) string {
 // protectChildren) and records their rows under ids: the breakdowns first, then after
 // (if not nil) adjusts them, then the questions, whose number asked comes from the
 // breakdown by version.
-func (pb *publication) children(parent rowSet, parentBase bool, ids []string, kids []*vec, sizeShown []bool, after func(l *line, sets []rowSet, fixed []rowSet)) {
+func (pb *publication) children(parent rowSet, parentBase bool, ids []GroupKey, kids []*vec, sizeShown []bool, after func(l *line, sets []rowSet, fixed []rowSet)) {
 	fixed := make([]rowSet, len(kids))
 	for i, k := range kids {
 		fixed[i] = pb.byVec[fingerprint(k)]
@@ -312,14 +312,14 @@ func (pb *publication) askedKnown(l *line, rs rowSet, base bool, possible []stri
 
 // possibleVersions returns the versions a group's young people can have answered, by the
 // survey's design, or nil for any.
-func (pb *publication) possibleVersions(id string) []string {
-	if v, ok := strings.CutPrefix(id, "dim:"+DimVersion.String()+":"); ok {
-		return []string{v}
-	}
-	a, ok := strings.CutPrefix(id, "dim:"+DimAge.String()+":")
-	if !ok {
+func (pb *publication) possibleVersions(id GroupKey) []string {
+	if id.Kind != GroupDim || (id.Dim != DimVersion && id.Dim != DimAge) {
 		return nil
 	}
+	if id.Dim == DimVersion {
+		return []string{id.Value}
+	}
+	a := id.Value
 	q := pb.s.Question(pb.m.orDefault().AgeBand)
 	var out []string
 	for _, v := range pb.s.Versions {
@@ -343,7 +343,7 @@ func (pb *publication) dimLevel(d Dim) {
 	for i, v := range dl.ids {
 		sizes[v] = pb.top[dl].shown[i]
 	}
-	var ids []string
+	var ids []GroupKey
 	var kids []*vec
 	var shown []bool
 	for _, v := range pb.c.Values(d) {
@@ -361,7 +361,7 @@ func (pb *publication) dimLevel(d Dim) {
 				}
 			}
 		}
-		ids, kids, shown = append(ids, "dim:"+d.String()+":"+v), append(kids, k), append(shown, s)
+		ids, kids, shown = append(ids, DimGroup(d, v)), append(kids, k), append(shown, s)
 	}
 	pb.sizes[d] = sizes
 	// A breakdown by an earlier dimension (age bands by version, say) is the same table
@@ -381,11 +381,10 @@ func (pb *publication) dimLevel(d Dim) {
 			if fixed[i] != nil {
 				continue
 			}
-			v := strings.TrimPrefix(id, "dim:"+d.String()+":")
-			at := slices.Index(dl.ids, v)
+			at := slices.Index(dl.ids, id.Value)
 			r := sets[i][l2]
 			for j, v2 := range l2.ids {
-				if other := pb.groups["dim:"+Dim(d2).String()+":"+v2]; other != nil && at >= 0 {
+				if other := pb.groups[DimGroup(Dim(d2), v2)]; other != nil && at >= 0 {
 					r.shown[j] = other[dl].shown[at]
 				} else {
 					r.shown[j] = false
@@ -451,17 +450,17 @@ func (pb *publication) areaVec(code string) *vec {
 func (pb *publication) areaLevel(code string) {
 	parent := pb.top
 	if code != all {
-		parent = pb.groups["area:"+code]
+		parent = pb.groups[AreaGroup(code)]
 	}
 	if parent == nil {
 		return // no responses: nor in its children
 	}
-	var ids []string
+	var ids []GroupKey
 	var kids []*vec
 	var shown []bool
 	for _, k := range pb.areaKids(code) {
 		if v := pb.areaVec(k); v.n > 0 {
-			ids, kids, shown = append(ids, "area:"+k), append(kids, v), append(shown, shownPlace(pb.areas, k))
+			ids, kids, shown = append(ids, AreaGroup(k)), append(kids, v), append(shown, shownPlace(pb.areas, k))
 		}
 	}
 	parentBase := code == all && pb.base || shownPlace(pb.areas, code)
@@ -488,11 +487,11 @@ func (pb *publication) monthLevel() {
 		months = append(months, m)
 	}
 	sort.Strings(months)
-	var ids []string
+	var ids []GroupKey
 	var kids []*vec
 	var shown []bool
 	for _, m := range months {
-		ids = append(ids, "month:"+m)
+		ids = append(ids, MonthGroup(m))
 		kids = append(kids, pb.c.sum(DimWeek, byMonth[m]))
 		shown = append(shown, m != "" && shownPlace(pb.period, m))
 	}

@@ -46,31 +46,14 @@ type GroupCounts struct {
 // PublishGroupSessions publishes the responses given through each group session (an
 // access code's id), without one, and all of them, as one line through disclosure
 // control that adds up to the survey's total: small counts are hidden, and another
-// with them where a total would give a hidden one away. It returns ENOTFOUND for an
+// with them where a total would give a hidden one away. With releases, each code's
+// count (and the count without one) comes from the release its group is as of, so that
+// it changes only by k or more at a time (see CodeCounts). It returns ENOTFOUND for an
 // unknown survey.
 func (s *Service) PublishGroupSessions(ctx context.Context, survey string, sessions []string) (*GroupCounts, error) {
-	sv, err := s.Surveys.FindSurvey(ctx, survey)
+	perCode, without, all, _, err := s.CodeCounts(ctx, survey, sessions)
 	if err != nil {
 		return nil, err
 	}
-	r, err := s.Results(ctx, survey, chorus.Filter{})
-	if err != nil {
-		return nil, err
-	}
-	counts := make([]int, len(sessions)+1)
-	through := 0
-	for i, id := range sessions {
-		counts[i] = r.GroupSessions[id]
-		through += counts[i]
-	}
-	counts[len(sessions)] = max(0, r.Base-through)
-	line, err := disclosure.Policy{Threshold: sv.Threshold, ShowZero: true}.Single(counts)
-	if err != nil {
-		return nil, err
-	}
-	g := &GroupCounts{PerCode: make([]disclosure.Value, len(sessions)), WithoutCode: line.Options[len(sessions)].Count, All: line.Base}
-	for i := range sessions {
-		g.PerCode[i] = line.Options[i].Count
-	}
-	return g, nil
+	return &GroupCounts{PerCode: perCode, WithoutCode: without, All: all}, nil
 }

@@ -19,6 +19,10 @@ type Report struct {
 	Group  *Group     `json:"group,omitempty"`
 	Area   *ShownArea `json:"area,omitempty"`
 	Period *Period    `json:"period,omitempty"`
+	// Release says which release the figures come from: they change only when a new
+	// release updates this group (see the package documentation, "Releases"). Absent
+	// before a survey's first release.
+	Release *ReleaseRef `json:"release,omitempty"`
 	// Note says why the results are for a wider area than the one asked for, or why
 	// nothing can be shown yet.
 	Note string `json:"note,omitempty"`
@@ -95,6 +99,9 @@ type QuestionReport struct {
 	// group, because the number who answered cannot be shown; otherwise they are of
 	// those who answered.
 	PercentOf string `json:"percent_of,omitempty"`
+	// Release is as in Count: a question not every version asks comes from the release
+	// its group's breakdown by version comes from.
+	Release string `json:"release,omitempty"`
 }
 
 // Wording is one of several wordings of a question and the versions that use it.
@@ -127,6 +134,9 @@ type Count struct {
 	Label   string           `json:"label"`
 	Count   disclosure.Value `json:"count"`
 	Percent *float64         `json:"percent,omitempty"`
+	// Release is the id of the release the count comes from when that is an earlier one
+	// than its table's: the count describes a group whose figures are kept.
+	Release string `json:"release,omitempty"`
 }
 
 // AreaCount is the number of responses in an area.
@@ -135,4 +145,6 @@ type AreaCount struct {
 	Name  string           `json:"name"`
 	Level string           `json:"level"`
 	Count disclosure.Value `json:"count"`
+	// Release is as in Count.
+	Release string `json:"release,omitempty"`
 }

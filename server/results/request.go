@@ -88,7 +88,7 @@ func (pb *publication) publish(req Request) (*Report, error) {
 }
 
 func (pb *publication) publishCategory(rep *Report, d Dim, value, field string) (*Report, error) {
-	rs := pb.group("dim:" + d.String() + ":" + value)
+	rs := pb.group(DimGroup(d, value))
 	if rs == nil || !pb.sizes[d][value] {
 		return nil, pb.refuse(field, "Too few young people in this group have answered to show their results without risking someone being identified.")
 	}
@@ -193,10 +193,29 @@ func (pb *publication) publishAreas(rep *Report, req Request) (*Report, error) {
 		return false
 	})
 	sort.Strings(codes)
+	return pb.fillPlaced(rep, codes, label, strings.Join(reasons, " "))
+}
+
+// placed publishes the areas codes (each shown on its own in pb) for a request whose
+// areas another publication placed: the report says it is for label, with note.
+func (pb *publication) placed(req Request, codes []string, label, note string) (*Report, error) {
+	pb.mu.Lock()
+	defer pb.mu.Unlock()
+	for _, c := range codes {
+		if c != all && !shownPlace(pb.areas, c) {
+			return nil, pb.refuse("area", "Too few young people have answered so far to show any results without risking someone being identified.")
+		}
+	}
+	return pb.fillPlaced(pb.newReport(req), codes, label, note)
+}
+
+// fillPlaced fills the report for the union of area codes, none inside another.
+func (pb *publication) fillPlaced(rep *Report, codes []string, label, note string) (*Report, error) {
+	pl := pb.places
 	var sets []rowSet
 	v := &vec{}
 	for _, c := range codes {
-		sets = append(sets, pb.group("area:"+c))
+		sets = append(sets, pb.group(AreaGroup(c)))
 		v.plus(pb.areaVec(c))
 	}
 	if err := pb.check(v.n, pb.c.total.n); err != nil {
@@ -215,9 +234,7 @@ func (pb *publication) publishAreas(rep *Report, req Request) (*Report, error) {
 	default:
 		rep.Level = "areas"
 	}
-	if len(reasons) > 0 {
-		rep.Note = strings.Join(reasons, " ")
-	}
+	rep.Note = note
 	pb.fill(rep, rs, v)
 	return rep, nil
 }
@@ -266,7 +283,7 @@ func (pb *publication) publishPeriod(rep *Report, req Request) (*Report, error) 
 		if !shownPlace(pb.period, m) {
 			return nil, pb.refuse("from", fmt.Sprintf("Too few young people answered in %s to show it on its own without risking someone being identified. Choose a longer period.", monthName(m)))
 		}
-		sets = append(sets, pb.group("month:"+m))
+		sets = append(sets, pb.group(MonthGroup(m)))
 		for w, x := range pb.c.views[DimWeek] {
 			if Month(w) == m {
 				v.plus(x)

@@ -34,9 +34,13 @@ type Service struct {
 	Places  *Places
 	// Mapping returns the dimension questions of a survey; nil means DefaultMapping.
 	Mapping func(survey string) Mapping
+	// Releases, when set, is where every published figure comes from: the current
+	// release, never the live counts (see the package documentation, "Releases").
+	Releases *Releaser
 
-	mu    sync.Mutex
-	cache map[cacheKey]*publication
+	mu       sync.Mutex
+	cache    map[cacheKey]*publication
+	released map[cacheKey]*released
 }
 
 type cacheKey struct {
@@ -51,7 +55,9 @@ func (s *Service) mapping(survey string) Mapping {
 	return s.Mapping(survey).orDefault()
 }
 
-// Results implements chorus.ResultService. Areas are council codes.
+// Results implements chorus.ResultService: the live counts, raw, for checks and
+// commands. Nothing shows them: every output publishes a release (Publish). Areas are
+// council codes.
 func (s *Service) Results(ctx context.Context, survey string, f chorus.Filter) (*chorus.Results, error) {
 	sv, err := s.Surveys.FindSurvey(ctx, survey)
 	if err != nil {
@@ -71,17 +77,21 @@ func (s *Service) Rebuild(ctx context.Context, survey string) error {
 			return err
 		}
 	}
-	return s.Store.Rebuild(ctx, survey)
+	if err := s.Store.Rebuild(ctx, survey); err != nil {
+		return err
+	}
+	if s.Releases == nil || survey == "" {
+		return nil
+	}
+	// A recount makes a new release (if the step rule allows), never changes an old one.
+	_, err := s.Releases.Release(ctx, survey, true)
+	return err
 }
 
 // Publish implements Publisher. The threshold is the survey's; RoundTo comes from the
 // request.
 func (s *Service) Publish(ctx context.Context, survey string, req Request) (*Report, error) {
 	sv, err := s.Surveys.FindSurvey(ctx, survey)
-	if err != nil {
-		return nil, err
-	}
-	c, err := s.Store.Snapshot(ctx, survey)
 	if err != nil {
 		return nil, err
 	}
@@ -94,6 +104,17 @@ func (s *Service) Publish(ctx context.Context, survey string, req Request) (*Rep
 		places = &Places{}
 	}
 	key := cacheKey{survey, req.RoundTo}
+	if s.Releases != nil {
+		rd, err := s.releasedFor(ctx, sv, key, p, places)
+		if err != nil {
+			return nil, err
+		}
+		return rd.publish(req)
+	}
+	c, err := s.Store.Snapshot(ctx, survey)
+	if err != nil {
+		return nil, err
+	}
 	s.mu.Lock()
 	pb := s.cache[key]
 	if pb == nil || pb.c != c || pb.s != sv {
@@ -107,4 +128,108 @@ func (s *Service) Publish(ctx context.Context, survey string, req Request) (*Rep
 	}
 	s.mu.Unlock()
 	return pb.publish(req)
+}
+
+// releasedFor returns what the survey's current release publishes under policy p, kept
+// in memory until the next release (or a change of survey file).
+func (s *Service) releasedFor(ctx context.Context, sv *chorus.Survey, key cacheKey, p disclosure.Policy, places *Places) (*released, error) {
+	rel, err := s.Releases.Current(ctx, sv.ID)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	rd := s.released[key]
+	s.mu.Unlock()
+	if rd != nil && rd.rel == rel && rd.s == sv {
+		return rd, nil
+	}
+	rels, err := s.Releases.older(ctx, rel)
+	if err != nil {
+		return nil, err
+	}
+	rd = newReleased(sv, s.mapping(sv.ID), rel, rels, p, places)
+	s.mu.Lock()
+	if s.released == nil {
+		s.released = map[cacheKey]*released{}
+	}
+	s.released[key] = rd
+	s.mu.Unlock()
+	return rd, nil
+}
+
+// CodeCounts returns the responses given through each access code (ids, in order),
+// those given without one, and all responses, as one line through disclosure control
+// (zeros shown), with the release they come from. Each code's count (and the count
+// without one) comes from the release its group is as of, so that it changes only by k
+// or more at a time.
+func (s *Service) CodeCounts(ctx context.Context, survey string, ids []string) (perCode []disclosure.Value, without, total disclosure.Value, ref *ReleaseRef, err error) {
+	sv, err := s.Surveys.FindSurvey(ctx, survey)
+	if err != nil {
+		return nil, without, total, nil, err
+	}
+	p := disclosure.Policy{Threshold: sv.Threshold, ShowZero: true}
+	line := func(c *Cube) (disclosure.List, error) {
+		counts := make([]int, len(ids)+1)
+		through := int64(0)
+		for i, id := range ids {
+			n := c.count(&c.total, slotSession+id)
+			counts[i], through = int(n), through+n
+		}
+		counts[len(ids)] = int(max(0, c.total.n-through))
+		return p.Single(counts)
+	}
+	if s.Releases == nil {
+		c, err := s.Store.Snapshot(ctx, survey)
+		if err != nil {
+			return nil, without, total, nil, err
+		}
+		l, err := line(c)
+		if err != nil {
+			return nil, without, total, nil, chorus.Wrap(chorus.EINTERNAL, err, "")
+		}
+		for i := range ids {
+			perCode = append(perCode, l.Options[i].Count)
+		}
+		return perCode, l.Options[len(ids)].Count, l.Base, nil, nil
+	}
+	rel, err := s.Releases.Current(ctx, survey)
+	if err != nil {
+		return nil, without, total, nil, err
+	}
+	rels, err := s.Releases.older(ctx, rel)
+	if err != nil {
+		return nil, without, total, nil, err
+	}
+	lines := map[string]disclosure.List{}
+	at := func(g GroupKey) (disclosure.List, error) {
+		r := rel
+		if id, ok := rel.AsOf[g]; ok && rels[id] != nil {
+			r = rels[id]
+		}
+		if l, ok := lines[r.ID]; ok {
+			return l, nil
+		}
+		l, err := line(r.Cube)
+		if err != nil {
+			return l, chorus.Wrap(chorus.EINTERNAL, err, "")
+		}
+		lines[r.ID] = l
+		return l, nil
+	}
+	for i, id := range ids {
+		l, err := at(CodeGroup(id))
+		if err != nil {
+			return nil, without, total, nil, err
+		}
+		perCode = append(perCode, l.Options[i].Count)
+	}
+	l, err := at(CodeGroup(""))
+	if err != nil {
+		return nil, without, total, nil, err
+	}
+	without = l.Options[len(ids)].Count
+	if l, err = at(AllGroup); err != nil {
+		return nil, without, total, nil, err
+	}
+	return perCode, without, l.Base, rel.Ref(disclosure.Policy{Threshold: sv.Threshold}), nil
 }

@@ -77,6 +77,11 @@ var routeTable = map[string]rule{
 	"GET /api/v1/surveys/:survey/results":     {allow: staff, area: "area"},
 	"GET /api/v1/surveys/:survey/results.csv": {allow: facilitators},
 	"POST /api/v1/surveys/:survey/rebuild":    {allow: facilitators},
+	// Releases (release.go): the live count, when the next is due, release now.
+	"GET /api/v1/surveys/:survey/releases":  {allow: facilitators},
+	"POST /api/v1/surveys/:survey/releases": {allow: facilitators},
+	"GET /dashboard/:survey/releases":       {allow: facilitators},
+	"POST /dashboard/:survey/releases":      {allow: facilitators},
 
 	// Briefings: staff, or whoever holds a share link to that briefing.
 	"POST /api/v1/briefings": {allow: facilitators},

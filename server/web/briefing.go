@@ -238,8 +238,12 @@ func (s *Server) briefing(c *fiber.Ctx) (*chorus.Briefing, *report.Briefing, err
 	if name == "" {
 		name = b.Area
 	}
+	asOf := s.now() // the figures' date: their release's, so that the page changes only with a release
+	if rep.Release != nil {
+		asOf = rep.Release.At
+	}
 	rb := report.ComposeBriefing(report.BriefingInput{Survey: sv, Briefing: b, Report: rep, AreaName: name,
-		Labels: s.themeLabels(ctx, sv.ID, "en"), Quotes: quotes, AsOf: s.now(), Attribution: s.Geo.Attribution()})
+		Labels: s.themeLabels(ctx, sv.ID, "en"), Quotes: quotes, AsOf: asOf, Attribution: s.Geo.Attribution()})
 	return b, rb, nil
 }
 

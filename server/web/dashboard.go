@@ -5,6 +5,7 @@ import (
 	"context"
 	"html/template"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -110,13 +111,15 @@ type themeView struct {
 
 type dashboardView struct {
 	Base, Level, Note, Methods string
-	Demo                       bool
-	Months, Weeks, Versions    chartView
-	AgeBands, LiveWith         chartView
-	Charts                     []chartView
-	ThemesBase                 string
-	Themes                     []themeView
-	Quotes                     []string
+	// Release says which release the figures come from.
+	Release                 string
+	Demo                    bool
+	Months, Weeks, Versions chartView
+	AgeBands, LiveWith      chartView
+	Charts                  []chartView
+	ThemesBase              string
+	Themes                  []themeView
+	Quotes                  []string
 }
 
 type areaChoice struct {
@@ -341,6 +344,10 @@ func seriesView(id, title string, bars []report.Bar, columns bool) chartView {
 
 func dashboardViewOf(sv *chorus.Survey, rep *results.Report, labels map[string]report.ThemeLabel) *dashboardView {
 	v := &dashboardView{Base: rep.Base.String(), Level: rep.Level, Note: rep.Note, Methods: rep.Methods, Demo: rep.ContainsDemo}
+	if rep.Release != nil {
+		v.Release = "These figures are from the release of " + rep.Release.At.UTC().Format("2 January 2006") +
+			": they change only when at least " + strconv.Itoa(rep.Threshold) + " more young people in this group have answered."
+	}
 	if len(rep.Months) > 0 {
 		v.Months = seriesView("months", "Responses by month", report.SeriesOf(rep.Months).Bars, true)
 	}

@@ -313,6 +313,8 @@ func TestOpenAPIExamples(t *testing.T) {
 	api("", "POST", "/api/v1/responses", `{"survey":`, 400)
 	api("viewerAll", "GET", "/api/v1/surveys/"+ylyv+"/results", "", 200)
 	api("facilitator", "GET", "/api/v1/surveys/"+ylyv+"/results.csv", "", 200)
+	api("facilitator", "GET", "/api/v1/surveys/"+ylyv+"/releases", "", 200)
+	api("facilitator", "POST", "/api/v1/surveys/"+ylyv+"/releases", "", 200)
 	api("facilitator", "POST", "/api/v1/surveys/"+ylyv+"/rebuild", "", 202)
 	api("facilitator", "POST", "/api/v1/briefings", `{"survey":"`+ylyv+`","area":"`+hartlepool+`"}`, 201)
 	api("admin", "GET", "/api/v1/users", "", 200)

@@ -79,6 +79,8 @@ type Services struct {
 	Briefings    chorus.BriefingService
 	Publications chorus.PublicationService
 	Geo          *geo.Geography
+	// Releases makes the releases every figure comes from (see release.go).
+	Releases *results.Releaser
 
 	// Free text (see review.go, quote.go, safeguarding.go): codebooks, human review of
 	// themes, the re-tag jobs, approved quotes and the safeguarding queue.
@@ -194,6 +196,7 @@ func (s *Server) routes() {
 	s.registerDashboardRoutes()
 	s.registerBriefingRoutes()
 	s.registerResultRoutes()
+	s.registerReleaseRoutes()
 	s.registerReviewRoutes()
 	s.registerQuoteRoutes()
 	s.registerSafeguardingRoutes()

@@ -194,9 +194,16 @@ func modInverse(a int64) int64 {
 	return result
 }
 
+// derived is what derivable found: the suppressed counts that can be worked out, and
+// the span of what is known, to test other combinations against.
+type derived struct {
+	leaks []published
+	span  *span
+}
+
 // derivable returns the suppressed counts that are combinations of the known ones,
 // leaving out those that some report shows as they are.
-func derivable(vals []published, known [][]int64) []published {
+func derivable(vals []published, known [][]int64) derived {
 	// Counts equal to a shown one, or to nothing, once the survey's design is taken into
 	// account are not secrets: leave them out.
 	design := &span{basis: map[int][]int64{}}
@@ -224,11 +231,16 @@ func derivable(vals []published, known [][]int64) []published {
 			out = append(out, v)
 		}
 	}
-	return out
+	return derived{leaks: out, span: s}
 }
 
 // World is the data behind some reports: the survey, its councils and every response.
 type World struct {
+	// ReleaseID is the id of the release whose counts the world's responses are, if
+	// reports name it (Report.Release): then a count is taken to come from the release
+	// it names, or its report's, rather than from any whose true count it equals.
+	ReleaseID string
+
 	s        *chorus.Survey
 	rs       []*chorus.Response
 	keys     []results.Key
@@ -248,47 +260,25 @@ func NewWorld(s *chorus.Survey, councils []chorus.Area, rs []*chorus.Response) *
 // Leaks returns every suppressed count of the reports that can be worked out from what
 // they show, for the given lines (see Lines).
 func (w *World) Leaks(reps []*results.Report, lines []Line) []string {
-	var out []string
-	for _, l := range lines {
-		for _, leak := range w.check(reps, l) {
-			out = append(out, l.name+": "+leak)
-		}
-	}
-	return out
+	return Leaks([]*World{w}, [][]*results.Report{reps}, lines)
 }
 
-// members returns the responses a report describes.
-func (w *World) members(rep *results.Report) []int {
-	var out []int
-	in := func(i int) bool {
-		k := w.keys[i]
-		switch rep.Level {
-		case "all":
-			return true
-		case "version":
-			return k[results.DimVersion] == rep.Group.ID
-		case "age_band":
-			return k[results.DimAge] == rep.Group.ID
-		case "live_with":
-			return k[results.DimLive] == rep.Group.ID
-		case "period":
-			return slices.Contains(rep.Period.Months, results.Month(k[results.DimWeek]))
-		}
-		for _, code := range rep.Area.Codes {
-			if code == "*" {
-				return true
-			}
-			for _, a := range w.councils {
-				if a.Code == k[results.DimArea] && (code == a.Code || code == a.RegionCode || code == "E92000001") {
-					return true
-				}
-			}
-		}
-		return false
-	}
-	for i := range w.rs {
-		if in(i) {
-			out = append(out, i)
+// Leaks checks reports of several releases: snaps[i] is the world (every response) of
+// release i, each the one before plus more, and reps[i] the reports read while release i
+// was current. A report of release i may show figures of any release up to i (groups
+// whose figures are kept): each shown count is taken to come from every release up to i
+// whose true count it equals (which gives the reader more than they have, never less),
+// and a suppressed count to hide the count of every one of them. Every release's true
+// counts are unknowns of their own. It returns every suppressed count that can be worked
+// out, and, for the number of responses, every group of young people (each value of
+// each dimension, each area, each month, and each group a report is for) whose growth
+// from one release to another can be worked out and is from 1 to k−1: that would
+// describe those few young people's answers.
+func Leaks(snaps []*World, reps [][]*results.Report, lines []Line) []string {
+	var out []string
+	for _, l := range lines {
+		for _, leak := range check(snaps, reps, l) {
+			out = append(out, l.name+": "+leak)
 		}
 	}
 	return out
@@ -302,6 +292,18 @@ type Line struct {
 	// counts returns a report's published counts of the line: member id → value, with
 	// "answered" (all but no answer) and "none" (no answer).
 	counts func(rep *results.Report) map[string]disclosure.Value
+}
+
+// release returns the release a report's counts of the line come from, if it names one
+// other than the report's.
+func (l Line) release(rep *results.Report) string {
+	q, _, _ := strings.Cut(l.name, ":")
+	for _, qr := range rep.Questions {
+		if qr.ID == q {
+			return qr.Release
+		}
+	}
+	return ""
 }
 
 // Lines returns the lines to check: the numbers of responses (bases and breakdowns), and
@@ -451,18 +453,29 @@ func tickLine(q, option string) Line {
 	}
 }
 
-// check builds one line's system from every report and returns the suppressed counts
-// that can be worked out.
-func (w *World) check(reps []*results.Report, l Line) []string {
-	member := make([]string, len(w.rs))
-	for i, r := range w.rs {
-		member[i] = l.member(r)
+// check builds one line's system from every report of every release and returns what
+// can be worked out that should not be.
+func check(snaps []*World, reps [][]*results.Report, l Line) []string {
+	last := snaps[len(snaps)-1]
+	s := last.s
+	k := int64(s.Threshold)
+	if k <= 0 {
+		k = 10
 	}
-	// The coordinates' values: those with responses (reports list them), and every member.
+	members := make([][]string, len(snaps))
+	for si, w := range snaps {
+		members[si] = make([]string, len(w.rs))
+		for i, r := range w.rs {
+			members[si][i] = l.member(r)
+		}
+	}
+	// The coordinates' values: those with responses in any release, and every member.
 	support := func(d results.Dim) []string {
 		seen := map[string]bool{}
-		for _, k := range w.keys {
-			seen[k[d]] = true
+		for _, w := range snaps {
+			for _, key := range w.keys {
+				seen[key[d]] = true
+			}
 		}
 		var out []string
 		for v := range seen {
@@ -480,50 +493,54 @@ func (w *World) check(reps []*results.Report, l Line) []string {
 			}
 		}
 	}
-	var members []string
+	var memberValues []string
 	if l.counts == nil {
-		members = []string{"n"}
+		memberValues = []string{"n"}
 	} else {
 		seen := map[string]bool{"none": true, notAsked: true}
-		for _, rep := range reps {
-			for id := range l.counts(rep) {
-				if id != "answered" {
-					seen[id] = true
+		for _, rs := range reps {
+			for _, rep := range rs {
+				for id := range l.counts(rep) {
+					if id != "answered" {
+						seen[id] = true
+					}
 				}
 			}
 		}
-		for _, m := range member {
-			seen[m] = true
+		for _, ms := range members {
+			for _, m := range ms {
+				seen[m] = true
+			}
 		}
 		for m := range seen {
-			members = append(members, m)
+			memberValues = append(memberValues, m)
 		}
-		sort.Strings(members)
+		sort.Strings(memberValues)
 		q, _, _ := strings.Cut(l.name, ":")
-		if sq := w.s.Question(q); sq != nil {
+		if sq := s.Question(q); sq != nil {
 			asks = func(version string) bool {
-				v := w.s.Version(version)
+				v := s.Version(version)
 				return v != nil && slices.Contains(v.Questions, q)
 			}
 		}
 	}
-	cs := newCoords([][]string{vas, support(results.DimLive), support(results.DimArea), support(results.DimWeek), members})
+	cs := newCoords([][]string{vas, support(results.DimLive), support(results.DimArea), support(results.DimWeek), memberValues})
 	const (
 		cVA, cLive, cArea, cWeek, cMember = 0, 1, 2, 3, 4
 	)
-	point := func(i int) []string {
-		k := w.keys[i]
-		return []string{k[results.DimVersion] + "/" + k[results.DimAge], k[results.DimLive], k[results.DimArea], k[results.DimWeek], member[i]}
+	point := func(si, i int) []string {
+		key := snaps[si].keys[i]
+		return []string{key[results.DimVersion] + "/" + key[results.DimAge], key[results.DimLive], key[results.DimArea], key[results.DimWeek], members[si][i]}
 	}
 	only := func(coord int, ok func(v string) bool) set {
-		s := make(set, 5)
-		s[coord] = map[string]bool{}
+		st := make(set, 5)
+		st[coord] = map[string]bool{}
 		for _, v := range cs.values[coord] {
 			if ok(v) {
-				s[coord][v] = true
+				st[coord][v] = true
 			}
 		}
-		return s
+		return st
 	}
 	and := func(a, b set) set {
 		out := make(set, 5)
@@ -544,8 +561,8 @@ func (w *World) check(reps []*results.Report, l Line) []string {
 		}
 		return out
 	}
-	contains := func(s set, p []string) bool {
-		for i, allowed := range s {
+	contains := func(st set, p []string) bool {
+		for i, allowed := range st {
 			if allowed != nil && !allowed[p[i]] {
 				return false
 			}
@@ -557,7 +574,7 @@ func (w *World) check(reps []*results.Report, l Line) []string {
 			if code == "*" {
 				return true
 			}
-			for _, c := range w.councils {
+			for _, c := range last.councils {
 				if c.Code == v && (code == c.Code || code == c.RegionCode || code == "E92000001") {
 					return true
 				}
@@ -587,76 +604,260 @@ func (w *World) check(reps []*results.Report, l Line) []string {
 			return false
 		})
 	}
-	var vals []published
-	add := func(rep int, what string, v disclosure.Value, s set) {
-		var value int64
-		for i := range w.rs {
-			if contains(s, point(i)) {
-				value++
+	count := func(si int, st set) int64 {
+		var n int64
+		for i := range snaps[si].rs {
+			if contains(st, point(si, i)) {
+				n++
 			}
 		}
-		vals = append(vals, published{what: what, vec: cs.vector(s), shown: v.Shown(), value: value, report: rep, group: int64(len(w.members(reps[rep])))})
+		return n
 	}
-	for ri, rep := range reps {
-		g := groupOf(rep)
-		add(ri, "base", rep.Base, g)
-		for _, c := range rep.Versions {
-			add(ri, "versions "+c.ID, c.Count, and(g, only(cVA, func(v string) bool { return strings.HasPrefix(v, c.ID+"/") })))
+	nsnap := len(snaps)
+	block := func(si int, st set) []int64 {
+		v := make([]int64, cs.size*nsnap)
+		copy(v[si*cs.size:], cs.vector(st))
+		return v
+	}
+	// partsOf splits a report's group into the groups whose figures it adds up (the areas
+	// or months of a report for several), each of which may come from another release.
+	partsOf := func(rep *results.Report) []set {
+		switch {
+		case rep.Area != nil && len(rep.Area.Codes) > 1:
+			var out []set
+			for _, code := range rep.Area.Codes {
+				out = append(out, only(cArea, inArea(code)))
+			}
+			return out
+		case rep.Level == "period" && rep.Period != nil && len(rep.Period.Months) > 1:
+			var out []set
+			for _, m := range rep.Period.Months {
+				out = append(out, only(cWeek, func(v string) bool { return results.Month(v) == m }))
+			}
+			return out
 		}
-		for _, c := range rep.AgeBands {
-			add(ri, "age bands "+c.ID, c.Count, and(g, only(cVA, func(v string) bool { return strings.HasSuffix(v, "/"+c.ID) })))
+		return []set{groupOf(rep)}
+	}
+	groupCounts := map[string]int64{}
+	groupCount := func(si int, part set) int64 {
+		key := fmt.Sprintf("%d %p", si, part)
+		n, ok := groupCounts[key]
+		if !ok {
+			n = count(si, part)
+			groupCounts[key] = n
 		}
-		for _, c := range rep.LiveWith {
-			add(ri, "live with "+c.ID, c.Count, and(g, only(cLive, func(v string) bool { return v == c.ID })))
+		return n
+	}
+	var vals []published
+	var groups []set
+	// add records one published count: the young people in parts (each from a release
+	// up to ri) within x. A shown count gives an equation for every way of choosing the
+	// parts' releases that adds up to it; a suppressed one hides the count of each
+	// release (all parts from the same one).
+	snapOf := func(id string) int {
+		for si, w := range snaps {
+			if id != "" && w.ReleaseID == id {
+				return si
+			}
 		}
-		for _, a := range rep.Areas {
-			add(ri, "area "+a.Code, a.Count, and(g, only(cArea, inArea(a.Code))))
+		return -1
+	}
+	add := func(ri, rep int, what string, v disclosure.Value, x set, parts []set, prov int) {
+		// A report adding up parts from different releases says so; its parts may each
+		// come from any release up to its own.
+		mixed := len(parts) > 1 && reps[ri][rep].Release != nil && reps[ri][rep].Release.Mixed
+		choice := make([]int, len(parts))
+		matched := false
+		// exact is false once no choice of releases gives the shown count: a rounded
+		// count, taken (more than a reader has) as telling every choice's exact count.
+		exact := true
+		var try func(p int)
+		try = func(p int) {
+			if p < len(parts) {
+				for si := 0; si <= ri; si++ {
+					if prov >= 0 && (si > prov || (!mixed && si != prov)) {
+						continue
+					}
+					choice[p] = si
+					try(p + 1)
+				}
+				return
+			}
+			uniform := !slices.ContainsFunc(choice, func(si int) bool { return si != choice[0] })
+			if !v.Shown() && !uniform {
+				return
+			}
+			vec := make([]int64, cs.size*nsnap)
+			var c, group int64
+			for i, part := range parts {
+				st := part
+				if x != nil {
+					st = and(part, x)
+				}
+				c += count(choice[i], st)
+				group += groupCount(choice[i], part)
+				for j, y := range block(choice[i], st) {
+					vec[j] = (vec[j] + y) % prime
+				}
+			}
+			if v.Shown() && exact && int64(v.N()) != c {
+				return
+			}
+			matched = true
+			vals = append(vals, published{what: fmt.Sprintf("release %d (counts of %v) %s", ri+1, choice, what), vec: vec,
+				shown: v.Shown(), value: c, report: rep, group: group})
 		}
-		for _, wk := range rep.Weeks {
-			add(ri, "week "+wk.ID, wk.Count, and(g, only(cWeek, func(v string) bool { return v == wk.ID })))
+		try(0)
+		if v.Shown() && !matched {
+			exact = false
+			try(0)
 		}
-		for _, m := range rep.Months {
-			add(ri, "month "+m.ID, m.Count, and(g, only(cWeek, func(v string) bool { return results.Month(v) == m.ID })))
-		}
-		if l.counts == nil {
-			continue
-		}
-		for id, v := range l.counts(rep) {
-			if id == "answered" {
-				add(ri, l.name+" answered", v, and(g, only(cMember, func(m string) bool { return m != "none" && m != notAsked })))
-			} else {
-				add(ri, l.name+" "+id, v, and(g, only(cMember, func(m string) bool { return m == id })))
+	}
+	for ri, rs := range reps {
+		for rj, rep := range rs {
+			g, parts := groupOf(rep), partsOf(rep)
+			groups = append(groups, g)
+			main := -1
+			if rep.Release != nil {
+				main = snapOf(rep.Release.ID)
+			}
+			of := func(id string) int {
+				if si := snapOf(id); si >= 0 {
+					return si
+				}
+				return main
+			}
+			add(ri, rj, "base", rep.Base, nil, parts, main)
+			for _, c := range rep.Versions {
+				add(ri, rj, "versions "+c.ID, c.Count, only(cVA, func(v string) bool { return strings.HasPrefix(v, c.ID+"/") }), parts, of(c.Release))
+			}
+			for _, c := range rep.AgeBands {
+				add(ri, rj, "age bands "+c.ID, c.Count, only(cVA, func(v string) bool { return strings.HasSuffix(v, "/"+c.ID) }), parts, of(c.Release))
+			}
+			for _, c := range rep.LiveWith {
+				add(ri, rj, "live with "+c.ID, c.Count, only(cLive, func(v string) bool { return v == c.ID }), parts, of(c.Release))
+			}
+			for _, a := range rep.Areas {
+				add(ri, rj, "area "+a.Code, a.Count, only(cArea, inArea(a.Code)), parts, of(a.Release))
+			}
+			for _, wk := range rep.Weeks {
+				add(ri, rj, "week "+wk.ID, wk.Count, only(cWeek, func(v string) bool { return v == wk.ID }), parts, of(wk.Release))
+			}
+			for _, m := range rep.Months {
+				add(ri, rj, "month "+m.ID, m.Count, only(cWeek, func(v string) bool { return results.Month(v) == m.ID }), parts, of(m.Release))
+			}
+			if l.counts == nil {
+				continue
+			}
+			prov := of(l.release(rep))
+			for id, v := range l.counts(rep) {
+				if id == "answered" {
+					add(ri, rj, l.name+" answered", v, only(cMember, func(m string) bool { return m != "none" && m != notAsked }), parts, prov)
+				} else {
+					add(ri, rj, l.name+" "+id, v, only(cMember, func(m string) bool { return m == id }), parts, prov)
+				}
 			}
 		}
 	}
 	// What the survey's design tells a reader: who is not asked a question.
 	var known [][]int64
 	if l.counts != nil {
-		for _, va := range vas {
-			ver, _, _ := strings.Cut(va, "/")
-			if asks(ver) {
-				known = append(known, cs.vector(and(only(cVA, func(v string) bool { return v == va }),
-					only(cMember, func(m string) bool { return m == notAsked }))))
-			} else {
-				known = append(known, cs.vector(and(only(cVA, func(v string) bool { return v == va }),
-					only(cMember, func(m string) bool { return m != notAsked }))))
+		for si := range snaps {
+			for _, va := range vas {
+				ver, _, _ := strings.Cut(va, "/")
+				if asks(ver) {
+					known = append(known, block(si, and(only(cVA, func(v string) bool { return v == va }),
+						only(cMember, func(m string) bool { return m == notAsked }))))
+				} else {
+					known = append(known, block(si, and(only(cVA, func(v string) bool { return v == va }),
+						only(cMember, func(m string) bool { return m != notAsked }))))
+				}
 			}
 		}
 	}
 	var leaks []string
 	if os.Getenv("LEAKCHECK_DEBUG") == l.name {
 		for _, v := range vals {
-			fmt.Printf("r%d %-44s shown=%v value=%d\n", v.report, v.what, v.shown, v.value)
+			fmt.Printf("r%d %-54s shown=%v value=%d\n", v.report, v.what, v.shown, v.value)
 		}
 	}
-	for _, v := range derivable(vals, known) {
+	sp := derivable(vals, known)
+	for _, v := range sp.leaks {
 		// A zero says that nobody in the group gave an answer. Where the group is at
 		// least k young people, that identifies nobody (the survey could show zeros); in a
 		// smaller group it says what every one of them answered.
-		if v.value == 0 && v.group >= int64(w.s.Threshold) {
+		if v.value == 0 && v.group >= k {
 			continue
 		}
 		leaks = append(leaks, fmt.Sprintf("report %d %s = %d", v.report, v.what, v.value))
 	}
+	if l.counts != nil || nsnap < 2 {
+		return leaks
+	}
+	// Growth between releases of every group: each value of each dimension, each area,
+	// each month, and the groups reports were for.
+	for _, v := range vas {
+		groups = append(groups, only(cVA, func(x string) bool { return x == v }))
+		ver, age, _ := strings.Cut(v, "/")
+		groups = append(groups, only(cVA, func(x string) bool { return strings.HasPrefix(x, ver+"/") }),
+			only(cVA, func(x string) bool { return strings.HasSuffix(x, "/"+age) }))
+	}
+	for _, v := range cs.values[cLive] {
+		groups = append(groups, only(cLive, func(x string) bool { return x == v }))
+	}
+	for _, v := range cs.values[cArea] {
+		groups = append(groups, only(cArea, func(x string) bool { return x == v }))
+	}
+	for _, c := range last.councils {
+		groups = append(groups, only(cArea, inArea(c.RegionCode)))
+	}
+	groups = append(groups, only(cArea, inArea("E92000001")))
+	months := map[string]bool{}
+	for _, w := range cs.values[cWeek] {
+		months[results.Month(w)] = true
+	}
+	for m := range months {
+		groups = append(groups, only(cWeek, func(x string) bool { return results.Month(x) == m }))
+	}
+	seen := map[string]bool{}
+	for _, g := range groups {
+		for a := 0; a < nsnap; a++ {
+			for b := a + 1; b < nsnap; b++ {
+				d := count(b, g) - count(a, g)
+				if d == 0 || (d >= k || d <= -k) {
+					continue
+				}
+				vec := block(b, g)
+				for i, x := range block(a, g) {
+					vec[i] = ((vec[i]-x)%prime + prime) % prime
+				}
+				key := fmt.Sprint(vec)
+				if seen[key] {
+					continue
+				}
+				seen[key] = true
+				if sp.span.reduce(vec) == nil {
+					leaks = append(leaks, fmt.Sprintf("a group's growth from release %d to %d can be worked out: %d young people (%v)", a+1, b+1, d, describe(g)))
+				}
+			}
+		}
+	}
 	return leaks
+}
+
+// describe names a set for messages.
+func describe(st set) string {
+	var parts []string
+	for i, vs := range st {
+		if vs == nil {
+			continue
+		}
+		var names []string
+		for v := range vs {
+			names = append(names, v)
+		}
+		sort.Strings(names)
+		parts = append(parts, fmt.Sprintf("coordinate %d in %v", i, names))
+	}
+	return strings.Join(parts, ", ")
 }
