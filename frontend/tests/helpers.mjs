@@ -43,12 +43,11 @@ export function serverBinary() {
 
 // startServer runs the server binary (on the shipped surveys, or the directory given)
 // and resolves once /readyz answers 200.
-export async function startServer({ surveys = join(repo, 'surveys') } = {}) {
+export async function startServer({ surveys = join(repo, 'surveys'), env = {}, data = mkdtempSync(join(tmpdir(), 'chorus-browser-')) } = {}) {
   const port = await freePort();
-  const data = mkdtempSync(join(tmpdir(), 'chorus-browser-'));
   let output = '';
   const child = spawn(serverBinary(), [], {
-    env: { ...process.env, PORT: String(port), CHORUS_DATA: data, CHORUS_SURVEYS: surveys, CHORUS_LOG_LEVEL: 'warn', CHORUS_RELEASE_INTERVAL: '0' },
+    env: { ...process.env, PORT: String(port), CHORUS_DATA: data, CHORUS_SURVEYS: surveys, CHORUS_LOG_LEVEL: 'warn', CHORUS_RELEASE_INTERVAL: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout.on('data', (b) => { output += b; });
