@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/chorus-voice/chorus/server/mongodb"
 )
 
 // Config is the whole configuration, read from the environment and validated at start.
@@ -79,8 +81,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	c.DataDir = get("CHORUS_DATA")
 	c.MongoURI = get("MONGODB_URI")
 	if c.MongoURI != "" {
-		u, err := url.Parse(c.MongoURI)
-		if err != nil || (u.Scheme != "mongodb" && u.Scheme != "mongodb+srv") || u.Host == "" {
+		if mongodb.CheckURI(c.MongoURI) != nil {
 			return c, fmt.Errorf("MONGODB_URI: must look like mongodb://host:27017/?replicaSet=rs0")
 		}
 	}
@@ -152,6 +153,8 @@ Usage:
   chorus [serve]                      start the server (the default)
   chorus version                      print the version
   chorus survey validate [FILE...]    check survey files (default: every survey in CHORUS_SURVEYS)
+  chorus survey import FILE [--out PATH]   an XLSForm (.xlsx) or SurveyJS (.json) file as a draft survey
+  chorus survey export --format xlsform|surveyjs [--out FILE] SURVEY_FILE_OR_ID
   chorus user add --email E --role admin|facilitator|viewer [--areas CODES]
   chorus user list | disable --email E | enable --email E | reset-password --email E | revoke --email E
   chorus results rebuild [SURVEY]     recount aggregates from the stored responses

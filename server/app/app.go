@@ -131,9 +131,9 @@ func Build(ctx context.Context, cfg Config, db *mongodb.DB, now func() time.Time
 		Surveys: catalog, Store: s.Writer, Now: now,
 		Areas:  func(code string) bool { _, ok := g.Area(code); return ok },
 		Redact: redact.Redact,
-		Detect: intake.Detect(func(text string) (bool, []string) {
+		Detect: intake.Detect(func(text string) (bool, []string, string) {
 			r := safeguard.Detect(text)
-			return r.Flagged, r.Categories
+			return r.Flagged, r.Categories, r.Level
 		}),
 		Tag:          catalog.Tag,
 		GroupSession: codes.Verify,

@@ -16,6 +16,11 @@ type CodebookTheme struct {
 	// LabelAdult is the label shown to facilitators, boards and MPs.
 	LabelAdult  string
 	Description string
+	// ScopeIncludes and ScopeExcludes say what belongs in the theme and what does
+	// not, and Borderline are hard cases with how to call them: the scope note shown
+	// to people reviewing tags.
+	ScopeIncludes, ScopeExcludes string
+	Borderline                   []string
 }
 
 // Codebook is the set of themes that a survey's free-text answers are tagged with.
@@ -43,6 +48,32 @@ func (cb *Codebook) Theme(id string) (CodebookTheme, bool) {
 type CodebookService interface {
 	// FindCodebook returns ENOTFOUND if the survey has no codebook loaded.
 	FindCodebook(ctx context.Context, survey string) (*Codebook, error)
+	// ProposeChanges suggests changes to the survey's codebook file from answers
+	// people have reviewed, best first. It never changes the file. It returns
+	// ENOTFOUND if the survey has no codebook loaded.
+	ProposeChanges(ctx context.Context, survey string, reviewed []*Answer) ([]CodebookChange, error)
+}
+
+// Kinds of CodebookChange.
+const (
+	ChangeAddTerm    = "add"
+	ChangeRemoveTerm = "remove"
+)
+
+// CodebookChange is a change to a codebook file suggested by people's reviews,
+// for a facilitator to accept by saving the changed file.
+type CodebookChange struct {
+	Theme string
+	// Change is ChangeAddTerm or ChangeRemoveTerm; Term is the term as written.
+	Change, Term string
+	// Fixes counts reviewed answers whose tag for Theme the change puts right;
+	// Breaks those it makes wrong.
+	Fixes, Breaks int
+	// File is the whole codebook file with the change, named FileName; Diff shows
+	// the change. File is nil when the change must be made by hand.
+	File     []byte
+	FileName string
+	Diff     string
 }
 
 // IsTextQuestion reports whether q takes free text.
@@ -300,6 +331,9 @@ type ReviewService interface {
 	// Agreement returns per-theme agreement between machine tags and reviews, and
 	// how many answers have been reviewed.
 	Agreement(ctx context.Context, survey string) ([]ThemeAgreement, int, error)
+	// ReviewedAnswers returns every reviewed answer of a survey with its text, its
+	// machine tags and its reviewed themes (no flagged answers).
+	ReviewedAnswers(ctx context.Context, survey string) ([]*Answer, error)
 	// EmergingTerms returns up to n candidate themes from the answers no theme
 	// covers, and when they were worked out.
 	EmergingTerms(ctx context.Context, survey string, n int) ([]Term, time.Time, error)

@@ -15,7 +15,8 @@ import (
 
 func init() {
 	registerIndexes("aggregate_deltas",
-		mongo.IndexModel{Keys: bson.D{{Key: "survey", Value: 1}, {Key: "_id", Value: 1}}, Options: options.Index().SetName("survey_id")})
+		mongo.IndexModel{Keys: bson.D{{Key: "survey", Value: 1}, {Key: "_id", Value: 1}}, Options: options.Index().SetName("survey_id")},
+		mongo.IndexModel{Keys: bson.D{{Key: "day", Value: 1}}, Options: options.Index().SetName("day")})
 }
 
 // AggregateStore keeps the results counts' records — one delta document per stored
@@ -33,8 +34,7 @@ func NewAggregateStore(db *DB) *AggregateStore {
 		snapshots: db.db.Collection("aggregate_snapshots"), responses: db.db.Collection("responses")}
 }
 
-// deltaDoc is one batch's counts for one survey. Its ObjectId orders deltas roughly by
-// the time they were written.
+// deltaDoc is one batch's counts for one survey. Its id says only the day (dayID).
 type deltaDoc struct {
 	ID     bson.ObjectID `bson:"_id"`
 	Survey string        `bson:"survey"`
@@ -43,6 +43,9 @@ type deltaDoc struct {
 	Slots  []string      `bson:"slots"`
 	Keys   []string      `bson:"keys"`
 	Data   []byte        `bson:"data"`
+	// Day is the UTC day it was written: the poll reads deltas by it (ids carry
+	// nothing finer than the day, and do not sort by time within it).
+	Day string `bson:"day"`
 }
 
 func (d *deltaDoc) record() *chorus.DeltaRecord {
@@ -92,7 +95,9 @@ func (s *AggregateStore) WaitReady(ctx context.Context) error { return s.db.Wait
 
 // InsertDelta stores a delta and sets its id and time.
 func (s *AggregateStore) InsertDelta(ctx context.Context, d *chorus.DeltaRecord) error {
-	doc := &deltaDoc{ID: dayID(time.Now()), Survey: d.Survey, Layout: d.Layout, N: d.N, Slots: d.Slots, Keys: d.Keys, Data: d.Data}
+	now := time.Now()
+	doc := &deltaDoc{ID: dayID(now), Survey: d.Survey, Layout: d.Layout, N: d.N, Slots: d.Slots, Keys: d.Keys, Data: d.Data,
+		Day: day(now).Format(time.DateOnly)}
 	if _, err := s.deltas.InsertOne(ctx, doc); err != nil {
 		return translate("insert aggregate delta", err)
 	}
@@ -129,7 +134,7 @@ func (s *AggregateStore) EachDelta(ctx context.Context, survey string, fn func(*
 
 // EachDeltaSince calls fn with each delta written at or after since, oldest first.
 func (s *AggregateStore) EachDeltaSince(ctx context.Context, since time.Time, fn func(*chorus.DeltaRecord) error) error {
-	return s.eachDelta(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$gte", Value: bson.NewObjectIDFromTimestamp(day(since))}}}}, fn)
+	return s.eachDelta(ctx, bson.D{{Key: "day", Value: bson.D{{Key: "$gte", Value: day(since).Format(time.DateOnly)}}}}, fn)
 }
 
 // DeltaIDs returns the ids of a survey's deltas.

@@ -663,6 +663,30 @@ func (rv *Reviews) Agreement(ctx context.Context, survey string) ([]chorus.Theme
 	return agr, n, nil
 }
 
+// ReviewedAnswers implements chorus.ReviewService.
+func (rv *Reviews) ReviewedAnswers(ctx context.Context, survey string) ([]*chorus.Answer, error) {
+	ix, err := rv.index(ctx, survey)
+	if err != nil {
+		return nil, err
+	}
+	if err := rv.waitReady(ctx); err != nil {
+		return nil, err
+	}
+	rv.mu.RLock()
+	defer rv.mu.RUnlock()
+	var out []*chorus.Answer
+	for _, x := range ix.answers {
+		if rv.byKey[answerKey(x.sub, x.a.Question)] == nil {
+			continue
+		}
+		a := x.a
+		a.Machine = slices.Clone(x.machine)
+		rv.fillReview(&a, x.sub)
+		out = append(out, &a)
+	}
+	return out, nil
+}
+
 // EmergingTerms implements chorus.ReviewService.
 func (rv *Reviews) EmergingTerms(ctx context.Context, survey string, n int) ([]chorus.Term, time.Time, error) {
 	ix, err := rv.index(ctx, survey)

@@ -356,7 +356,7 @@ func TestAgreementPure(t *testing.T) {
 	if n != 2 {
 		t.Fatalf("n = %d, want 2", n)
 	}
-	want := []chorus.ThemeAgreement{{Theme: "a", Both: 2}, {Theme: "b", MachineOnly: 1}, {Theme: "c", ReviewOnly: 1}}
+	want := []chorus.ThemeAgreement{{Theme: "a", Both: 2}, {Theme: "b", MachineOnly: 1, Neither: 1}, {Theme: "c", ReviewOnly: 1, Neither: 1}}
 	if !slices.Equal(agr, want) {
 		t.Errorf("got %+v\nwant %+v", agr, want)
 	}

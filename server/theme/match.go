@@ -19,6 +19,10 @@ type Matcher struct {
 	byForm  map[string][]*pattern // first word as written → patterns
 	byStem  map[string][]*pattern // stem of a starred first word → patterns
 	exclude [][]pattern           // theme-wide exclude phrases, by theme index
+	// stemmed holds the first two letters of every stem a pattern uses, so
+	// that only words that could match are stemmed (a Snowball stem keeps the
+	// start of its word).
+	stemmed map[string]bool
 }
 
 // pattern is one term of one theme, compiled.
@@ -38,19 +42,21 @@ type patWord struct {
 
 // Compile prepares the codebook for tagging.
 func (cb *Codebook) Compile() *Matcher {
-	m := &Matcher{byForm: map[string][]*pattern{}, byStem: map[string][]*pattern{}}
+	m := &Matcher{byForm: map[string][]*pattern{}, byStem: map[string][]*pattern{}, stemmed: map[string]bool{}}
 	for ti, t := range cb.Themes {
 		m.ids = append(m.ids, t.ID)
 		var ex []pattern
 		for _, x := range t.Exclude {
 			ex = append(ex, compileText(x.Text, false)...)
 		}
+		m.noteStems(ex)
 		m.exclude = append(m.exclude, ex)
 		for k, tm := range t.Terms {
 			var except []pattern
 			for _, x := range tm.Except {
 				except = append(except, compileText(x, false)...)
 			}
+			m.noteStems(except)
 			for _, p := range compileText(tm.Text, tm.Welsh) {
 				p.theme, p.term, p.except, p.negatable = ti, k, except, tm.Negatable
 				m.add(&p)
@@ -61,12 +67,36 @@ func (cb *Codebook) Compile() *Matcher {
 }
 
 func (m *Matcher) add(p *pattern) {
+	for _, w := range p.words {
+		if w.stem {
+			m.stemmed[prefix2(w.form)] = true
+		}
+	}
 	first := p.words[0]
 	if first.stem {
 		m.byStem[first.form] = append(m.byStem[first.form], p)
 	} else {
 		m.byForm[first.form] = append(m.byForm[first.form], p)
 	}
+}
+
+// noteStems records the stems that phrases use.
+func (m *Matcher) noteStems(phrases []pattern) {
+	for _, p := range phrases {
+		for _, w := range p.words {
+			if w.stem {
+				m.stemmed[prefix2(w.form)] = true
+			}
+		}
+	}
+}
+
+// prefix2 returns the first two bytes of s, or s if shorter.
+func prefix2(s string) string {
+	if len(s) > 2 {
+		return s[:2]
+	}
+	return s
 }
 
 // compileText compiles a term as written into its patterns: one, or one per
@@ -157,7 +187,7 @@ type hit struct {
 // repeats. An empty result means the answer is uncoded.
 func (m *Matcher) Tag(text string) []string {
 	var ids []string
-	for _, h := range m.hits(tokenize(text)) {
+	for _, h := range m.hits(m.tokenize(text)) {
 		if id := m.ids[h.p.theme]; !slices.Contains(ids, id) {
 			ids = append(ids, id)
 		}
@@ -184,11 +214,23 @@ func (m *Matcher) hits(toks []token) []hit {
 	}
 	for i, tk := range toks {
 		try(m.byForm[tk.form], i)
-		if len(m.byStem) > 0 {
+		if tk.stem != "" {
 			try(m.byStem[tk.stem], i)
 		}
 	}
 	return out
+}
+
+// tokenize splits text into words, stemming only the words whose start some
+// stem of the codebook shares.
+func (m *Matcher) tokenize(text string) []token {
+	toks := tokenizeWords(text)
+	for i := range toks {
+		if m.stemmed[prefix2(toks[i].form)] {
+			toks[i].stem = stem(toks[i].form)
+		}
+	}
+	return toks
 }
 
 // matchWords reports whether words match toks from i within one clause, and
@@ -237,14 +279,24 @@ func cued(toks []token, start int) bool {
 type token struct {
 	lower       string // lower-case word, apostrophes as "'"
 	form        string // lower without a possessive "'s" and without apostrophes: "dont", "brother"
-	stem        string // Snowball English stem of form
+	stem        string // Snowball English stem of form; empty if not needed
 	breakBefore bool   // a clause break (. , ; ! ? and the like) comes before it
 }
 
-// tokenize splits text into lower-case words and stems them. Redaction tags
-// such as "[name]" are dropped.
+// tokenize splits text into lower-case words and stems them.
 func tokenize(text string) []token {
-	var toks []token
+	toks := tokenizeWords(text)
+	for i := range toks {
+		toks[i].stem = stem(toks[i].form)
+	}
+	return toks
+}
+
+// tokenizeWords splits text into lower-case words. Redaction tags such as
+// "[name]" are dropped.
+func tokenizeWords(text string) []token {
+	toks := make([]token, 0, len(text)/5+1) // about one word in five bytes
+
 	brk := false
 	for i := 0; i < len(text); {
 		r, size := utf8.DecodeRuneInString(text[i:])
@@ -279,7 +331,7 @@ func tokenize(text string) []token {
 		}
 		lower := strings.ToLower(strings.ReplaceAll(text[i:j], "’", "'"))
 		form := formOf(lower)
-		toks = append(toks, token{lower: lower, form: form, stem: stem(form), breakBefore: brk})
+		toks = append(toks, token{lower: lower, form: form, breakBefore: brk})
 		brk = false
 		i = j
 	}

@@ -208,12 +208,18 @@ func FuzzTag(f *testing.F) {
 	})
 }
 
+// BenchmarkTag tags short answers written the way children write, with the
+// shipped codebook and with the matcher and codebook it replaced, in the same
+// run: ns/op is the time per answer.
 func BenchmarkTag(b *testing.B) {
 	cb, err := LoadFile(shippedCodebook)
 	if err != nil {
 		b.Fatal(err)
 	}
-	m := cb.Compile()
+	legacyCB, err := LoadFile(filepath.Join("testdata", "legacy.codebook.yaml"))
+	if err != nil {
+		b.Fatal(err)
+	}
 	answers := []string{
 		"I want to see my brother more and my social worker never listens to me",
 		"more pocket money and a new phone",
@@ -221,9 +227,35 @@ func BenchmarkTag(b *testing.B) {
 		"pizza every friday",
 		strings.Repeat("I feel safe with my carers and I love football. ", 4),
 	}
-	b.ReportAllocs()
-	for i := 0; b.Loop(); i++ {
-		m.Tag(answers[i%len(answers)])
+	for _, tc := range []struct {
+		name string
+		tag  func(string) []string
+	}{
+		{"codebook", cb.Compile().Tag},
+		{"old", compileLegacy(legacyCB).Tag},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; b.Loop(); i++ {
+				tc.tag(answers[i%len(answers)])
+			}
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "answers/s")
+		})
 	}
-	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "answers/s")
+}
+
+// TestStemOnlyWhereAsked checks that a starred term matches every word of its
+// stem, including words whose stem changes a letter ("cry", "cries", "cried").
+func TestStemOnlyWhereAsked(t *testing.T) {
+	m := (&Codebook{Themes: []Theme{{ID: "upset", Terms: terms("cry*")}, {ID: "home", Terms: terms("house")}}}).Compile()
+	for _, in := range []string{"I cry", "she cries", "we cried", "crying again"} {
+		if got := m.Tag(in); !slices.Equal(got, []string{"upset"}) {
+			t.Errorf("Tag(%q) = %q, want upset", in, got)
+		}
+	}
+	for _, in := range []string{"housing", "houses", "crystal"} {
+		if got := m.Tag(in); len(got) != 0 {
+			t.Errorf("Tag(%q) = %q, want none", in, got)
+		}
+	}
 }

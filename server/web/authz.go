@@ -70,6 +70,7 @@ var routeTable = map[string]rule{
 	"GET /api/v1/surveys":         {allow: everyone},
 	"GET /api/v1/surveys/:survey": {allow: everyone},
 	"POST /api/v1/responses":      {allow: everyone},
+	"GET /api/v1/openapi.json":    {allow: everyone},
 
 	// Results (results.go): viewers and up, viewers only for their areas and rounded;
 	// the CSV export and recounting for facilitators.
@@ -109,6 +110,8 @@ var routeTable = map[string]rule{
 	"POST /review/reload":                      {allow: facilitators},
 	"GET /review/:survey":                      {allow: facilitators},
 	"POST /review/:survey/answers":             {allow: facilitators},
+	"GET /review/:survey/codebook":             {allow: facilitators},
+	"GET /review/:survey/codebook/changed":     {allow: facilitators},
 	"GET /review/:survey/quotes":               {allow: facilitators},
 	"POST /review/:survey/quotes":              {allow: facilitators},
 	"POST /review/:survey/quotes/:id/withdraw": {allow: facilitators},
