@@ -19,16 +19,15 @@ import (
 
 // runSurvey runs `chorus survey validate [FILE...]`, `survey import` and `survey export`.
 func runSurvey(args []string, stdout, stderr io.Writer) int {
-	const usage = "usage: chorus survey validate [FILE...] | import FILE [--out PATH] | export --format xlsform|surveyjs [--out FILE] SURVEY"
 	if len(args) > 0 && isHelp(args[0]) {
-		fmt.Fprintln(stdout, usage)
+		fmt.Fprintln(stdout, "usage: chorus survey validate [FILE...] | import FILE [--out PATH] | export --format xlsform|surveyjs [--out FILE] SURVEY")
 		return 0
 	}
 	if len(args) > 0 && (args[0] == "import" || args[0] == "export") {
 		return runSurveyPort(args[0], args[1:], stdout, stderr)
 	}
 	if len(args) == 0 || args[0] != "validate" {
-		fmt.Fprintln(stderr, usage)
+		fmt.Fprintln(stderr, "usage: chorus survey validate [FILE...] | import FILE [--out PATH] | export --format xlsform|surveyjs [--out FILE] SURVEY")
 		return 2
 	}
 	paths := args[1:]

@@ -142,7 +142,8 @@ func ComposeBriefing(in BriefingInput) *Briefing {
 	}
 	out.AgeBands, out.LiveWith = SeriesOf(rep.AgeBands), SeriesOf(rep.LiveWith)
 	for _, qr := range rep.Questions {
-		if len(qr.Wordings) < 2 {
+		// Only the questions whose figures the briefing shows: their wordings explain them.
+		if len(qr.Wordings) < 2 || !slices.ContainsFunc(out.Groups, func(g Group) bool { return g.Question == qr.ID }) {
 			continue
 		}
 		w := Wording{Question: qr.Text}

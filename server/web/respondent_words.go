@@ -19,6 +19,9 @@ type words struct {
 	ThanksTitle, ThanksBody, AlreadyHave, Receipt, ReceiptNote                    string
 	Results, UrgentTitle, UrgentCall, Footer, Start, ChangeBeforeSend, StartAgain string
 	CodeTitle, CodeLabel, CodeHint, CodeNote, CodeSend, CodeOK, CodeProblem       string
+	// EmptyAsk asks before sending a form with no answers; Limit is said when a child
+	// ticks one more than a question allows ({n} is the most).
+	EmptyAsk, EmptyHint, SendAnyway, Limit string
 }
 
 var wordsEN = &words{
@@ -65,6 +68,10 @@ var wordsEN = &words{
 	CodeSend:         "Continue",
 	CodeOK:           "Your code works.",
 	CodeProblem:      "Please check your code",
+	EmptyAsk:         "You haven't answered anything. Send anyway?",
+	EmptyHint:        "You can still answer any of the questions, or send the form as it is.",
+	SendAnyway:       "Send anyway",
+	Limit:            "You can choose up to {n}. Untick one to choose a different one.",
 }
 
 var wordsCY = &words{
@@ -111,6 +118,10 @@ var wordsCY = &words{
 	CodeSend:         "Ymlaen",
 	CodeOK:           "Mae dy god yn gweithio.",
 	CodeProblem:      "Gwiria dy god",
+	EmptyAsk:         "Dwyt ti ddim wedi ateb dim byd. Anfon beth bynnag?",
+	EmptyHint:        "Gelli di ateb unrhyw un o'r cwestiynau o hyd, neu anfon y ffurflen fel y mae.",
+	SendAnyway:       "Anfon beth bynnag",
+	Limit:            "Gelli di ddewis hyd at {n}. Dad-dicia un i ddewis un gwahanol.",
 }
 
 func wordsFor(lang string) *words {
