@@ -147,6 +147,8 @@ type Main struct {
 	Reviews      *mongodb.Reviews
 	Safeguarding *mongodb.Safeguarding
 	Retagger     *mongodb.Retagger
+	// Retention deletes answers older than their survey keeps them (cmd_retention.go).
+	Retention *mongodb.Retention
 	// Auth manages staff accounts; Tokens signs their sessions (see cmd_user.go).
 	Auth   *auth.Service
 	Tokens *auth.Tokens
@@ -227,6 +229,7 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	m.openResults(ctx)
 	m.openFreeText(ctx)
+	m.openRetention(ctx)
 	m.wireAccounts()
 	// Reports: saved briefings, the young people's page switch, and area names.
 	m.HTTP.Geo = m.Geo
@@ -256,6 +259,7 @@ func (m *Main) Close() error {
 		errs = append(errs, m.Responses.Close(ctx))
 		cancel()
 	}
+	m.closeRetention()
 	m.closeFreeText()
 	if m.Aggregates != nil {
 		m.Aggregates.Close()

@@ -220,6 +220,23 @@ func (a *Aggregates) Retag(ctx context.Context, before, after *chorus.Response) 
 	return a.write(ctx, deltas)
 }
 
+// Forget takes responses about to be deleted (retention) out of the counts. It fits
+// Retention.Forget.
+func (a *Aggregates) Forget(ctx context.Context, gone []*chorus.Response) error {
+	deltas := map[string]*results.Delta{}
+	a.deltasOf(ctx, gone, -1, deltas)
+	a.batchMu.Lock()
+	defer a.batchMu.Unlock()
+	a.mu.Lock()
+	for _, r := range gone {
+		if a.rebuilding[r.Survey] != nil {
+			a.dirty[r.Survey] = true // the recount may have read them: count again
+		}
+	}
+	a.mu.Unlock()
+	return a.write(ctx, deltas)
+}
+
 // write stores deltas and adds them to the cubes. The caller holds batchMu.
 func (a *Aggregates) write(ctx context.Context, deltas map[string]*results.Delta) error {
 	var errs []error
@@ -545,24 +562,7 @@ func (a *Aggregates) distinct(ctx context.Context, coll *mongo.Collection, field
 
 // lease takes a lock document for d, reporting whether this caller got it.
 func (a *Aggregates) lease(ctx context.Context, name string, d time.Duration) (bool, func(), error) {
-	now := time.Now()
-	owner := bson.NewObjectID()
-	_, err := a.locks.UpdateOne(ctx,
-		bson.D{{Key: "_id", Value: name}, {Key: "until", Value: bson.D{{Key: "$lt", Value: now}}}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "until", Value: now.Add(d)}, {Key: "owner", Value: owner}}}},
-		options.UpdateOne().SetUpsert(true))
-	switch {
-	case mongo.IsDuplicateKeyError(err):
-		return false, nil, nil
-	case err != nil:
-		return false, nil, translate("take aggregate lock", err)
-	}
-	release := func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_, _ = a.locks.DeleteOne(ctx, bson.D{{Key: "_id", Value: name}, {Key: "owner", Value: owner}})
-	}
-	return true, release, nil
+	return takeLease(ctx, a.locks, name, d)
 }
 
 func (a *Aggregates) compact(ctx context.Context, survey string) error {

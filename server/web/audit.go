@@ -64,6 +64,7 @@ var auditActions = []struct{ Action, Label string }{
 	{chorus.ActionSurveysReload, "Reloaded surveys and codebooks"},
 	{chorus.ActionCodeCreate, "Made a group code"},
 	{chorus.ActionCodeRevoke, "Revoked a group code"},
+	{chorus.ActionRetentionDelete, "Deleted answers past their retention"},
 }
 
 func auditLabel(action string) string {
@@ -118,7 +119,11 @@ func (s *Server) handleAuditPage(c *fiber.Ctx) error {
 	}
 	p := &auditPage{staffPage: s.staffPage(c, "Audit log"), Actions: auditActions, Action: f.Action}
 	for _, e := range entries {
-		p.Rows = append(p.Rows, auditRow{Time: e.Time.UTC().Format("2006-01-02 15:04:05 UTC"),
+		when := e.Time.UTC().Format("2006-01-02 15:04:05 UTC")
+		if e.Time.Equal(e.Time.UTC().Truncate(24 * time.Hour)) {
+			when = e.Time.UTC().Format("2006-01-02") + " (day only: it names a child's answer)"
+		}
+		p.Rows = append(p.Rows, auditRow{Time: when,
 			Who: auditWho(e, emails), Action: auditLabel(e.Action), Object: auditObject(e.Object, emails), Detail: e.Detail})
 	}
 	if len(entries) == auditPageSize {

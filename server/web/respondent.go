@@ -99,7 +99,7 @@ func (s *Server) handleSurveyStart(c *fiber.Ctx) error {
 		SurveyID:    sv.ID,
 		SurveyTitle: sv.Title.In(lang),
 		Intro:       sv.Intro.In(lang),
-		Privacy:     sv.Privacy.In(lang),
+		Privacy:     sv.PrivacyNotice().In(lang),
 		Open:        sv.IsOpen(time.Now()),
 		Langs:       langLinks(sv, lang, surveyPath(sv.ID)),
 	}

@@ -89,6 +89,8 @@ type Server struct {
 	Jobs         chorus.JobService
 	Quotes       chorus.QuoteService
 	Safeguarding chorus.SafeguardingService
+	// Retention deletes answers older than their survey keeps them (see retention.go).
+	Retention chorus.RetentionService
 }
 
 // New builds the Fiber app with its middleware and routes.
