@@ -149,7 +149,7 @@ func (s *Server) handleQuoteWithdraw(c *fiber.Ctx) error {
 		return chorus.Errorf(chorus.EUNAVAILABLE, "Quotes are not available.")
 	}
 	survey := c.Params("survey")
-	q, err := s.Quotes.WithdrawQuote(c.UserContext(), c.Params("id"), currentUser(c).ID)
+	q, err := s.Quotes.WithdrawQuote(c.UserContext(), survey, c.Params("id"), currentUser(c).ID)
 	if err != nil {
 		return err
 	}
