@@ -69,6 +69,18 @@ func (pl *Places) parent(code string) (string, string) {
 	return all, "all"
 }
 
+// holdsAny reports whether area code is a region or the country above one of councils.
+func (pl *Places) holdsAny(code string, councils []string) bool {
+	for _, c := range councils {
+		for up, _ := pl.parent(c); up != "" && up != all; up, _ = pl.parent(up) {
+			if up == code {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 func (pl *Places) name(code string) string {
 	switch code {
 	case all:
@@ -752,6 +764,12 @@ func (pb *publication) publishAreas(rep *Report, req Request) (*Report, error) {
 	}
 	if req.Limit != nil {
 		for _, code := range asked {
+			// A region (or England) that holds one of the viewer's councils is what
+			// their own figures roll up to when they are too few, so it is shown when
+			// asked for directly too: one rule for both (README, "Privacy").
+			if pl.holdsAny(code, req.Limit) {
+				continue
+			}
 			members := []string{code}
 			if m, ok := pl.members[code]; ok {
 				members = m
