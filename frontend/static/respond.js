@@ -131,7 +131,10 @@
     return 0;
   }
 
-  // The draft: every answer, kept on this device for a day until the answers are sent.
+  // The draft: every answer, kept on this device until the answers are sent, and for
+  // at most 2 hours from the first answer (a shared phone). While there is one, the
+  // notice at the top of the form says so, with a one-tap clear.
+  var draftMS = 2 * 36e5, since = 0, expired = false, note = d.getElementById('draft');
   function snapshot() {
     var out = [];
     Array.prototype.forEach.call(form.elements, function (el) {
@@ -141,7 +144,16 @@
     });
     return out;
   }
-  function save() { put(draftKey, { at: Date.now(), sid: sid.value, step: cur, a: snapshot() }); }
+  function save() {
+    var a = snapshot();
+    if (expired || !a.length) { forget(); return; } // no answers, no draft
+    if (!since) since = Date.now();
+    if (Date.now() - since > draftMS) { forget(); expired = true; return; }
+    put(draftKey, { at: Date.now(), since: since, sid: sid.value, step: cur, a: a });
+    note.hidden = false;
+  }
+  function forget() { del(draftKey); since = 0; note.hidden = true; }
+  setInterval(function () { if (since && Date.now() - since > draftMS) { forget(); expired = true; } }, 6e4);
   function restore(dr) {
     var want = {};
     dr.a.forEach(function (p) { (want[p[0]] = want[p[0]] || []).push(p[1]); });
@@ -269,7 +281,7 @@
   back.addEventListener('click', function () { show(cur - 1, true); });
   next.addEventListener('click', function () { show(cur + 1, true); });
   var dr = get(draftKey), start = 0;
-  if (dr && Date.now() - dr.at > 864e5) { del(draftKey); dr = null; }
+  if (dr && !(Date.now() - (dr.since || 0) <= draftMS)) { del(draftKey); dr = null; }
   if (summary) {
     // The server found problems: start at the first, and follow the summary's links.
     var first = $('[aria-invalid=true]', form);
@@ -287,18 +299,17 @@
   } else if (dr && dr.a && dr.a.length) {
     restore(dr);
     start = dr.step || 0;
+    since = dr.since;
+    note.hidden = false;
     say(ds.tRestored);
-    // On a shared phone the draft may be someone else's: let the child start afresh.
-    var again = $('[data-clear]', form);
-    again.hidden = false;
-    again.addEventListener('click', function () {
-      del(draftKey);
-      form.reset();
-      again.hidden = true;
-      say('');
-      show(0, true);
-    });
   }
+  // On a shared phone the draft may be someone else's: clear it in one tap.
+  $('[data-clear]', note).addEventListener('click', function () {
+    forget();
+    form.reset();
+    say('');
+    show(0, true);
+  });
   show(start, false);
   if (summary) summary.focus();
   pending = get(queueKey);
