@@ -62,6 +62,11 @@
 
   // The thank-you page: the answers are stored, so forget the drafts.
   var done = $('[data-done]');
+  // A thank-you page that shows help was the answer to the child's own post: give its
+  // history entry the plain thank-you address, so back, forward and reload say nothing.
+  if (done && done.getAttribute('data-plain') && window.history && history.replaceState) {
+    history.replaceState(null, '', done.getAttribute('data-plain'));
+  }
   if (done) {
     clear('chorus.draft.' + done.getAttribute('data-done') + '.');
     clear('chorus.queue.' + done.getAttribute('data-done') + '.');
@@ -131,9 +136,7 @@
     return 0;
   }
 
-  // The draft: every answer, kept on this device until the answers are sent, and for
-  // at most 2 hours from the first answer (a shared phone). While there is one, the
-  // notice at the top of the form says so, with a one-tap clear.
+  // The draft: kept until sent, at most 2 hours from the first answer; noticed at the top.
   var draftMS = 2 * 36e5, since = 0, expired = false, note = d.getElementById('draft');
   function snapshot() {
     var out = [];
@@ -146,7 +149,7 @@
   }
   function save() {
     var a = snapshot();
-    if (expired || !a.length) { forget(); return; } // no answers, no draft
+    if (expired || !a.length) { forget(); return; }
     if (!since) since = Date.now();
     if (Date.now() - since > draftMS) { forget(); expired = true; return; }
     put(draftKey, { at: Date.now(), since: since, sid: sid.value, step: cur, a: a });
@@ -247,7 +250,14 @@
         return r.json().then(function (j) {
           del(queueKey);
           del(draftKey);
-          location.replace(ds.thanks + '?r=' + encodeURIComponent(j.receipt) + (j.show_help ? '&h=1' : '') + '&lang=' + lang);
+          if (j.show_help) {
+            // The help to show depends on the answers, which never go in an address:
+            // post the form again (an identical repeat, stored once) and the server
+            // answers with the thank-you page itself.
+            form.submit();
+            return;
+          }
+          location.replace(ds.thanks + '?r=' + encodeURIComponent(j.receipt) + '&lang=' + lang);
         });
       }
       if ([429, 502, 503, 504].indexOf(r.status) >= 0) return retry(ds.tBusy, r.headers.get('Retry-After'));
@@ -303,7 +313,6 @@
     note.hidden = false;
     say(ds.tRestored);
   }
-  // On a shared phone the draft may be someone else's: clear it in one tap.
   $('[data-clear]', note).addEventListener('click', function () {
     forget();
     form.reset();

@@ -34,7 +34,13 @@ const ITEMS = ['friends', 'family_life', 'seeing_family', 'where_i_live', 'schoo
   'feeling_safe', 'social_worker', 'having_a_say', 'things_to_do', 'money', 'life_overall'];
 const MATTERS = ['family', 'friends', 'home', 'trusted_adult', 'listened_to', 'health', 'education', 'job',
   'money', 'things_to_do', 'treated_fairly', 'planet'];
-const LIVE = ['foster_carers', 'kinship_carers', 'childrens_home', 'own_place', 'supported_accommodation'];
+// Who young people live with, as each age's version offers it (own_place is for care
+// leavers, supported accommodation from 13).
+const LIVE = {
+  '8-12': ['foster_carers', 'kinship_carers', 'childrens_home'],
+  '13-17': ['foster_carers', 'kinship_carers', 'childrens_home', 'supported_accommodation'],
+  '13-17-easy': ['foster_carers', 'kinship_carers', 'childrens_home', 'supported_accommodation'],
+};
 const BETTER = ['I want to see my brother and sister more', 'My social worker keeps changing',
   'Not moving again, I have had five placements', 'Help with maths at school', 'Someone to talk to when I feel anxious'];
 
@@ -55,8 +61,8 @@ export async function seed(base, counts) {
       const matters = [...new Set([pick(MATTERS), pick(MATTERS), pick(MATTERS)])];
       const version = pick(['13-17', '13-17-easy', '8-12']);
       const age = version === '8-12' ? pick(['8-10', '11-12']) : pick(['13-15', '16-17']);
-      const answers = n % 6 === 0 ? { live_with: pick(LIVE), area }
-        : { life_happy: life, future: face(), matters_most: matters, better: pick(BETTER), age_band: age, live_with: pick(LIVE), area };
+      const answers = n % 6 === 0 ? { live_with: pick(LIVE[version]), area }
+        : { life_happy: life, future: face(), matters_most: matters, better: pick(BETTER), age_band: age, live_with: pick(LIVE[version]), area };
       const body = { survey: SURVEY, version, submission_id: `browser-seed-${String(n).padStart(6, '0')}`, answers };
       const resp = await fetch(base + '/api/v1/responses', {
         method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body),

@@ -47,6 +47,10 @@ type Survey struct {
 	RiskHelp      Text      // extra help shown after risky answers (besides the standard help note)
 	Versions      []*Version
 	Questions     []*Question // the bank, in file order
+	// Measures are the headline measures, in file order; SharePolicy says how they are
+	// shown.
+	Measures    []*Measure
+	SharePolicy SharePolicy
 }
 
 // Version returns the version with the id, or nil.
@@ -179,6 +183,7 @@ type Question struct {
 	Text          Text
 	Help          Text
 	Wording       map[string]Text // version id → wording that replaces Text in that version
+	HelpWording   map[string]Text // version id → wording that replaces Help in that version
 	Options       []Option        // single, multi; area (filled from the shipped council list)
 	Items         []Option        // grid rows; an item's Risk marks its lowest point as a risk signal
 	Scale         int             // points on a scale or grid: 3 or 5
@@ -195,17 +200,41 @@ type Question struct {
 // wording if it has one, else the question's text. A language missing from both
 // falls back to the default language.
 func (q *Question) TextFor(version, lang string) string {
-	w := q.Wording[version]
+	return worded(q.Wording[version], q.Text, lang)
+}
+
+// HelpFor returns the question's help in the version and language, as TextFor does.
+func (q *Question) HelpFor(version, lang string) string {
+	return worded(q.HelpWording[version], q.Help, lang)
+}
+
+func worded(w, base Text, lang string) string {
 	if s := w[lang]; s != "" {
 		return s
 	}
-	if s := q.Text[lang]; s != "" {
+	if s := base[lang]; s != "" {
 		return s
 	}
 	if s := w.In(lang); s != "" {
 		return s
 	}
-	return q.Text.In(lang)
+	return base.In(lang)
+}
+
+// OptionsFor returns the options the version offers (see Option.AgeBands).
+func (q *Question) OptionsFor(v *Version) []Option { return offered(q.Options, v) }
+
+// ItemsFor returns the grid items the version asks (see Option.AgeBands).
+func (q *Question) ItemsFor(v *Version) []Option { return offered(q.Items, v) }
+
+func offered(opts []Option, v *Version) []Option {
+	out := make([]Option, 0, len(opts))
+	for _, o := range opts {
+		if o.In(v) {
+			out = append(out, o)
+		}
+	}
+	return out
 }
 
 // Option returns the option with the id, or nil.
@@ -239,9 +268,24 @@ func findOption(opts []Option, id string) *Option {
 
 // Option is one answer to choose, or one item of a grid.
 type Option struct {
-	ID   string
-	Text Text
-	Risk bool // choosing it (or, for a grid item, its lowest point) suggests the child may be at risk
+	ID      string
+	Text    Text
+	Risk    bool            // choosing it (or, for a grid item, its lowest point) suggests the child may be at risk
+	Wording map[string]Text // version id → words that replace Text in that version
+	// AgeBands limits the option to versions of these age bands ("8-12"); empty means
+	// every version. Answers keep one meaning whichever versions offer the option.
+	AgeBands []string
+	Symbol   string // a symbol shown beside the words in easy-read and adult-assisted versions
+}
+
+// TextFor returns the option's words in the version and language, as Question.TextFor does.
+func (o *Option) TextFor(version, lang string) string {
+	return worded(o.Wording[version], o.Text, lang)
+}
+
+// In reports whether version v offers the option.
+func (o *Option) In(v *Version) bool {
+	return len(o.AgeBands) == 0 || v == nil || slices.Contains(o.AgeBands, v.AgeBand)
 }
 
 // Condition shows a question only when an earlier question's answer is, or (for

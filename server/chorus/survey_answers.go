@@ -51,7 +51,7 @@ func (v *Version) Validate(s *Survey, answers Answers, areas func(code string) b
 		if q == nil || q.ShowIf != nil && !q.ShowIf.Met(clean) {
 			continue
 		}
-		val, msg := q.clean(answers[id], areas)
+		val, msg := q.clean(answers[id], areas, v)
 		switch {
 		case msg != "":
 			fields[id] = msg
@@ -68,7 +68,7 @@ func (v *Version) Validate(s *Survey, answers Answers, areas func(code string) b
 }
 
 // clean returns the answer's clean value (nil if empty) or a message for the child.
-func (q *Question) clean(raw any, areas func(string) bool) (any, string) {
+func (q *Question) clean(raw any, areas func(string) bool, v *Version) (any, string) {
 	if raw == nil {
 		return nil, ""
 	}
@@ -82,7 +82,7 @@ func (q *Question) clean(raw any, areas func(string) bool) (any, string) {
 			return nil, ""
 		case s == PreferNot && q.DontWantToSay:
 			return s, ""
-		case q.Kind == KindSingle && q.Option(s) == nil,
+		case q.Kind == KindSingle && !q.offers(v, s),
 			q.Kind == KindScale && !slices.Contains(q.Points(), s):
 			return nil, msgUnknownOption
 		case q.Kind == KindArea && (areas == nil && q.Option(s) == nil || areas != nil && !areas(s)):
@@ -102,9 +102,9 @@ func (q *Question) clean(raw any, areas func(string) bool) (any, string) {
 		}
 		return s, ""
 	case KindMulti:
-		return q.cleanMulti(raw)
+		return q.cleanMulti(raw, v)
 	case KindGrid:
-		return q.cleanGrid(raw)
+		return q.cleanGrid(raw, v)
 	case KindNumber:
 		if s, ok := raw.(string); ok && q.DontWantToSay && strings.TrimSpace(s) == PreferNot {
 			return PreferNot, ""
@@ -121,7 +121,7 @@ func (q *Question) clean(raw any, areas func(string) bool) (any, string) {
 	return nil, msgWrongKind
 }
 
-func (q *Question) cleanMulti(raw any) (any, string) {
+func (q *Question) cleanMulti(raw any, v *Version) (any, string) {
 	list, ok := asStrings(raw)
 	if !ok {
 		return nil, msgWrongKind
@@ -132,7 +132,7 @@ func (q *Question) cleanMulti(raw any) (any, string) {
 		case seen[s]:
 			return nil, msgDuplicate
 		case s == PreferNot && q.DontWantToSay:
-		case q.Option(s) == nil:
+		case !q.offers(v, s):
 			return nil, msgUnknownOption
 		}
 		seen[s] = true
@@ -157,7 +157,7 @@ func (q *Question) cleanMulti(raw any) (any, string) {
 	return out, ""
 }
 
-func (q *Question) cleanGrid(raw any) (any, string) {
+func (q *Question) cleanGrid(raw any, v *Version) (any, string) {
 	m, ok := asMap(raw)
 	if !ok {
 		return nil, msgWrongKind
@@ -166,7 +166,9 @@ func (q *Question) cleanGrid(raw any) (any, string) {
 	out := map[string]string{}
 	for item, point := range m {
 		switch {
-		case strings.ContainsAny(item, "$.") || q.Item(item) == nil:
+		case strings.ContainsAny(item, "$."):
+			return nil, msgUnknownOption
+		case q.Item(item) == nil || !q.Item(item).In(v):
 			return nil, msgUnknownOption
 		case point == "":
 			continue
@@ -180,6 +182,12 @@ func (q *Question) cleanGrid(raw any) (any, string) {
 		return nil, ""
 	}
 	return out, ""
+}
+
+// offers reports whether id is an option the version offers.
+func (q *Question) offers(v *Version, id string) bool {
+	o := q.Option(id)
+	return o != nil && o.In(v)
 }
 
 // asString returns raw trimmed, if it is a string of valid UTF-8.

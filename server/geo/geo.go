@@ -1,26 +1,38 @@
-// Package geo loads the geography of England that Chorus reports by: the 153 upper-tier
-// councils (the authorities responsible for children's services), the 9 regions, the 543
-// Westminster constituencies (July 2024) and the councils each constituency overlaps.
+// Package geo loads the geography that Chorus reports by: the 153 upper-tier councils of
+// England (the authorities responsible for children's services) and the 22 principal areas
+// of Wales, England's 9 regions, the 543 English and 32 Welsh Westminster constituencies
+// (July 2024) and the councils each constituency overlaps.
 //
 // The data are shipped in the binary (surveys.Geo); see surveys/geo/SOURCES.md for where they
 // came from, which year's codes they use, and the licence. Every page that shows figures by area
 // should show Attribution.
 //
-// Results roll up council → region → England; Parent gives that chain.
+// Results roll up council → region → England in England, and council → Wales in Wales
+// (Wales has no English-style regions); Parent gives that chain, Country the top of it.
 package geo
 
 import (
 	"cmp"
 	"slices"
+	"strings"
 
 	"github.com/chorus-voice/chorus/server/chorus"
 )
 
-// England's code and name: the top of the roll-up chain.
+// The countries' codes and names: the tops of the roll-up chains.
 const (
 	EnglandCode = "E92000001"
 	EnglandName = "England"
+	WalesCode   = "W92000004"
+	WalesName   = "Wales"
 )
+
+// Country is England or Wales with the codes of its councils, sorted by council name.
+type Country struct {
+	Code     string
+	Name     string
+	Councils []string
+}
 
 // Levels of the geography, as returned by Level and Parent.
 const (
@@ -61,7 +73,7 @@ type Geography struct {
 	attribution    string
 }
 
-// Areas returns the councils sorted by name.
+// Areas returns the councils of England and Wales sorted by name.
 func (g *Geography) Areas() []chorus.Area { return slices.Clone(g.areas) }
 
 // Area returns the council with that code, and false if there is none.
@@ -73,7 +85,43 @@ func (g *Geography) Area(code string) (chorus.Area, bool) {
 	return g.areas[i], true
 }
 
-// Regions returns the regions in ONS order (by code: North East first, South West last).
+// Countries returns England and Wales, in that order.
+func (g *Geography) Countries() []Country {
+	out := []Country{{Code: EnglandCode, Name: EnglandName}, {Code: WalesCode, Name: WalesName}}
+	for _, a := range g.areas {
+		i := 0
+		if a.RegionCode == WalesCode {
+			i = 1
+		}
+		out[i].Councils = append(out[i].Councils, a.Code)
+	}
+	return out
+}
+
+// Country returns the code of the country a council, region, constituency or country is
+// in (EnglandCode or WalesCode), and "" if the code is unknown.
+func (g *Geography) Country(code string) string {
+	switch g.Level(code) {
+	case LevelCountry:
+		return code
+	case LevelRegion:
+		return EnglandCode
+	case LevelCouncil:
+		if a, _ := g.Area(code); a.RegionCode == WalesCode {
+			return WalesCode
+		}
+		return EnglandCode
+	case LevelConstituency:
+		if strings.HasPrefix(code, "W") {
+			return WalesCode
+		}
+		return EnglandCode
+	}
+	return ""
+}
+
+// Regions returns England's regions in ONS order (by code: North East first, South West
+// last). Wales has none: its councils' RegionCode is WalesCode.
 func (g *Geography) Regions() []Region {
 	out := make([]Region, len(g.regions))
 	for i, r := range g.regions {
@@ -121,7 +169,7 @@ func (g *Geography) CouncilOfDistrict(code string) (string, bool) {
 // LevelConstituency, or "" if the code is unknown.
 func (g *Geography) Level(code string) string {
 	switch {
-	case code == EnglandCode:
+	case code == EnglandCode || code == WalesCode:
 		return LevelCountry
 	case g.has(g.regionIndex, code):
 		return LevelRegion
@@ -133,11 +181,14 @@ func (g *Geography) Level(code string) string {
 	return ""
 }
 
-// Name returns the name of a council, region, constituency or England, and "" if the code is
-// unknown.
+// Name returns the name of a council, region, constituency or country, and "" if the code
+// is unknown.
 func (g *Geography) Name(code string) string {
-	if code == EnglandCode {
+	switch code {
+	case EnglandCode:
 		return EnglandName
+	case WalesCode:
+		return WalesName
 	}
 	if i, ok := g.areaIndex[code]; ok {
 		return g.areas[i].Name
@@ -152,13 +203,17 @@ func (g *Geography) Name(code string) string {
 }
 
 // Parent returns the code and level of the area that results roll up to:
-// a council's region (LevelRegion), a region's country (EnglandCode, LevelCountry).
-// It returns "", "" for England, for constituencies (which may span several councils and
+// an English council's region (LevelRegion), a region's country (EnglandCode,
+// LevelCountry), a Welsh council's country (WalesCode, LevelCountry).
+// It returns "", "" for the countries, for constituencies (which may span several councils and
 // regions; roll them up through Constituency.Councils) and for unknown codes.
 //
 // Its signature matches the parent function that disclosure.RollUp takes.
 func (g *Geography) Parent(code string) (parent, level string) {
 	if i, ok := g.areaIndex[code]; ok {
+		if g.areas[i].RegionCode == WalesCode {
+			return WalesCode, LevelCountry
+		}
 		return g.areas[i].RegionCode, LevelRegion
 	}
 	if g.has(g.regionIndex, code) {

@@ -31,14 +31,19 @@ func mustLoad(t testing.TB) *geo.Geography {
 
 func TestLoadCounts(t *testing.T) {
 	g := mustLoad(t)
-	if got, want := len(g.Areas()), 153; got != want {
-		t.Errorf("councils: got %d, want %d", got, want)
+	if got, want := len(g.Areas()), 153+22; got != want {
+		t.Errorf("councils: got %d, want %d (England's 153 and Wales's 22)", got, want)
 	}
 	if got, want := len(g.Regions()), 9; got != want {
 		t.Errorf("regions: got %d, want %d", got, want)
 	}
-	if got, want := len(g.Constituencies()), 543; got != want {
-		t.Errorf("constituencies: got %d, want %d", got, want)
+	if got, want := len(g.Constituencies()), 543+32; got != want {
+		t.Errorf("constituencies: got %d, want %d (England's 543 and Wales's 32)", got, want)
+	}
+	countries := g.Countries()
+	if len(countries) != 2 || countries[0].Code != geo.EnglandCode || len(countries[0].Councils) != 153 ||
+		countries[1].Code != geo.WalesCode || countries[1].Name != "Wales" || len(countries[1].Councils) != 22 {
+		t.Errorf("Countries: got %+v", countries)
 	}
 
 	// Councils per region, from SOURCES.md.
@@ -52,13 +57,17 @@ func TestLoadCounts(t *testing.T) {
 		}
 	}
 
-	// Councils per constituency, from SOURCES.md: 430 have 1, 109 have 2, 4 have 3.
-	perSeat := map[int]int{}
+	// Councils per constituency, from SOURCES.md: 430 have 1, 109 have 2, 4 have 3; and
+	// from SOURCES-wales.md: 16 have 1, 14 have 2, 2 have 3.
+	perSeat := map[string]map[int]int{geo.EnglandCode: {}, geo.WalesCode: {}}
 	for _, c := range g.Constituencies() {
-		perSeat[len(c.Councils)]++
+		perSeat[g.Country(c.Code)][len(c.Councils)]++
 	}
-	if want := map[int]int{1: 430, 2: 109, 3: 4}; !maps.Equal(perSeat, want) {
-		t.Errorf("councils per constituency: got %v, want %v", perSeat, want)
+	if want := map[int]int{1: 430, 2: 109, 3: 4}; !maps.Equal(perSeat[geo.EnglandCode], want) {
+		t.Errorf("councils per English constituency: got %v, want %v", perSeat[geo.EnglandCode], want)
+	}
+	if want := map[int]int{1: 16, 2: 14, 3: 2}; !maps.Equal(perSeat[geo.WalesCode], want) {
+		t.Errorf("councils per Welsh constituency: got %v, want %v", perSeat[geo.WalesCode], want)
 	}
 }
 
@@ -91,6 +100,8 @@ func TestLookups(t *testing.T) {
 			{Code: "E06000053", Name: "Isles of Scilly", RegionCode: "E12000009", RegionName: "South West"},
 			{Code: "E09000001", Name: "City of London", RegionCode: "E12000007", RegionName: "London"},
 			{Code: "E10000014", Name: "Hampshire", RegionCode: "E12000008", RegionName: "South East"},
+			{Code: "W06000001", Name: "Isle of Anglesey", NameWelsh: "Ynys Môn", RegionCode: geo.WalesCode, RegionName: "Wales"},
+			{Code: "W06000015", Name: "Cardiff", NameWelsh: "Caerdydd", RegionCode: geo.WalesCode, RegionName: "Wales"},
 		}
 		for _, want := range tests {
 			got, ok := g.Area(want.Code)
@@ -135,6 +146,8 @@ func TestLookups(t *testing.T) {
 			{"E14001458", "Rutland and Stamford", []string{"E10000018", "E10000019", "E06000017"}},
 			// ONS spelling with a capital "The".
 			{"E14001127", "Bridlington and The Wolds", []string{"E06000011"}},
+			// Welsh seats: Bangor Aberconwy overlaps Conwy, Denbighshire and Gwynedd.
+			{"W07000083", "Bangor Aberconwy", []string{"W06000003", "W06000004", "W06000002"}},
 		}
 		for _, tt := range tests {
 			c, ok := g.Constituency(tt.code)
@@ -159,7 +172,10 @@ func TestLookups(t *testing.T) {
 			{"E12000001", "North East", geo.LevelRegion},
 			{"E92000001", "England", geo.LevelCountry},
 			{"E14001063", "Aldershot", geo.LevelConstituency},
-			{"W06000001", "", ""},
+			{"W06000001", "Isle of Anglesey", geo.LevelCouncil},
+			{"W92000004", "Wales", geo.LevelCountry},
+			{"W07000083", "Bangor Aberconwy", geo.LevelConstituency},
+			{"W06000099", "", ""},
 			{"", "", ""},
 		}
 		for _, tt := range tests {
@@ -184,6 +200,9 @@ func TestParentChain(t *testing.T) {
 		{"LondonBorough", "E09000001", []string{"E12000007", geo.LevelRegion, geo.EnglandCode, geo.LevelCountry}},
 		{"Region", "E12000009", []string{geo.EnglandCode, geo.LevelCountry}},
 		{"England", geo.EnglandCode, nil},
+		{"WelshCouncil", "W06000015", []string{geo.WalesCode, geo.LevelCountry}},
+		{"Wales", geo.WalesCode, nil},
+		{"WelshConstituency", "W07000083", nil},
 		{"Constituency", "E14001063", nil},
 		{"Unknown", "nope", nil},
 	}
@@ -210,10 +229,23 @@ func TestParentChain(t *testing.T) {
 		})
 	}
 
-	// Every council's parent is its own region, and every region's parent is England.
+	// Every English council's parent is its own region, and every Welsh council's is Wales;
+	// Country gives the top of each chain.
 	for _, a := range g.Areas() {
-		if p, l := g.Parent(a.Code); p != a.RegionCode || l != geo.LevelRegion {
-			t.Errorf("Parent(%s): got %s %s, want %s region", a.Code, p, l, a.RegionCode)
+		want := geo.LevelRegion
+		if a.RegionCode == geo.WalesCode {
+			want = geo.LevelCountry
+		}
+		if p, l := g.Parent(a.Code); p != a.RegionCode || l != want {
+			t.Errorf("Parent(%s): got %s %s, want %s %s", a.Code, p, l, a.RegionCode, want)
+		}
+		if c := g.Country(a.Code); c != geo.EnglandCode && c != geo.WalesCode || (c == geo.WalesCode) != strings.HasPrefix(a.Code, "W") {
+			t.Errorf("Country(%s) = %q", a.Code, c)
+		}
+	}
+	for code, want := range map[string]string{"E12000001": geo.EnglandCode, "E14001063": geo.EnglandCode, "W07000083": geo.WalesCode, geo.WalesCode: geo.WalesCode, "nope": ""} {
+		if got := g.Country(code); got != want {
+			t.Errorf("Country(%s) = %q, want %q", code, got, want)
 		}
 	}
 }
@@ -248,6 +280,8 @@ func brokenFS(t *testing.T, name string, edit func(string) string) fs.FS {
 	for _, f := range []string{
 		"geo/upper_tier_local_authorities.csv", "geo/constituency_to_local_authority.csv",
 		"geo/local_authority_district_to_upper_tier.csv", "geo/SOURCES.md",
+		"geo/wales_upper_tier_local_authorities.csv", "geo/wales_constituency_to_local_authority.csv",
+		"geo/wales_local_authority_welsh_names.csv",
 	} {
 		data, err := fs.ReadFile(surveys.Geo, f)
 		if err != nil {
@@ -267,6 +301,9 @@ func TestLoadErrors(t *testing.T) {
 		seats    = "geo/constituency_to_local_authority.csv"
 		dists    = "geo/local_authority_district_to_upper_tier.csv"
 		sources  = "geo/SOURCES.md"
+		wales    = "geo/wales_upper_tier_local_authorities.csv"
+		wseats   = "geo/wales_constituency_to_local_authority.csv"
+		wnames   = "geo/wales_local_authority_welsh_names.csv"
 	)
 	replace := func(old, new string) func(string) string {
 		return func(s string) string {
@@ -298,6 +335,11 @@ func TestLoadErrors(t *testing.T) {
 		{"ErrSeatName", seats, replace("E14001063,Aldershot,E07000092", "E14001063,Aldershot Town,E07000092"), seats + ":3: constituency E14001063 is named"},
 		{"ErrSeatDistrict", seats, replace("E14001063,Aldershot,E07000089,Hart,E10000014", "E14001063,Aldershot,E07000089,Hart,E10000015"), seats + ":2: district E07000089 belongs to council E10000014"},
 		{"ErrSeatPair", seats, replace("E14001063,Aldershot,E07000092,Rushmoor", "E14001063,Aldershot,E07000089,Hart"), seats + ":3: constituency E14001063 and district E07000089 are paired again (first on line 2)"},
+		{"ErrWalesRegion", wales, replace("W06000002,Gwynedd,W92000004", "W06000002,Gwynedd,E12000001"), wales + ":3: region is E12000001"},
+		{"ErrWalesCode", wales, replace("W06000002,Gwynedd", "E06000099,Gwynedd"), wales + `:3: council code "E06000099" is not a W06 GSS code`},
+		{"ErrWalesSameName", wales, replace("W06000002,Gwynedd", "W06000002,Hartlepool"), wales + `:3: council name "Hartlepool" is also used at ` + councils},
+		{"ErrWelshName", wnames, replace("W06000004,Denbighshire,", "W06000004,Denbigh,"), wnames + ":5: council W06000004 is named"},
+		{"ErrWelshSeatInEngland", wseats, replace("W07000082,Alyn and Deeside,W06000005,Flintshire,W06000005,Flintshire", "W07000082,Alyn and Deeside,E06000001,Hartlepool,E06000001,Hartlepool"), wseats + ":4: council E06000001 is not in this file's country"},
 		{"OneAttributionLine", sources, replace("> Source:", "Source:"), ""},
 		{"ErrNoAttributionAtAll", sources, func(s string) string { return strings.ReplaceAll(s, "\n> ", "\n") }, sources + ": no quoted attribution"},
 	}
@@ -313,5 +355,27 @@ func TestLoadErrors(t *testing.T) {
 				t.Fatalf("LoadFS:\n got %v\nwant it to contain %q", err, tt.want)
 			}
 		})
+	}
+}
+
+func TestChildrenLookedAfter(t *testing.T) {
+	l, err := geo.ChildrenLookedAfter()
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := geo.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	total := 0
+	for _, a := range g.Areas() {
+		if n, ok := l.Children(a.Code); ok {
+			total += n
+		}
+	}
+	// DfE's national figure for 31 March 2025 is 81,770 (rounded to 10); the councils'
+	// figures add up to 81,766 without the City of London's.
+	if l.Year != 2025 || total != 81766 || len(l.ByCode) != 151 {
+		t.Errorf("year %d, %d councils, %d children; want 2025, 151, 81766", l.Year, len(l.ByCode), total)
 	}
 }

@@ -19,23 +19,30 @@ import (
 
 // Files read from the geography FS.
 const (
-	councilsFile       = "geo/upper_tier_local_authorities.csv"
-	constituenciesFile = "geo/constituency_to_local_authority.csv"
-	districtsFile      = "geo/local_authority_district_to_upper_tier.csv"
-	sourcesFile        = "geo/SOURCES.md"
+	councilsFile            = "geo/upper_tier_local_authorities.csv"
+	constituenciesFile      = "geo/constituency_to_local_authority.csv"
+	districtsFile           = "geo/local_authority_district_to_upper_tier.csv"
+	walesCouncilsFile       = "geo/wales_upper_tier_local_authorities.csv"
+	walesConstituenciesFile = "geo/wales_constituency_to_local_authority.csv"
+	walesNamesFile          = "geo/wales_local_authority_welsh_names.csv"
+	sourcesFile             = "geo/SOURCES.md"
 )
 
 var (
 	councilsHeader       = []string{"code", "name", "region_code", "region_name"}
+	walesNamesHeader     = []string{"code", "name", "name_welsh"}
 	constituenciesHeader = []string{"constituency_code", "constituency_name", "local_authority_code", "local_authority_name", "upper_tier_code", "upper_tier_name"}
 	districtsHeader      = []string{"local_authority_code", "local_authority_name", "upper_tier_code", "upper_tier_name", "region_code", "region_name"}
 
 	// GSS codes by entity: E06 unitary, E07 non-metropolitan district, E08 metropolitan
-	// district, E09 London borough, E10 county, E12 region, E14 Westminster constituency.
-	councilCode      = regexp.MustCompile(`^E(06|08|09|10)[0-9]{6}$`)
-	districtCode     = regexp.MustCompile(`^E0[6-9][0-9]{6}$`)
-	regionCode       = regexp.MustCompile(`^E12[0-9]{6}$`)
-	constituencyCode = regexp.MustCompile(`^E14[0-9]{6}$`)
+	// district, E09 London borough, E10 county, E12 region, E14 Westminster constituency;
+	// W06 Welsh principal area, W07 Welsh Westminster constituency.
+	councilCode           = regexp.MustCompile(`^E(06|08|09|10)[0-9]{6}$`)
+	walesCouncilCode      = regexp.MustCompile(`^W06[0-9]{6}$`)
+	districtCode          = regexp.MustCompile(`^E0[6-9][0-9]{6}$`)
+	regionCode            = regexp.MustCompile(`^E12[0-9]{6}$`)
+	constituencyCode      = regexp.MustCompile(`^E14[0-9]{6}$`)
+	walesConstituencyCode = regexp.MustCompile(`^W07[0-9]{6}$`)
 )
 
 // Load returns the geography shipped in the binary (surveys.Geo).
@@ -60,7 +67,10 @@ func LoadFS(fsys fs.FS) (*Geography, error) {
 	if err := g.loadDistricts(fsys); err != nil {
 		return nil, err
 	}
-	if err := g.loadConstituencies(fsys); err != nil {
+	if err := g.loadConstituencies(fsys, constituenciesFile, constituencyCode); err != nil {
+		return nil, err
+	}
+	if err := g.loadConstituencies(fsys, walesConstituenciesFile, walesConstituencyCode); err != nil {
 		return nil, err
 	}
 	attribution, err := readAttribution(fsys)
@@ -71,10 +81,11 @@ func LoadFS(fsys fs.FS) (*Geography, error) {
 	return g, nil
 }
 
-// loadCouncils reads the councils and builds the regions from them.
+// loadCouncils reads the councils of England and of Wales, with the Welsh councils'
+// Welsh names, and builds the English regions from them.
 func (g *Geography) loadCouncils(fsys fs.FS) error {
 	regions := map[string]*Region{}
-	names := map[string]int{}
+	names := map[string]string{}
 	err := readTable(fsys, councilsFile, councilsHeader, func(line int, rec []string) error {
 		a := chorus.Area{Code: rec[0], Name: rec[1], RegionCode: rec[2], RegionName: rec[3]}
 		if !councilCode.MatchString(a.Code) {
@@ -83,13 +94,9 @@ func (g *Geography) loadCouncils(fsys fs.FS) error {
 		if !regionCode.MatchString(a.RegionCode) {
 			return fmt.Errorf("region code %q is not an E12 GSS code", a.RegionCode)
 		}
-		if _, dup := g.areaIndex[a.Code]; dup {
-			return fmt.Errorf("council %s appears twice", a.Code)
+		if err := g.addCouncil(a, names, fmt.Sprintf("%s:%d", councilsFile, line)); err != nil {
+			return err
 		}
-		if prev, dup := names[a.Name]; dup {
-			return fmt.Errorf("council name %q is also used on line %d", a.Name, prev)
-		}
-		names[a.Name] = line
 		r, ok := regions[a.RegionCode]
 		if !ok {
 			r = &Region{Code: a.RegionCode, Name: a.RegionName}
@@ -98,8 +105,6 @@ func (g *Geography) loadCouncils(fsys fs.FS) error {
 			return fmt.Errorf("region %s is named %q here but %q on an earlier line", a.RegionCode, a.RegionName, r.Name)
 		}
 		r.Councils = append(r.Councils, a.Code)
-		g.areaIndex[a.Code] = len(g.areas)
-		g.areas = append(g.areas, a)
 		return nil
 	})
 	if err != nil {
@@ -107,6 +112,9 @@ func (g *Geography) loadCouncils(fsys fs.FS) error {
 	}
 	if len(g.areas) == 0 {
 		return fmt.Errorf("%s: no councils", councilsFile)
+	}
+	if err := g.loadWales(fsys, names); err != nil {
+		return err
 	}
 	slices.SortFunc(g.areas, func(a, b chorus.Area) int {
 		return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.Code, b.Code))
@@ -121,6 +129,68 @@ func (g *Geography) loadCouncils(fsys fs.FS) error {
 	slices.SortFunc(g.regions, func(a, b Region) int { return cmp.Compare(a.Code, b.Code) })
 	for i, r := range g.regions {
 		g.regionIndex[r.Code] = i
+	}
+	return nil
+}
+
+// addCouncil adds a council, checking that its code and name are new.
+func (g *Geography) addCouncil(a chorus.Area, names map[string]string, at string) error {
+	if _, dup := g.areaIndex[a.Code]; dup {
+		return fmt.Errorf("council %s appears twice", a.Code)
+	}
+	if prev, dup := names[a.Name]; dup {
+		return fmt.Errorf("council name %q is also used at %s", a.Name, prev)
+	}
+	names[a.Name] = at
+	g.areaIndex[a.Code] = len(g.areas)
+	g.areas = append(g.areas, a)
+	return nil
+}
+
+// loadWales reads the Welsh principal areas, whose "region" is Wales itself, and their
+// Welsh names. Each principal area is its own district.
+func (g *Geography) loadWales(fsys fs.FS, names map[string]string) error {
+	var welsh []string
+	err := readTable(fsys, walesCouncilsFile, councilsHeader, func(line int, rec []string) error {
+		a := chorus.Area{Code: rec[0], Name: rec[1], RegionCode: rec[2], RegionName: rec[3]}
+		if !walesCouncilCode.MatchString(a.Code) {
+			return fmt.Errorf("council code %q is not a W06 GSS code", a.Code)
+		}
+		if a.RegionCode != WalesCode || a.RegionName != WalesName {
+			return fmt.Errorf("region is %s %q; a Welsh council's region is the country, %s %s", a.RegionCode, a.RegionName, WalesCode, WalesName)
+		}
+		welsh = append(welsh, a.Code)
+		return g.addCouncil(a, names, fmt.Sprintf("%s:%d", walesCouncilsFile, line))
+	})
+	if err != nil {
+		return err
+	}
+	if len(welsh) == 0 {
+		return fmt.Errorf("%s: no councils", walesCouncilsFile)
+	}
+	named := map[string]bool{}
+	err = readTable(fsys, walesNamesFile, walesNamesHeader, func(_ int, rec []string) error {
+		i, ok := g.areaIndex[rec[0]]
+		switch {
+		case !ok || !walesCouncilCode.MatchString(rec[0]):
+			return fmt.Errorf("council %s is not in %s", rec[0], walesCouncilsFile)
+		case g.areas[i].Name != rec[1]:
+			return fmt.Errorf("council %s is named %q here but %q in %s", rec[0], rec[1], g.areas[i].Name, walesCouncilsFile)
+		case named[rec[0]]:
+			return fmt.Errorf("council %s appears twice", rec[0])
+		}
+		named[rec[0]] = true
+		g.areas[i].NameWelsh = rec[2]
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, code := range welsh {
+		if !named[code] {
+			return fmt.Errorf("%s: council %s has no Welsh name", walesNamesFile, code)
+		}
+		g.districts[code] = code
 	}
 	return nil
 }
@@ -140,6 +210,9 @@ func (g *Geography) loadDistricts(fsys fs.FS) error {
 			return err
 		}
 		a, _ := g.Area(council)
+		if a.RegionCode == WalesCode {
+			return fmt.Errorf("district %s is paired with the Welsh council %s; Welsh councils are their own districts", code, council)
+		}
 		if a.RegionCode != rec[4] || a.RegionName != rec[5] {
 			return fmt.Errorf("district %s is in region %s %q but its council %s is in %s %q (%s)",
 				code, rec[4], rec[5], council, a.RegionCode, a.RegionName, councilsFile)
@@ -152,21 +225,27 @@ func (g *Geography) loadDistricts(fsys fs.FS) error {
 		return err
 	}
 	for _, a := range g.areas {
-		if !covered[a.Code] {
+		if !covered[a.Code] && a.RegionCode != WalesCode {
 			return fmt.Errorf("%s: council %s %s has no district", districtsFile, a.Code, a.Name)
 		}
 	}
 	return nil
 }
 
-// loadConstituencies reads the constituency → district pairs and keeps, for each constituency,
-// the councils it overlaps.
-func (g *Geography) loadConstituencies(fsys fs.FS) error {
+// loadConstituencies reads one country's constituency → district pairs and keeps, for each
+// constituency, the councils it overlaps. Called after the other country's, it checks the
+// councils of both.
+func (g *Geography) loadConstituencies(fsys fs.FS, file string, codeRE *regexp.Regexp) error {
 	pairs := map[[2]string]int{}
-	err := readTable(fsys, constituenciesFile, constituenciesHeader, func(line int, rec []string) error {
+	before := len(g.constituencies)
+	wales := file == walesConstituenciesFile
+	err := readTable(fsys, file, constituenciesHeader, func(line int, rec []string) error {
 		code, name, district, council := rec[0], rec[1], rec[2], rec[4]
-		if !constituencyCode.MatchString(code) {
-			return fmt.Errorf("constituency code %q is not an E14 GSS code", code)
+		if !codeRE.MatchString(code) {
+			return fmt.Errorf("constituency code %q is not a %s GSS code", code, codeRE.String()[1:4])
+		}
+		if a, _ := g.Area(council); (a.RegionCode == WalesCode) != wales {
+			return fmt.Errorf("council %s is not in this file's country", council)
 		}
 		want, ok := g.districts[district]
 		if !ok {
@@ -200,8 +279,8 @@ func (g *Geography) loadConstituencies(fsys fs.FS) error {
 	if err != nil {
 		return err
 	}
-	if len(g.constituencies) == 0 {
-		return fmt.Errorf("%s: no constituencies", constituenciesFile)
+	if len(g.constituencies) == before {
+		return fmt.Errorf("%s: no constituencies", file)
 	}
 	covered := map[string]bool{}
 	for i := range g.constituencies {
@@ -211,8 +290,8 @@ func (g *Geography) loadConstituencies(fsys fs.FS) error {
 		g.sortCodesByName(g.constituencies[i].Councils)
 	}
 	for _, a := range g.areas {
-		if !covered[a.Code] {
-			return fmt.Errorf("%s: council %s %s is in no constituency", constituenciesFile, a.Code, a.Name)
+		if !covered[a.Code] && (a.RegionCode == WalesCode) == wales {
+			return fmt.Errorf("%s: council %s %s is in no constituency", file, a.Code, a.Name)
 		}
 	}
 	slices.SortFunc(g.constituencies, func(a, b Constituency) int {

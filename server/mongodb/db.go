@@ -21,6 +21,7 @@ import (
 
 	"github.com/FerretDB/FerretDB/ferretdb"
 	"github.com/prometheus/client_golang/prometheus"
+	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/event"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
@@ -59,10 +60,8 @@ type DB struct {
 	// store it names its Unix socket, which mongosh and mongodump can use.
 	URI string
 
-	indexOnce sync.Once
-	indexErr  error
-	indexMu   sync.Mutex
-	indexed   bool
+	indexMu sync.Mutex
+	indexed bool
 }
 
 // Open connects to the store. It does not wait for the store to answer: an unreachable
@@ -346,6 +345,26 @@ func redactURI(uri string) string {
 	}
 	return u.String()
 }
+
+// SetSetting keeps a small value in the settings collection under name.
+func (d *DB) SetSetting(ctx context.Context, name, value string) error {
+	_, err := d.db.Collection("settings").UpdateOne(ctx, bson.D{{Key: "_id", Value: name}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "text", Value: value}}}}, options.UpdateOne().SetUpsert(true))
+	return translate("store setting "+name, err)
+}
+
+// Setting returns the value SetSetting kept under name; ENOTFOUND if there is none.
+func (d *DB) Setting(ctx context.Context, name string) (string, error) {
+	var doc struct {
+		Text string `bson:"text"`
+	}
+	err := d.db.Collection("settings").FindOne(ctx, bson.D{{Key: "_id", Value: name}}).Decode(&doc)
+	return doc.Text, translate("find setting "+name, err)
+}
+
+// SettingServerURL names the setting where a server keeps the address it serves on,
+// so that commands on the same store can link to it.
+const SettingServerURL = "server_url"
 
 // CheckURI reports whether uri is a MongoDB URI the driver can use: a host list, an SRV
 // name or a percent-encoded Unix socket path.

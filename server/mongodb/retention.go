@@ -34,12 +34,12 @@ type retentionDoc struct {
 // Retention deletes responses older than their survey's retention_days, with their free
 // text, reviews, quotes and safeguarding cases. The counts made from them (aggregates,
 // published releases) stay: they are not any one child's. One instance at a time runs
-// it, under a lease; each survey it deletes from is written to the audit log.
+// it, under a lease (DB.Lease); each survey it deletes from is written to the audit log.
 type Retention struct {
-	db                                                     *DB
-	responses, safeguarding, reviews, quotes, locks, state *mongo.Collection
-	audit                                                  *AuditService
-	log                                                    *slog.Logger
+	db                                              *DB
+	responses, safeguarding, reviews, quotes, state *mongo.Collection
+	audit                                           *AuditService
+	log                                             *slog.Logger
 
 	// Surveys gives each survey's RetentionDays.
 	Surveys chorus.SurveyService
@@ -59,7 +59,7 @@ type Retention struct {
 func (d *DB) NewRetention(surveys chorus.SurveyService) *Retention {
 	c := d.db.Collection
 	return &Retention{db: d, responses: c("responses"), safeguarding: c("safeguarding"), reviews: c("reviews"),
-		quotes: c("quotes"), locks: c("aggregate_locks"), state: c("retention"), audit: NewAuditService(d),
+		quotes: c("quotes"), state: c("retention"), audit: NewAuditService(d),
 		log: d.log, Surveys: surveys, Now: time.Now}
 }
 
@@ -68,7 +68,7 @@ var _ chorus.RetentionService = (*Retention)(nil)
 // RunOnce deletes every survey's expired responses if no other instance is doing so,
 // and reports how many it deleted.
 func (r *Retention) RunOnce(ctx context.Context) (int, error) {
-	ok, release, err := takeLease(ctx, r.locks, "retention", 30*time.Minute)
+	release, ok, err := r.db.Lease(ctx, "retention", 30*time.Minute)
 	if err != nil || !ok {
 		return 0, err
 	}
@@ -223,27 +223,4 @@ func (r *Retention) Close() {
 		r.stop()
 		<-r.stopped
 	}
-}
-
-// takeLease takes the lock document name in locks for d, reporting whether this caller
-// got it; release gives it back. Any instance may take a lease that has run out.
-func takeLease(ctx context.Context, locks *mongo.Collection, name string, d time.Duration) (bool, func(), error) {
-	now := time.Now()
-	owner := bson.NewObjectID()
-	_, err := locks.UpdateOne(ctx,
-		bson.D{{Key: "_id", Value: name}, {Key: "until", Value: bson.D{{Key: "$lt", Value: now}}}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "until", Value: now.Add(d)}, {Key: "owner", Value: owner}}}},
-		options.UpdateOne().SetUpsert(true))
-	switch {
-	case mongo.IsDuplicateKeyError(err):
-		return false, nil, nil
-	case err != nil:
-		return false, nil, translate("take lock "+name, err)
-	}
-	release := func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_, _ = locks.DeleteOne(ctx, bson.D{{Key: "_id", Value: name}, {Key: "owner", Value: owner}})
-	}
-	return true, release, nil
 }

@@ -40,7 +40,7 @@ func example(t testing.TB) (*chorus.Survey, *geo.Geography) {
 }
 
 func places(g *geo.Geography) *results.Places {
-	return &results.Places{Councils: g.Areas(), Constituency: func(code string) (string, []string, bool) {
+	return &results.Places{Councils: g.Areas(), Nations: map[string]string{geo.WalesCode: geo.WalesName}, Constituency: func(code string) (string, []string, bool) {
 		c, ok := g.Constituency(code)
 		return c.Name, c.Councils, ok
 	}}
@@ -356,5 +356,60 @@ func TestPublishDifferencing(t *testing.T) {
 		if v.Count.Shown() && (v.ID == "13-17" || v.ID == "8-12") {
 			t.Errorf("versions breakdown shows %s = %v", v.ID, v.Count)
 		}
+	}
+}
+
+// TestWalesRollsUpToWales: answers from Welsh councils count towards Wales, not England,
+// and Wales and its constituencies can be asked for as England's regions and seats can.
+func TestWalesRollsUpToWales(t *testing.T) {
+	s, _ := example(t)
+	c := results.NewCube(s.ID)
+	d := results.NewDelta(s.ID)
+	add := func(n int, area string) {
+		for i := range n {
+			d.Add(s, results.Mapping{}, resp(fmt.Sprintf("%s-%03d", area, i), "13-17", "2026-10-05",
+				chorus.Answers{"area": area, "future": "4", "online_safe": "mostly"}), 1, nil)
+		}
+	}
+	add(40, "W06000015") // Cardiff
+	add(30, "W06000011") // Swansea
+	add(50, "E06000001") // Hartlepool
+	c.Merge(d)
+	rep, err := publish(t, c, results.Request{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	counts := map[string]results.AreaCount{}
+	for _, a := range rep.Areas {
+		counts[a.Code] = a
+	}
+	if w := counts[geo.WalesCode]; w.Name != "Wales" || w.Level != "country" || w.Count.N() != 70 {
+		t.Errorf("Wales = %+v; want a country of 70", w)
+	}
+	if e := counts[geo.EnglandCode]; e.Count.N() != 50 {
+		t.Errorf("England = %+v; want 50, without the Welsh councils", e)
+	}
+	if ne := counts["E12000001"]; ne.Count.N() != 50 {
+		t.Errorf("North East = %+v; want 50", ne)
+	}
+	if cardiff := counts["W06000015"]; cardiff.Level != "council" || cardiff.Count.N() != 40 {
+		t.Errorf("Cardiff = %+v", cardiff)
+	}
+	if _, ok := counts["W92000004"]; !ok {
+		t.Error("no Wales row")
+	}
+	wales, err := publish(t, c, results.Request{Region: geo.WalesCode})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if wales.Base.N() != 70 {
+		t.Errorf("Wales asked for: base %v, want 70", wales.Base)
+	}
+	seat, err := publish(t, c, results.Request{Constituency: "W07000089"}) // Cardiff East: Cardiff only
+	if err != nil {
+		t.Fatal(err)
+	}
+	if seat.Base.N() != 40 {
+		t.Errorf("Cardiff East: base %v, want Cardiff's 40", seat.Base)
 	}
 }

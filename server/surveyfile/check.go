@@ -1,12 +1,14 @@
 package surveyfile
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/chorus-voice/chorus/server/chorus"
+	"github.com/chorus-voice/chorus/server/disclosure"
 )
 
 // kindFields lists the fields each kind of question may have besides
@@ -22,7 +24,7 @@ var kindFields = map[string][]string{
 	chorus.KindArea:      {"dont_want_to_say"},
 }
 
-var commonFields = []string{"id", "kind", "required", "text", "help", "wording", "show_if"}
+var commonFields = []string{"id", "kind", "required", "text", "help", "wording", "help_wording", "show_if"}
 
 // check reports the mistakes the schema cannot see. It assumes the schema passed.
 func (c *checker) check(f *fileSurvey, areas []chorus.Area) {
@@ -63,15 +65,114 @@ func (c *checker) check(f *fileSurvey, areas []chorus.Area) {
 			seen[id] = true
 		}
 	}
+	bands := map[string]bool{}
+	for _, v := range f.Versions {
+		bands[v.AgeBand] = true
+	}
+	wordingKeys := func(ptr string, w map[string]chorus.Text) {
+		for key := range w {
+			if _, ok := versions[key]; !ok && key != wordingEasyRead && key != wordingAdultAssisted {
+				c.errorf(ptr+"/"+escape(key), "%q is not a version id (nor easy_read or adult_assisted)", key)
+			}
+		}
+	}
 	for i := range f.Questions {
 		q := &f.Questions[i]
-		for key := range q.Wording {
-			if _, ok := versions[key]; !ok && key != wordingEasyRead && key != wordingAdultAssisted {
-				c.errorf(pointer("questions", i, "wording", key), "%q is not a version id (nor easy_read or adult_assisted)", key)
+		wordingKeys(pointer("questions", i, "wording"), q.Wording)
+		wordingKeys(pointer("questions", i, "help_wording"), q.HelpWording)
+		for _, list := range []string{"options", "items"} {
+			opts := q.Options
+			if list == "items" {
+				opts = q.Items
 			}
+			for k, o := range opts {
+				wordingKeys(pointer("questions", i, list, k, "wording"), o.Wording)
+				for b, band := range o.AgeBands {
+					if !bands[band] {
+						c.errorf(pointer("questions", i, list, k, "age_bands", b), "no version has the age band %q", band)
+					}
+				}
+			}
+			c.checkOffered(f, i, list, opts)
 		}
 		if q.ShowIf != nil {
 			c.checkShowIf(f, i, questions, areas)
+		}
+	}
+	c.checkMeasures(f, questions)
+}
+
+// checkMeasures checks that each measure counts some, not all, points of a scale
+// question or a grid row, and that its share policy is usable.
+func (c *checker) checkMeasures(f *fileSurvey, questions map[string]int) {
+	seen := map[string]int{}
+	for j, m := range f.Measures {
+		at := func(path ...any) string { return pointer(append([]any{"measures", j}, path...)...) }
+		if first, dup := seen[m.ID]; dup {
+			c.errorf(at("id"), "measure id %q is already used at line %d", m.ID, c.doc.lineOf(pointer("measures", first)))
+		}
+		seen[m.ID] = j
+		i, ok := questions[m.Question]
+		if !ok {
+			c.errorf(at("question"), "%q is not a question in this survey", m.Question)
+			continue
+		}
+		q := &f.Questions[i]
+		switch q.Kind {
+		case chorus.KindScale:
+			if m.Item != "" {
+				c.errorf(at("item"), "%q is a scale question, which has no items; remove item", q.ID)
+			}
+		case chorus.KindGrid:
+			if m.Item == "" {
+				c.errorf(at("question"), "%q is a grid: name the row with item", q.ID)
+			} else if !slices.ContainsFunc(q.Items, func(o fileOption) bool { return o.ID == m.Item }) {
+				c.errorf(at("item"), "%q is not an item of %q", m.Item, q.ID)
+			}
+		default:
+			c.errorf(at("question"), "%q is a %s question: a measure needs a scale or grid question", q.ID, q.Kind)
+			continue
+		}
+		for k, pt := range m.Count {
+			if n := atoi(pt); n < 1 || n > q.Scale {
+				c.errorf(at("count", k), "%q is not a point of the %d-point scale of %q", pt, q.Scale, q.ID)
+			}
+		}
+		if q.Scale > 0 && len(m.Count) >= q.Scale {
+			c.errorf(at("count"), "counts every point of the scale, so the share would always be 100%%")
+		}
+	}
+	if sp := f.SharePolicy; sp != nil {
+		p := disclosure.SharePolicy{MinBase: sp.MinBase, RoundTo: sp.RoundTo, Extremes: sp.Extremes}
+		if err := p.Validate(cmp.Or(f.Threshold, defaultThreshold)); err != nil {
+			c.errorf("/share_policy", "%s", strings.TrimPrefix(err.Error(), "share policy: "))
+		}
+	}
+}
+
+// checkOffered checks that every version asking question i offers it at least one item,
+// or two options, once age_bands are applied.
+func (c *checker) checkOffered(f *fileSurvey, i int, list string, opts []fileOption) {
+	if len(opts) == 0 {
+		return
+	}
+	need := 2
+	if list == "items" {
+		need = 1
+	}
+	q := &f.Questions[i]
+	for _, v := range f.Versions {
+		if !slices.Contains(v.Questions, q.ID) {
+			continue
+		}
+		n := 0
+		for _, o := range opts {
+			if len(o.AgeBands) == 0 || slices.Contains(o.AgeBands, v.AgeBand) {
+				n++
+			}
+		}
+		if n < need {
+			c.errorf(pointer("questions", i, list), "version %q (age band %q) asks this question but is offered %d of its %s; age_bands must leave at least %d", v.ID, v.AgeBand, n, list, need)
 		}
 	}
 }
@@ -222,15 +323,28 @@ func (c *checker) checkTexts(f *fileSurvey) {
 		for key, w := range q.Wording {
 			text(pointer("questions", i, "wording", key), w)
 		}
+		for key, w := range q.HelpWording {
+			text(pointer("questions", i, "help_wording", key), w)
+		}
 		for k, o := range q.Options {
 			text(pointer("questions", i, "options", k, "text"), o.Text)
+			for key, w := range o.Wording {
+				text(pointer("questions", i, "options", k, "wording", key), w)
+			}
 		}
 		for k, o := range q.Items {
 			text(pointer("questions", i, "items", k, "text"), o.Text)
+			for key, w := range o.Wording {
+				text(pointer("questions", i, "items", k, "wording", key), w)
+			}
 		}
 		for k, l := range q.ScaleLabels {
 			text(pointer("questions", i, "scale_labels", k), l)
 		}
+	}
+	for j, m := range f.Measures {
+		text(pointer("measures", j, "label"), m.Label)
+		text(pointer("measures", j, "young"), m.Young)
 	}
 }
 

@@ -24,6 +24,21 @@ type (
 		RiskHelp      chorus.Text    `json:"risk_help"`
 		Versions      []fileVersion  `json:"versions"`
 		Questions     []fileQuestion `json:"questions"`
+		Measures      []fileMeasure  `json:"measures"`
+		SharePolicy   *fileShares    `json:"share_policy"`
+	}
+	fileMeasure struct {
+		ID       string      `json:"id"`
+		Label    chorus.Text `json:"label"`
+		Young    chorus.Text `json:"young"`
+		Question string      `json:"question"`
+		Item     string      `json:"item"`
+		Count    []string    `json:"count"`
+	}
+	fileShares struct {
+		MinBase  int `json:"min_base"`
+		RoundTo  int `json:"round_to_percent"`
+		Extremes int `json:"extremes"`
 	}
 	fileVersion struct {
 		ID            string      `json:"id"`
@@ -40,6 +55,7 @@ type (
 		Text          chorus.Text            `json:"text"`
 		Help          chorus.Text            `json:"help"`
 		Wording       map[string]chorus.Text `json:"wording"`
+		HelpWording   map[string]chorus.Text `json:"help_wording"`
 		Options       []fileOption           `json:"options"`
 		Items         []fileOption           `json:"items"`
 		Scale         int                    `json:"scale"`
@@ -57,9 +73,12 @@ type (
 		Equals   []string `json:"equals"`
 	}
 	fileOption struct {
-		ID   string      `json:"id"`
-		Text chorus.Text `json:"text"`
-		Risk bool        `json:"risk"`
+		ID       string                 `json:"id"`
+		Text     chorus.Text            `json:"text"`
+		Risk     bool                   `json:"risk"`
+		Wording  map[string]chorus.Text `json:"wording"`
+		AgeBands []string               `json:"age_bands"`
+		Symbol   string                 `json:"symbol"`
 	}
 )
 
@@ -111,7 +130,8 @@ func (c *checker) build(f *fileSurvey, areas []chorus.Area) *chorus.Survey {
 	options := func(in []fileOption) []chorus.Option {
 		var out []chorus.Option
 		for _, o := range in {
-			out = append(out, chorus.Option{ID: o.ID, Text: text(o.Text), Risk: o.Risk})
+			out = append(out, chorus.Option{ID: o.ID, Text: text(o.Text), Risk: o.Risk,
+				Wording: wordings(o.Wording, s.Versions, text), AgeBands: o.AgeBands, Symbol: o.Symbol})
 		}
 		return out
 	}
@@ -142,12 +162,23 @@ func (c *checker) build(f *fileSurvey, areas []chorus.Area) *chorus.Survey {
 				name := chorus.Text{"": a.Name}
 				for _, l := range f.Languages {
 					name[l] = a.Name
+					if l == "cy" && a.NameWelsh != "" {
+						name[l] = a.NameWelsh
+					}
 				}
 				q.Options = append(q.Options, chorus.Option{ID: a.Code, Text: name})
 			}
 		}
 		q.Wording = wordings(fq.Wording, s.Versions, text)
+		q.HelpWording = wordings(fq.HelpWording, s.Versions, text)
 		s.Questions = append(s.Questions, q)
+	}
+	for _, fm := range f.Measures {
+		s.Measures = append(s.Measures, &chorus.Measure{ID: fm.ID, Label: text(fm.Label), Young: text(fm.Young),
+			Question: fm.Question, Item: fm.Item, Count: fm.Count})
+	}
+	if sp := f.SharePolicy; sp != nil {
+		s.SharePolicy = chorus.SharePolicy{MinBase: sp.MinBase, RoundTo: sp.RoundTo, Extremes: sp.Extremes}
 	}
 	return s
 }

@@ -55,8 +55,13 @@ func TestLoadExample(t *testing.T) {
 		t.Errorf("4-7 asks %s first, a %s of %d points; want a 3-point grid", q.ID, q.Kind, q.Scale)
 	}
 	grid := s.Question("life_happy")
-	if grid.Kind != chorus.KindGrid || grid.Scale != 5 || len(grid.Items) != 12 {
-		t.Errorf("life_happy = %s, %d points, %d items; want a 5-point grid of 12", grid.Kind, grid.Scale, len(grid.Items))
+	if grid.Kind != chorus.KindGrid || grid.Scale != 5 || len(grid.Items) != 16 {
+		t.Errorf("life_happy = %s, %d points, %d items; want a 5-point grid of 16", grid.Kind, grid.Scale, len(grid.Items))
+	}
+	for version, want := range map[string]int{"8-12": 13, "13-17": 14, "18-25": 13} {
+		if n := len(grid.ItemsFor(s.Version(version))); n != want {
+			t.Errorf("life_happy asks %d items in %s; want %d", n, version, want)
+		}
 	}
 	for _, item := range []string{"feeling_safe", "life_overall"} {
 		if it := grid.Item(item); it == nil || !it.Risk {

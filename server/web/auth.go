@@ -315,13 +315,13 @@ func (s *Server) handleAuthPassword(c *fiber.Ctx) error {
 // briefing exists and that the current user may share it.
 func (s *Server) createShareLink(c *fiber.Ctx, briefingID string, ttl time.Duration) (string, *chorus.ShareLink, error) {
 	u := currentUser(c)
-	if u == nil || s.ShareLinks == nil {
+	if u == nil {
 		return "", nil, chorus.Errorf(chorus.EFORBIDDEN, "Only staff can share briefings.")
 	}
 	if ttl <= 0 || ttl > auth.MaxShareTTL {
 		return "", nil, chorus.Invalid("Choose how long the link lasts.", map[string]string{"ttl": "Choose up to 90 days."})
 	}
-	l := &chorus.ShareLink{BriefingID: briefingID, CreatedBy: u.ID, ExpiresAt: time.Now().Add(ttl)}
+	l := &chorus.ShareLink{BriefingID: briefingID, CreatedBy: u.ID, ExpiresAt: s.now().Add(ttl)}
 	if err := s.ShareLinks.CreateShareLink(c.UserContext(), l); err != nil {
 		return "", nil, err
 	}
@@ -337,7 +337,7 @@ func (s *Server) createShareLink(c *fiber.Ctx, briefingID string, ttl time.Durat
 
 // revokeShareLink stops a share link working at once and records it.
 func (s *Server) revokeShareLink(c *fiber.Ctx, linkID string) error {
-	if err := s.ShareLinks.RevokeShareLink(c.UserContext(), linkID, time.Now()); err != nil {
+	if err := s.ShareLinks.RevokeShareLink(c.UserContext(), linkID, s.now()); err != nil {
 		return err
 	}
 	return s.audit(c, chorus.ActionShareRevoke, "share:"+linkID, "")

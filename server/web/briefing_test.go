@@ -86,6 +86,26 @@ func TestBriefingCreate(t *testing.T) {
 			t.Errorf("stored %+v", b)
 		}
 	})
+	t.Run("Wales", func(t *testing.T) {
+		for _, tc := range []struct{ area, level, title string }{
+			{"W92000004", "country", "Day of Action briefing: Wales"},
+			{"W06000015", "council", "Day of Action briefing: Cardiff"},
+			{"W07000089", "constituency", "Day of Action briefing: Cardiff East"},
+		} {
+			id := f.makeBriefing(tc.area)
+			b, err := f.Briefings.FindBriefing(t.Context(), id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if b.Level != tc.level || b.Title != tc.title || len(b.Councils) == 0 || !strings.HasPrefix(b.Councils[0], "W06") {
+				t.Errorf("%s: stored %+v", tc.area, b)
+			}
+			if tc.area == "W92000004" && len(b.Councils) != 22 {
+				t.Errorf("Wales covers %d councils, want its 22", len(b.Councils))
+			}
+			f.get("facilitator", "/briefings/"+id, http.StatusOK)
+		}
+	})
 	t.Run("APIErrors", func(t *testing.T) {
 		for _, tc := range []struct {
 			name, who, body string
@@ -129,8 +149,11 @@ func TestBriefingCreate(t *testing.T) {
 	})
 	t.Run("List", func(t *testing.T) {
 		doc, _ := f.get("facilitator", "/briefings", http.StatusOK)
-		if n := doc.Find("tbody tr").Length(); n != 2 {
-			t.Errorf("%d briefings listed, want 2", n)
+		if n := doc.Find("tbody tr").Length(); n != 5 {
+			t.Errorf("%d briefings listed, want 5", n)
+		}
+		if doc.Find(`select#area option[value="W92000004"]`).Length() != 1 || doc.Find(`select#area option[value="W06000015"]`).Length() != 1 || doc.Find(`select#area option[value="W07000089"]`).Length() != 1 {
+			t.Error("Wales, its councils and its constituencies are not offered")
 		}
 		if doc.Find(`form[action="/briefings"] select#area optgroup`).Length() != 4 {
 			t.Error("no form to make a briefing, with areas grouped")
@@ -417,7 +440,7 @@ func TestBriefingShareLink(t *testing.T) {
 	})
 	t.Run("Expires", func(t *testing.T) {
 		now := f.Tokens.Now
-		f.Tokens.Now = func() time.Time { return time.Now().Add(8 * 24 * time.Hour) }
+		f.Tokens.Now = func() time.Time { return testNow().Add(8 * 24 * time.Hour) }
 		defer func() { f.Tokens.Now = now }()
 		if resp, _ := f.request("", http.MethodGet, link.RequestURI(), nil); resp.StatusCode != http.StatusUnauthorized {
 			t.Errorf("after 8 days: %d, want 401", resp.StatusCode)

@@ -22,12 +22,10 @@ import (
 func (f *codeFixture) behindProxy(cfg Config) *Server {
 	f.t.Helper()
 	cfg.RequestTimeout = 10 * time.Second
-	s, err := New(cfg, slog.New(slog.DiscardHandler), prometheus.NewRegistry())
+	s, err := New(cfg, slog.New(slog.DiscardHandler), prometheus.NewRegistry(), f.Server.services)
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	s.Store, s.Surveys, s.Responses, s.Tokens, s.Auth = f.Store, f.Surveys, f.Server.Responses, f.Tokens, f.Auth
-	s.Users, s.Audit, s.ShareLinks, s.AccessCodes, s.Results = f.Users, f.Audit, f.ShareLinks, f.AccessCodes, f.Results
 	return s
 }
 

@@ -57,7 +57,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		return c.Status(status).JSON(errorBody{Error: message, Errors: chorus.ErrorFields(err), RequestID: id})
 	}
 	p := &errorPage{W: errorEN, Status: status, Message: message, StartHref: "/"}
-	if strings.HasPrefix(c.Path(), "/s/") {
+	if childFacing(c.Path()) {
 		sv, lang := s.respondentErrorLang(c)
 		p.W = errorWordsFor(lang)
 		p.Page = s.respondentPage(c, p.W.title(status), p.W.Lang)
@@ -75,6 +75,28 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	return s.render(c.Status(status), "error", p)
 }
 
+// staffSegments are the first path segments of the routes that are not children's pages
+// (staff pages, sign-in, the API, health and static files), from the route table.
+var staffSegments = func() map[string]bool {
+	out := map[string]bool{}
+	for key := range routeTable {
+		_, path, _ := strings.Cut(key, " ")
+		seg, _, _ := strings.Cut(strings.TrimPrefix(path, "/"), "/")
+		if seg != "" && seg != "s" {
+			out[seg] = true
+		}
+	}
+	return out
+}()
+
+// childFacing reports whether an error on path is shown as a children's page, with the
+// quick exit and help: the front page, the survey pages, and any path that is not staff's
+// (a child who mistypes a link).
+func childFacing(path string) bool {
+	seg, _, _ := strings.Cut(strings.TrimPrefix(path, "/"), "/")
+	return !staffSegments[seg]
+}
+
 // respondentErrorLang returns the survey of a failed respondent page (nil if unknown)
 // and the language the page was asked for in: the lang query or form field, as the
 // survey offers it; Welsh if asked for and the survey is unknown; else English.
@@ -82,7 +104,7 @@ func (s *Server) respondentErrorLang(c *fiber.Ctx) (*chorus.Survey, string) {
 	requested := c.FormValue("lang") // the query string's, else the posted form's
 	rest, _ := strings.CutPrefix(c.Path(), "/s/")
 	id, _, _ := strings.Cut(rest, "/")
-	if id, err := url.PathUnescape(id); err == nil && s.Surveys != nil {
+	if id, err := url.PathUnescape(id); err == nil {
 		if sv, err := s.Surveys.FindSurvey(c.UserContext(), id); err == nil {
 			return sv, pickLang(sv, requested)
 		}

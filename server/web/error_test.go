@@ -32,7 +32,9 @@ func TestErrorPageLanguage(t *testing.T) {
 			"cy", "Heb ddod o hyd i'r dudalen", "", "Cyfeirnod:", "Mynd i'r dechrau", "/", true},
 		{"English", http.MethodGet, "/s/" + ylyv + "/nope", nil,
 			"en", "Page not found", noVersion, "Reference:", "Go to the start", "/s/" + ylyv, true},
-		{"ErrStaffStaysEnglish", http.MethodGet, "/no-such-page?lang=cy", nil,
+		{"UnknownPageIsChildFacing", http.MethodGet, "/no-such-page?lang=cy", nil,
+			"cy", "Heb ddod o hyd i'r dudalen", "", "Cyfeirnod:", "Mynd i'r dechrau", "/", true},
+		{"ErrStaffStaysEnglish", http.MethodGet, "/review/a/b/c/d?lang=cy", nil,
 			"en", "Page not found", "", "Reference:", "Go to the start", "/", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

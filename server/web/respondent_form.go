@@ -53,7 +53,7 @@ func decodeAnswers(s *chorus.Survey, v *chorus.Version, form formValues, w *word
 			}
 		case chorus.KindGrid:
 			items := map[string]string{}
-			for _, it := range q.Items {
+			for _, it := range q.ItemsFor(v) {
 				if val := form.first(name + "." + it.ID); val != "" {
 					items[it.ID] = val
 				}
@@ -97,6 +97,7 @@ type questionView struct {
 	Items          []itemView
 	Value          string // text, number
 	MaxLength      int
+	MaxChoices     int // multi: the most a child may tick (checked as they answer, with JS)
 	MaxNote        string
 	Rows           int
 	W              *words
@@ -125,7 +126,8 @@ type itemView struct {
 
 type choiceView struct {
 	Type, Name, Value, Label, ID string
-	Face                         int // 1..5: the face drawn beside a scale point; 0 = none
+	Symbol                       string // shown beside the label, hidden from screen readers
+	Face                         int    // 1..5: the face drawn beside a scale point; 0 = none
 	Checked, Invalid             bool
 }
 
@@ -145,7 +147,7 @@ func buildQuestions(s *chorus.Survey, v *chorus.Version, lang string, w *words, 
 		qv := questionView{
 			ID: id, Kind: q.Kind, Name: name,
 			Text:  q.TextFor(v.ID, lang),
-			Help:  q.Help.In(lang),
+			Help:  q.HelpFor(v.ID, lang),
 			Error: localize(fields[id], lang),
 			W:     w,
 		}
@@ -156,7 +158,7 @@ func buildQuestions(s *chorus.Survey, v *chorus.Version, lang string, w *words, 
 				var labels []string
 				for _, val := range c.Equals {
 					if o := cq.Option(val); o != nil {
-						labels = append(labels, o.Text.In(lang))
+						labels = append(labels, o.TextFor(v.ID, lang))
 					}
 				}
 				if len(labels) > 0 {
@@ -186,18 +188,26 @@ func buildQuestions(s *chorus.Survey, v *chorus.Version, lang string, w *words, 
 			if q.Kind == chorus.KindMulti {
 				typ = "checkbox"
 			}
-			for _, o := range q.Options {
-				qv.Options = append(qv.Options, choice(typ, name, o.ID, o.Text.In(lang), 0))
+			symbols := v.EasyRead || v.AdultAssisted
+			for _, o := range q.OptionsFor(v) {
+				c := choice(typ, name, o.ID, o.TextFor(v.ID, lang), 0)
+				if symbols {
+					c.Symbol = o.Symbol
+				}
+				qv.Options = append(qv.Options, c)
+			}
+			if q.Kind == chorus.KindMulti {
+				qv.MaxChoices = q.MaxChoices
 			}
 			qv.PreferNot = preferNot(typ, name)
 		case chorus.KindScale:
 			qv.Options = scaleChoices(q, lang, name, choice)
 			qv.PreferNot = preferNot("radio", name)
 		case chorus.KindGrid:
-			for _, it := range q.Items {
+			for _, it := range q.ItemsFor(v) {
 				iname := name + "." + it.ID
 				qv.Items = append(qv.Items, itemView{
-					ID: id + "-" + it.ID, Label: it.Text.In(lang),
+					ID: id + "-" + it.ID, Label: it.TextFor(v.ID, lang),
 					Options:   scaleChoices(q, lang, iname, choice),
 					PreferNot: preferNot("radio", iname),
 				})

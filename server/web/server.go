@@ -6,8 +6,10 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"log/slog"
 	"net"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -19,6 +21,8 @@ import (
 	"github.com/chorus-voice/chorus/server/auth"
 	"github.com/chorus-voice/chorus/server/chorus"
 	"github.com/chorus-voice/chorus/server/geo"
+	"github.com/chorus-voice/chorus/server/intake"
+	"github.com/chorus-voice/chorus/server/results"
 )
 
 // Config holds what the web layer needs from the program's configuration.
@@ -40,44 +44,38 @@ type Config struct {
 	// MetricsToken, when set, lets a caller that is not on loopback read /metrics by
 	// sending it as a bearer token.
 	MetricsToken string
+	// Now is the clock dates on pages and links are worked out from; nil is time.Now.
+	Now func() time.Time
 }
 
-// Readier reports whether the store answers.
-type Readier interface {
-	// Ready returns nil when the store answers within ctx, EUNAVAILABLE otherwise.
+// Readier reports whether the store answers: Ready returns nil when the store answers
+// within ctx, EUNAVAILABLE otherwise. (An alias, so that app.Handlers converts.)
+type Readier = interface {
 	Ready(ctx context.Context) error
 }
 
-// Server serves every page and API route. Its exported fields are the services the
-// handlers call; main sets them before Listen.
-type Server struct {
-	app     *fiber.App
-	cfg     Config
-	log     *slog.Logger
-	views   *views
-	metrics *metrics
-	proxies proxySet
-
+// Services are the services the handlers call, all required; New refuses a nil one.
+// app.Handlers has the same fields: web.Services(svc.Handlers).
+type Services struct {
 	Store     Readier
-	Surveys   chorus.SurveyService
+	Surveys   *intake.Catalog
 	Responses chorus.ResponseService
 
 	// Staff accounts (see auth.go, authz.go): the account service, token signing, and
-	// the stores the pages read. Without Auth and Tokens every caller is anonymous.
+	// the stores the pages read.
 	Auth       *auth.Service
 	Tokens     *auth.Tokens
 	Users      chorus.UserService
 	Audit      chorus.AuditService
 	ShareLinks chorus.ShareLinkService
 	// AccessCodes are the group access codes of surveys that need one, and the submit
-	// tokens they grant (see accesscode.go). Without it such surveys take no answers.
+	// tokens they grant (see accesscode.go).
 	AccessCodes *auth.AccessCodes
 
-	// Results and reports (see dashboard.go, briefing.go, youngpeople.go): raw results,
-	// which every page passes through disclosure control; saved briefings; whether each
-	// survey's page for young people is published; and the geography areas are named
-	// and rolled up by.
-	Results      chorus.ResultService
+	// Results and reports (see dashboard.go, briefing.go, youngpeople.go): the results
+	// publisher every figure comes from; saved briefings; whether each survey's page for
+	// young people is published; and the geography areas are named and rolled up by.
+	Results      *results.Service
 	Briefings    chorus.BriefingService
 	Publications chorus.PublicationService
 	Geo          *geo.Geography
@@ -93,8 +91,38 @@ type Server struct {
 	Retention chorus.RetentionService
 }
 
-// New builds the Fiber app with its middleware and routes.
-func New(cfg Config, log *slog.Logger, reg prometheus.Registerer) (*Server, error) {
+// services is Services embedded under an unexported name: handlers read s.Results;
+// only New sets them.
+type services = Services
+
+// Server serves every page and API route with the services it was built with.
+type Server struct {
+	app     *fiber.App
+	cfg     Config
+	log     *slog.Logger
+	views   *views
+	metrics *metrics
+	proxies proxySet
+	services
+}
+
+// check returns an error naming the first missing service.
+func (svc *Services) check() error {
+	v := reflect.ValueOf(svc).Elem()
+	for i := range v.NumField() {
+		if f := v.Field(i); f.IsNil() {
+			return fmt.Errorf("web: the %s service is missing", v.Type().Field(i).Name)
+		}
+	}
+	return nil
+}
+
+// New builds the Fiber app with its middleware and routes on svc, every one of which
+// is required.
+func New(cfg Config, log *slog.Logger, reg prometheus.Registerer, svc Services) (*Server, error) {
+	if err := svc.check(); err != nil {
+		return nil, err
+	}
 	if cfg.RequestTimeout <= 0 {
 		cfg.RequestTimeout = 10 * time.Second
 	}
@@ -104,6 +132,9 @@ func New(cfg Config, log *slog.Logger, reg prometheus.Registerer) (*Server, erro
 	if cfg.PublicURL = strings.TrimRight(cfg.PublicURL, "/"); cfg.PublicURL == "" {
 		cfg.PublicURL = "http://localhost" // main always sets it (CHORUS_PUBLIC_URL)
 	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
 	v, err := loadViews()
 	if err != nil {
 		return nil, err
@@ -112,7 +143,7 @@ func New(cfg Config, log *slog.Logger, reg prometheus.Registerer) (*Server, erro
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, log: log, views: v, metrics: newMetrics(reg), proxies: proxies}
+	s := &Server{cfg: cfg, log: log, views: v, metrics: newMetrics(reg), proxies: proxies, services: svc}
 	s.app = fiber.New(fiber.Config{
 		AppName:               "chorus",
 		ErrorHandler:          s.handleError,
@@ -170,6 +201,9 @@ func (s *Server) routes() {
 	s.registerSafeguardingRoutes()
 	s.registerAccessCodeRoutes()
 }
+
+// now is the time by the server's clock.
+func (s *Server) now() time.Time { return s.cfg.Now() }
 
 // App returns the Fiber app, for tests that call app.Test.
 func (s *Server) App() *fiber.App { return s.app }

@@ -58,8 +58,11 @@ type versionDef struct {
 }
 
 type optionDef struct {
-	ID   string      `json:"id"`
-	Text chorus.Text `json:"text"`
+	ID       string                 `json:"id"`
+	Text     chorus.Text            `json:"text"`
+	Wording  map[string]chorus.Text `json:"wording,omitempty"`
+	AgeBands []string               `json:"age_bands,omitempty"`
+	Symbol   string                 `json:"symbol,omitempty"`
 }
 
 type questionDef struct {
@@ -69,6 +72,7 @@ type questionDef struct {
 	Text          chorus.Text            `json:"text"`
 	Help          chorus.Text            `json:"help,omitempty"`
 	Wording       map[string]chorus.Text `json:"wording,omitempty"`
+	HelpWording   map[string]chorus.Text `json:"help_wording,omitempty"`
 	Options       []optionDef            `json:"options,omitempty"`
 	Items         []optionDef            `json:"items,omitempty"`
 	Scale         int                    `json:"scale,omitempty"`
@@ -89,7 +93,7 @@ type showIfDef struct {
 func optionDefs(opts []chorus.Option) []optionDef {
 	out := make([]optionDef, len(opts))
 	for i, o := range opts {
-		out[i] = optionDef{ID: o.ID, Text: o.Text}
+		out[i] = optionDef{ID: o.ID, Text: o.Text, Wording: o.Wording, AgeBands: o.AgeBands, Symbol: o.Symbol}
 	}
 	return out
 }
@@ -119,7 +123,7 @@ func (s *Server) handleSurveyGet(c *fiber.Ctx) error {
 	}
 	for _, q := range sv.Questions {
 		qd := questionDef{ID: q.ID, Kind: q.Kind, Required: q.Required, Text: q.Text, Help: q.Help,
-			Wording: q.Wording, Options: optionDefs(q.Options), Items: optionDefs(q.Items), Scale: q.Scale,
+			Wording: q.Wording, HelpWording: q.HelpWording, Options: optionDefs(q.Options), Items: optionDefs(q.Items), Scale: q.Scale,
 			ScaleLabels: q.ScaleLabels, MaxChoices: q.MaxChoices, MaxLength: q.MaxLength, Min: q.Min, Max: q.Max,
 			DontWantToSay: q.DontWantToSay}
 		if q.ShowIf != nil {

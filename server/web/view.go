@@ -153,5 +153,7 @@ type homePage struct {
 
 // handleHome is the front page: what Chorus is, and the way to sign in.
 func (s *Server) handleHome(c *fiber.Ctx) error {
-	return s.render(c, "home", &homePage{Page: s.page(c, "Chorus")})
+	p := s.page(c, "Chorus")
+	p.Respondent = true // a child who has lost their link may land here
+	return s.render(c, "home", &homePage{Page: p})
 }

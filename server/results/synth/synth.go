@@ -22,8 +22,10 @@ import (
 // or Response. It is not safe for concurrent use.
 type Generator struct {
 	Survey *chorus.Survey
-	// Councils are the areas answers are spread over (weighted by a made-up size).
+	// Councils are the areas answers are spread over, weighted by Sizes (the number of
+	// children each council looks after) where given, or else by a made-up size.
 	Councils []chorus.Area
+	Sizes    map[string]int
 	// From and To bound the days of responses; more arrive in the first weeks.
 	From, To time.Time
 	// Rand is the source of randomness; nil means a fixed seed.
@@ -172,7 +174,8 @@ func (g *Generator) version() *chorus.Version {
 	return g.Survey.Versions[g.pick(weights)]
 }
 
-// council picks an area, weighting councils by a made-up size fixed by their code.
+// council picks an area, weighting councils by their size in Sizes, or by a made-up
+// size fixed by their code. A council missing from Sizes (when it is given) gets none.
 func (g *Generator) council() string {
 	if len(g.Councils) == 0 {
 		return ""
@@ -180,6 +183,10 @@ func (g *Generator) council() string {
 	if g.weights == nil {
 		g.weights = make([]float64, len(g.Councils))
 		for i, a := range g.Councils {
+			if g.Sizes != nil {
+				g.weights[i] = float64(g.Sizes[a.Code])
+				continue
+			}
 			h := fnv.New32a()
 			h.Write([]byte(a.Code))
 			g.weights[i] = 0.3 + float64(h.Sum32()%1000)/1000*math.Exp(float64(h.Sum32()%7)/3)
@@ -217,7 +224,7 @@ func (g *Generator) answers() (*chorus.Version, chorus.Answers, map[string][]str
 		switch q.Kind {
 		case chorus.KindGrid:
 			m := map[string]any{}
-			for _, it := range q.Items {
+			for _, it := range q.ItemsFor(v) {
 				switch x := r.Float64(); {
 				case x < 0.05:
 					continue
@@ -231,17 +238,18 @@ func (g *Generator) answers() (*chorus.Version, chorus.Answers, map[string][]str
 		case chorus.KindScale:
 			answers[id] = face(r, mood, q.Scale)
 		case chorus.KindMulti:
-			n := 1 + r.IntN(max(1, min(q.MaxChoices, len(q.Options))))
+			opts := q.OptionsFor(v)
+			n := 1 + r.IntN(max(1, min(q.MaxChoices, len(opts))))
 			if q.MaxChoices == 0 {
-				n = 1 + r.IntN(len(q.Options))
+				n = 1 + r.IntN(len(opts))
 			}
-			weights := make([]float64, len(q.Options))
-			for i := range q.Options {
+			weights := make([]float64, len(opts))
+			for i := range opts {
 				weights[i] = 1 / float64(1+i/3) // earlier options are chosen more
 			}
 			var picked []any
 			for len(picked) < n {
-				o := q.Options[g.pick(weights)].ID
+				o := opts[g.pick(weights)].ID
 				if !slices.Contains(picked, any(o)) {
 					picked = append(picked, o)
 				}
@@ -283,12 +291,13 @@ func face(r *rand.Rand, mood float64, scale int) string {
 // the version's, and for who a young person lives with it follows age.
 func (g *Generator) single(q *chorus.Question, v *chorus.Version, older bool) string {
 	r := g.rand()
-	if len(q.Options) == 0 {
+	opts := q.OptionsFor(v)
+	if len(opts) == 0 {
 		return ""
 	}
 	var fits []string
 	vlo, vhi := bounds(v.AgeBand)
-	for _, o := range q.Options {
+	for _, o := range opts {
 		if lo, hi := bounds(o.ID); lo > 0 && hi > 0 && vlo > 0 && lo >= vlo && hi <= vhi {
 			fits = append(fits, o.ID)
 		}
@@ -296,8 +305,8 @@ func (g *Generator) single(q *chorus.Question, v *chorus.Version, older bool) st
 	if len(fits) > 0 {
 		return fits[r.IntN(len(fits))]
 	}
-	weights := make([]float64, len(q.Options))
-	for i, o := range q.Options {
+	weights := make([]float64, len(opts))
+	for i, o := range opts {
 		w := 1.0
 		switch o.ID {
 		case "foster_carers":
@@ -329,7 +338,7 @@ func (g *Generator) single(q *chorus.Question, v *chorus.Version, older bool) st
 		}
 		weights[i] = w
 	}
-	return q.Options[g.pick(weights)].ID
+	return opts[g.pick(weights)].ID
 }
 
 func bounds(band string) (int, int) {
