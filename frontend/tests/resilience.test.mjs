@@ -102,11 +102,12 @@ test('the draft is kept on the device across a reload, and can be cleared', { ti
   await page.waitForSelector('.stepper:not([hidden])');
   await page.check('input[name="q.life_happy.friends"][value="5"]');
   await page.click('[data-next]');
+  const reached = await page.evaluate(() => [...document.querySelectorAll('[id^="i-life_happy-"]')].find((e) => e.offsetParent !== null)?.id);
   await page.reload();
   await page.waitForSelector('.stepper:not([hidden])');
   assert.equal(await page.isChecked('input[name="q.life_happy.friends"][value="5"]'), true);
   assert.match(await page.textContent('#status'), /We kept your answers/);
-  assert.ok(await page.isVisible('#i-life_happy-family_life'), 'back at the step the child reached');
+  assert.ok(reached && await page.isVisible('#' + reached), `back at the step the child reached (${reached})`);
   await page.click('[data-clear]');
   assert.equal(await page.isChecked('input[name="q.life_happy.friends"][value="5"]'), false);
   await context.close();
