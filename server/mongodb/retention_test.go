@@ -2,6 +2,7 @@ package mongodb_test
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"testing"
 	"time"
@@ -71,7 +72,7 @@ func TestRetention(t *testing.T) {
 		t.Helper()
 		sort.Strings(want)
 		for _, coll := range []string{"responses", "safeguarding", "reviews", "quotes"} {
-			if got := left(coll); len(got) != len(want) || !equalStrings(got, want) {
+			if got := left(coll); !slices.Equal(got, want) {
 				t.Errorf("%s: %s holds %v, want %v", when, coll, got, want)
 			}
 		}
@@ -108,7 +109,7 @@ func TestRetention(t *testing.T) {
 	}
 	expect("30 June 2027", "edge-0003", "recent-0004", "long-0005")
 	sort.Strings(forgotten)
-	if !equalStrings(forgotten, []string{"expired-0001", "expired-0002"}) {
+	if !slices.Equal(forgotten, []string{"expired-0001", "expired-0002"}) {
 		t.Errorf("taken out of the counts: %v", forgotten)
 	}
 	st, err := ret.RetentionStatus(ctx, "short")
@@ -129,16 +130,4 @@ func TestRetention(t *testing.T) {
 		t.Fatalf("RunOnce on 1 July 2027: %d, %v; want 1", n, err)
 	}
 	expect("1 July 2027", "recent-0004", "long-0005")
-}
-
-func equalStrings(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
