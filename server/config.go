@@ -153,6 +153,8 @@ Usage:
   chorus [serve]                      start the server (the default)
   chorus version                      print the version
   chorus survey validate [FILE...]    check survey files (default: every survey in CHORUS_SURVEYS)
+  chorus survey import FILE [--out PATH]   an XLSForm (.xlsx) or SurveyJS (.json) file as a draft survey
+  chorus survey export --format xlsform|surveyjs [--out FILE] SURVEY_FILE_OR_ID
   chorus user add --email E --role admin|facilitator|viewer [--areas CODES]
   chorus user list | disable --email E | enable --email E | reset-password --email E | revoke --email E
   chorus results rebuild [SURVEY]     recount aggregates from the stored responses

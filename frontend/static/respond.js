@@ -169,6 +169,27 @@
     if (/^[0-9a-f]{32}$/.test(dr.sid)) sid.value = dr.sid;
   }
 
+  // A limit ("choose up to 5") is kept as the child answers: the tick one too many
+  // is undone and the child is told why, next to the question.
+  function limit(t) {
+    var q = t.closest('.q'), max = q && parseInt(q.dataset.max, 10);
+    var note = q && $('.limit', q);
+    if (!max) return;
+    var n = $$('input[type=checkbox]:checked', q).filter(function (o) { return o.value !== 'prefer_not'; }).length;
+    if (t.checked && n > max) {
+      t.checked = false;
+      if (!note) {
+        note = d.createElement('p');
+        note.className = 'field-error limit';
+        note.setAttribute('role', 'status');
+        $('.choices', q).insertAdjacentElement('afterend', note);
+      }
+      note.textContent = ds.tLimit.replace('{n}', max);
+    } else if (note && n < max) {
+      note.textContent = '';
+    }
+  }
+  var askEmpty = $('#confirm-empty');
   form.addEventListener('change', function (e) {
     var t = e.target;
     // "I don't want to say" and the other answers of a multiple choice exclude each other.
@@ -177,6 +198,8 @@
         if (o !== t && (o.value === 'prefer_not') !== (t.value === 'prefer_not')) o.checked = false;
       });
     }
+    if (t.type === 'checkbox') limit(t);
+    if (askEmpty && t.closest('.q')) askEmpty.hidden = true;
     if (t.closest('.q') && qs.some(function (q) { return q.dataset.showIf; })) show(cur, false);
     save();
   });
@@ -274,11 +297,21 @@
 
   form.addEventListener('submit', function (e) {
     e.preventDefault();
-    if (!next.hidden) { show(cur + 1, true); return; } // Enter in a text box moves on
+    var anyway = e.submitter && e.submitter.name === 'confirm_empty';
+    if (!next.hidden && !anyway) { show(cur + 1, true); return; } // Enter in a text box moves on
     // A group code typed again goes through the server's own form, which checks it.
     var code = form.elements.code, token = form.elements.token;
     if (!window.fetch || (code && code.value.trim())) { form.submit(); return; }
-    pending = { survey: ds.survey, version: ds.version, lang: lang, submission_id: sid.value, answers: answers(), token: token ? token.value : '' };
+    var a = answers();
+    // Nothing answered: ask first, as the server does without JavaScript.
+    if (!Object.keys(a).length && !anyway) {
+      askEmpty.hidden = false;
+      window.scrollTo(0, 0);
+      askEmpty.focus();
+      say($('h2', askEmpty).textContent);
+      return;
+    }
+    pending = { survey: ds.survey, version: ds.version, lang: lang, submission_id: sid.value, answers: a, token: token ? token.value : '' };
     put(queueKey, pending);
     save();
     tries = 0;

@@ -89,6 +89,8 @@ test('a busy server (503) is retried and the child is told', { timeout: 60_000 }
     return route.continue();
   });
   await page.goto(`${srv.base}/s/${SURVEY}/8-12`);
+  await page.waitForSelector('.stepper:not([hidden])');
+  await page.check('input[name="q.life_happy.friends"][value="4"]'); // an empty form would ask first
   await toLastStep(page);
   await page.click('[data-send]');
   await page.waitForFunction(() => /keep trying/.test(document.querySelector('#status').textContent));

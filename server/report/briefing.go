@@ -142,7 +142,8 @@ func ComposeBriefing(in BriefingInput) *Briefing {
 	}
 	out.AgeBands, out.LiveWith = SeriesOf(rep.AgeBands), SeriesOf(rep.LiveWith)
 	for _, qr := range rep.Questions {
-		if len(qr.Wordings) < 2 {
+		// Only the questions whose figures the briefing shows: their wordings explain them.
+		if len(qr.Wordings) < 2 || !slices.ContainsFunc(out.Groups, func(g Group) bool { return g.Question == qr.ID }) {
 			continue
 		}
 		w := Wording{Question: qr.Text}
@@ -249,18 +250,4 @@ func joinAnd(names []string) string {
 		return names[0]
 	}
 	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
-}
-
-// CanSee reports whether someone limited to the councils in allowed may read results
-// about the councils covered (empty covered means all of England: never).
-func CanSee(allowed, covered []string) bool {
-	if len(covered) == 0 {
-		return false
-	}
-	for _, c := range covered {
-		if !slices.Contains(allowed, c) {
-			return false
-		}
-	}
-	return true
 }

@@ -39,11 +39,12 @@ type Group struct {
 // a point above the middle: the sum of those points' shown counts over the number who
 // answered, hidden if any of them is hidden. Grid items and tick-all answers are ranked
 // by their shown shares, highest first; hidden ones follow in the survey's order.
+// Questions and grid items nobody answered (asked only in versions nobody chose) are left out.
 func Headlines(s *chorus.Survey, rep *results.Report, lang string) []Group {
 	var out []Group
 	for _, qr := range rep.Questions {
 		q := s.Question(qr.ID)
-		if q == nil {
+		if q == nil || noneAnswered(qr.Answered) {
 			continue
 		}
 		g := Group{Question: q.ID, Title: q.Text.In(lang)}
@@ -55,6 +56,9 @@ func Headlines(s *chorus.Survey, rep *results.Report, lang string) []Group {
 		case chorus.KindGrid:
 			g.Kind = "scale"
 			for _, it := range qr.Items {
+				if noneAnswered(it.Answered) {
+					continue
+				}
 				h := positive(q, it.Options, it.Answered, lang)
 				h.Item, h.Label = it.ID, it.Label
 				if item := q.Item(it.ID); item != nil {
@@ -79,10 +83,15 @@ func Headlines(s *chorus.Survey, rep *results.Report, lang string) []Group {
 		default:
 			continue
 		}
-		out = append(out, g)
+		if len(g.Items) > 0 {
+			out = append(out, g)
+		}
 	}
 	return out
 }
+
+// noneAnswered reports whether a base is a shown zero: nobody answered.
+func noneAnswered(base disclosure.Value) bool { return base.Shown() && base.N() == 0 }
 
 // rank puts figures with a shown percentage first, highest first, keeping the survey's
 // order among equals and among the rest.

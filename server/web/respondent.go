@@ -71,7 +71,14 @@ type questionnairePage struct {
 	// about one question (a closed survey, the store being busy).
 	Errors  []errorLink
 	Message string
+	// ConfirmEmpty asks "You haven't answered anything. Send anyway?" with a button
+	// that sends confirmEmptyField.
+	ConfirmEmpty bool
 }
+
+// confirmEmptyField is the form field of the "Send anyway" button: a form with no
+// answers is stored only with it.
+const confirmEmptyField = "confirm_empty"
 
 type errorLink struct{ Href, Text string }
 
@@ -188,6 +195,9 @@ func (s *Server) handleQuestionnaireSubmit(c *fiber.Ctx) error {
 		}
 		return s.renderQuestionnaire(c.Status(fiber.StatusUnprocessableEntity), sv, v, lang, id, form, fields, "")
 	}
+	if len(answers) == 0 && form.first(confirmEmptyField) == "" {
+		return s.renderQuestionnaire(c, sv, v, lang, id, form, nil, w.EmptyAsk)
+	}
 	rc, err := s.Responses.Submit(c.UserContext(), &chorus.Submission{
 		Survey: sv.ID, Version: v.ID, Lang: lang, SubmissionID: id, Answers: answers, Token: form.first("token"),
 	})
@@ -275,6 +285,9 @@ func (s *Server) renderQuestionnaire(c *fiber.Ctx, sv *chorus.Survey, v *chorus.
 		Langs:        langLinks(sv, lang, surveyPath(sv.ID, v.ID)),
 		Questions:    buildQuestions(sv, v, lang, w, form, fields),
 		Message:      message,
+	}
+	if message == w.EmptyAsk {
+		p.Message, p.ConfirmEmpty = "", true
 	}
 	if sv.NeedsCode() {
 		p.Token = form.first("token")

@@ -21,6 +21,9 @@ type words struct {
 	// DraftKept is the notice at the top of the form while a draft is on the phone.
 	DraftKept                                                               string
 	CodeTitle, CodeLabel, CodeHint, CodeNote, CodeSend, CodeOK, CodeProblem string
+	// EmptyAsk asks before sending a form with no answers; Limit is said when a child
+	// ticks one more than a question allows ({n} is the most).
+	EmptyAsk, EmptyHint, SendAnyway, Limit string
 }
 
 var wordsEN = &words{
@@ -68,6 +71,10 @@ var wordsEN = &words{
 	CodeSend:         "Continue",
 	CodeOK:           "Your code works.",
 	CodeProblem:      "Please check your code",
+	EmptyAsk:         "You haven't answered anything. Send anyway?",
+	EmptyHint:        "You can still answer any of the questions, or send the form as it is.",
+	SendAnyway:       "Send anyway",
+	Limit:            "You can choose up to {n}. Untick one to choose a different one.",
 }
 
 var wordsCY = &words{
@@ -115,6 +122,10 @@ var wordsCY = &words{
 	CodeSend:         "Ymlaen",
 	CodeOK:           "Mae dy god yn gweithio.",
 	CodeProblem:      "Gwiria dy god",
+	EmptyAsk:         "Dwyt ti ddim wedi ateb dim byd. Anfon beth bynnag?",
+	EmptyHint:        "Gelli di ateb unrhyw un o'r cwestiynau o hyd, neu anfon y ffurflen fel y mae.",
+	SendAnyway:       "Anfon beth bynnag",
+	Limit:            "Gelli di ddewis hyd at {n}. Dad-dicia un i ddewis un gwahanol.",
 }
 
 func wordsFor(lang string) *words {

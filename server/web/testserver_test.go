@@ -93,14 +93,17 @@ func withConfig(cfg Config) func(*testOptions) { return func(o *testOptions) { o
 func withSurveys(dir string) func(*testOptions) { return func(o *testOptions) { o.surveys = dir } }
 
 // do sends a request through the app and returns the response with its body read.
+// An API call is checked against openapi.json on the way (checkAPIExchange).
 func (ts *testServer) do(t testing.TB, req *http.Request) (*http.Response, []byte) {
 	t.Helper()
+	reqBody := recordAPI(req)
 	resp, err := ts.app.Test(req, 30_000)
 	if err != nil {
 		t.Fatalf("%s %s: %v", req.Method, req.URL, err)
 	}
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
+	checkAPIExchange(t, req.Method, req.URL.String(), req.Header.Get("Content-Type"), reqBody, resp.StatusCode, resp.Header.Get("Content-Type"), body)
 	return resp, body
 }
 
