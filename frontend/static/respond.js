@@ -149,14 +149,16 @@
   }
   function save() {
     var a = snapshot();
-    if (expired || !a.length) { forget(); return; }
-    if (!since) since = Date.now();
-    if (Date.now() - since > draftMS) { forget(); expired = true; return; }
-    put(draftKey, { at: Date.now(), since: since, sid: sid.value, step: cur, a: a });
+    if (expired || !a.length) return forget();
+    since = since || Date.now();
+    if (old()) return expire();
+    put(draftKey, { since: since, sid: sid.value, step: cur, a: a });
     note.hidden = false;
   }
+  function old() { return Date.now() - since > draftMS; }
   function forget() { del(draftKey); since = 0; note.hidden = true; }
-  setInterval(function () { if (since && Date.now() - since > draftMS) { forget(); expired = true; } }, 6e4);
+  function expire() { forget(); expired = true; }
+  setInterval(function () { if (since && old()) expire(); }, 6e4);
   function restore(dr) {
     var want = {};
     dr.a.forEach(function (p) { (want[p[0]] = want[p[0]] || []).push(p[1]); });
@@ -324,7 +326,7 @@
   back.addEventListener('click', function () { show(cur - 1, true); });
   next.addEventListener('click', function () { show(cur + 1, true); });
   var dr = get(draftKey), start = 0;
-  if (dr && !(Date.now() - (dr.since || 0) <= draftMS)) { del(draftKey); dr = null; }
+  if (dr && !(Date.now() - dr.since <= draftMS)) { del(draftKey); dr = null; }
   if (summary) {
     // The server found problems: start at the first, and follow the summary's links.
     var first = $('[aria-invalid=true]', form);
