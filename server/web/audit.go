@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -101,6 +102,7 @@ func (s *Server) handleAuditPage(c *fiber.Ctx) error {
 			return chorus.Errorf(chorus.EINVALID, "That page of the audit log does not exist.")
 		}
 		f.Before = t
+		f.SeenAtBefore, _ = strconv.Atoi(c.Query("seen"))
 	}
 	entries, err := s.Audit.FindAudit(c.UserContext(), f)
 	if err != nil {
@@ -124,7 +126,8 @@ func (s *Server) handleAuditPage(c *fiber.Ctx) error {
 			Who: auditWho(e, emails), Action: auditLabel(e.Action), Object: auditObject(e.Object, emails), Detail: e.Detail})
 	}
 	if len(entries) == auditPageSize {
-		q := url.Values{"before": {entries[len(entries)-1].Time.UTC().Format(time.RFC3339Nano)}}
+		next := f.Next(entries)
+		q := url.Values{"before": {next.Before.UTC().Format(time.RFC3339Nano)}, "seen": {strconv.Itoa(next.SeenAtBefore)}}
 		if f.Action != "" {
 			q.Set("action", f.Action)
 		}
