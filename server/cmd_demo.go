@@ -2,22 +2,21 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"math/rand/v2"
+	"net/http"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-
 	"github.com/chorus-voice/chorus/server/chorus"
-	"github.com/chorus-voice/chorus/server/intake"
+	"github.com/chorus-voice/chorus/server/mongodb"
 	"github.com/chorus-voice/chorus/server/results"
 	"github.com/chorus-voice/chorus/server/results/synth"
-	"github.com/chorus-voice/chorus/server/web"
 )
 
 const demoUsage = `Usage:
@@ -31,18 +30,30 @@ answers. Every one has a submission id starting "demo-", and pages say that the 
 contain demo data. Do not load demo data into a store that holds real responses.
 
 It works on the store named by MONGODB_URI, or else on the embedded store in
-CHORUS_DATA (stop the server first, or set MONGODB_URI to the URI it printed).
+CHORUS_DATA (stop the server first, or set MONGODB_URI to the URI it printed). A
+running server on that store shows the demo data within seconds.
 `
 
 // runDemo runs `chorus demo`.
 func runDemo(args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	return demo(args, stdout, stderr, getenv, time.Now)
+}
+
+// demo is runDemo with a clock: the responses are spread over the weeks before now.
+func demo(args []string, stdout, stderr io.Writer, getenv func(string) string, clock func() time.Time) int {
 	fs := flag.NewFlagSet("chorus demo", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(io.Discard) // demoUsage says it all, once
 	n := fs.Int("responses", 2000, "how many synthetic responses to load")
 	surveyID := fs.String("survey", "", "the survey to load them into (default: the first open survey)")
 	seed := fs.Uint64("seed", 0, "random seed (default: a new one each time)")
-	fs.Usage = func() { fmt.Fprint(stderr, demoUsage) }
-	if err := fs.Parse(args); err != nil || fs.NArg() > 0 || *n < 1 || *n > 10_000_000 {
+	switch err := fs.Parse(args); {
+	case errors.Is(err, flag.ErrHelp):
+		fmt.Fprint(stdout, demoUsage)
+		return 0
+	case err != nil || fs.NArg() > 0 || *n < 1 || *n > 10_000_000:
+		if err != nil {
+			fmt.Fprintln(stderr, "chorus demo:", err)
+		}
 		fmt.Fprint(stderr, demoUsage)
 		return 2
 	}
@@ -52,49 +63,35 @@ func runDemo(args []string, stdout, stderr io.Writer, getenv func(string) string
 		return 1
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	m := NewMain(cfg, log)
-	if m.DB, err = openStoreForCommand(cfg, log); err != nil {
+	svc, closeAll, err := openServices(cfg, log, clock)
+	if err != nil {
 		fmt.Fprintln(stderr, "chorus:", err)
 		return 1
 	}
-	defer func() { _ = m.DB.Close(context.Background()) }()
-	// The same intake path as the server: the web layer's response service, with its
-	// checks, redaction and tagging, writing through the group-commit store.
-	if m.HTTP, err = web.New(web.Config{}, log, prometheus.NewRegistry()); err != nil {
-		fmt.Fprintln(stderr, "chorus:", err)
-		return 1
-	}
-	if err := m.openSurveys(); err != nil {
-		fmt.Fprintln(stderr, "chorus:", err)
-		return 1
-	}
+	defer closeAll()
 	ctx := context.Background()
-	agg := m.DB.NewAggregates(m.Surveys)
-	if err := agg.Load(ctx); err != nil {
-		fmt.Fprintln(stderr, "chorus: load results:", err)
+	// The same intake path as the server, with its checks, redaction and tagging,
+	// writing through the group-commit store and counted as the server counts.
+	if err := svc.Load(ctx); err != nil {
+		fmt.Fprintln(stderr, "chorus:", err)
 		return 1
 	}
-	m.Responses.OnBatch = agg.OnBatch
 
 	var sv *chorus.Survey
 	if *surveyID != "" {
-		if sv, err = m.Surveys.FindSurvey(ctx, *surveyID); err != nil {
+		if sv, err = svc.Surveys.FindSurvey(ctx, *surveyID); err != nil {
 			fmt.Fprintln(stderr, "chorus:", describeError(err))
 			return 1
 		}
-	} else if open := m.Surveys.OpenSurveys(ctx); len(open) > 0 {
+	} else if open := svc.Surveys.OpenSurveys(ctx); len(open) > 0 {
 		sv = open[0]
 	}
-	now := time.Now().UTC()
+	now := clock().UTC()
 	if sv == nil || !sv.IsOpen(now) {
 		fmt.Fprintf(stderr, "chorus: there is no open survey to load demo data into (surveys are in %s)\n", cfg.SurveysDir)
 		return 1
 	}
-	svc, ok := m.HTTP.Responses.(*intake.Service)
-	if !ok {
-		fmt.Fprintln(stderr, "chorus: the response service is not the intake service")
-		return 1
-	}
+	intakeService := svc.Intake
 	from := now.AddDate(0, 0, -84)
 	if sv.Opens.After(from) {
 		from = sv.Opens
@@ -102,7 +99,7 @@ func runDemo(args []string, stdout, stderr io.Writer, getenv func(string) string
 	if *seed == 0 {
 		*seed = uint64(now.UnixNano())
 	}
-	gen := &synth.Generator{Survey: sv, Councils: m.Geo.Areas(), From: from, To: now,
+	gen := &synth.Generator{Survey: sv, Councils: svc.Geo.Areas(), From: from, To: now,
 		Rand: rand.New(rand.NewPCG(*seed, 0x5eed))}
 
 	fmt.Fprintf(stdout, "Loading %d synthetic responses into %q (submission ids start %q)...\n", *n, sv.ID, results.DemoPrefix)
@@ -120,7 +117,7 @@ func runDemo(args []string, stdout, stderr io.Writer, getenv func(string) string
 		go func() {
 			defer wg.Done()
 			for j := range jobs {
-				s := *svc // its own clock: the day the made-up young person answered
+				s := *intakeService // its own clock: the day the made-up young person answered
 				s.Now = func() time.Time { return j.day }
 				sctx, cancel := context.WithTimeout(ctx, time.Minute)
 				_, err := s.Submit(sctx, j.sub)
@@ -149,7 +146,7 @@ func runDemo(args []string, stdout, stderr io.Writer, getenv func(string) string
 	close(jobs)
 	wg.Wait()
 	closeCtx, cancel := context.WithTimeout(ctx, time.Minute)
-	_ = m.Responses.Close(closeCtx)
+	_ = svc.Writer.Close(closeCtx)
 	cancel()
 	if failed.Load() > 0 {
 		fmt.Fprintf(stderr, "chorus: %d responses were not stored; the first error: %s\n", failed.Load(), describeError(firstErr.Load().(error)))
@@ -157,17 +154,49 @@ func runDemo(args []string, stdout, stderr io.Writer, getenv func(string) string
 	if stored.Load() == 0 {
 		return 1
 	}
+	// Fold the new counts into the survey's snapshot: a running server sees the
+	// snapshot change at its next poll (every 2 seconds) and reloads the survey, so
+	// the demo data shows without a restart, whichever store it runs on.
+	if err := svc.Counts.Compact(ctx, sv.ID); err != nil {
+		fmt.Fprintln(stderr, "chorus: the counts are stored but not yet folded together; a running server shows them within 5 minutes:", describeError(err))
+	}
 	fmt.Fprintf(stdout, "Stored %d demo responses in %s.\n", stored.Load(), time.Since(start).Round(time.Millisecond))
 	where := "the embedded store in " + cfg.DataDir
 	if cfg.MongoURI != "" {
-		where = m.DB.URI
+		where = svc.DB.URI
+	}
+	base, running := serverURL(ctx, svc.DB, cfg.Port)
+	next := "Start the server (go run ./server) and sign in as an admin or facilitator, then look at:"
+	if running {
+		next = "The server at " + base + " shows them now. Sign in as an admin or facilitator and look at:"
 	}
 	fmt.Fprintf(stdout, `They are in %s, counted in the results, and marked as demo data.
-Start the server (go run ./server) and sign in as an admin or facilitator, then look at:
-  http://localhost:%d/dashboard/%s                      the dashboard
-  http://localhost:%d/api/v1/surveys/%s/results         the results API (JSON)
-  http://localhost:%d/api/v1/surveys/%s/results.csv     the aggregated tables (CSV)
-  http://localhost:%d/briefings                                    Day of Action briefings
-`, where, cfg.Port, sv.ID, cfg.Port, sv.ID, cfg.Port, sv.ID, cfg.Port)
+%s
+  %s/dashboard/%s                      the dashboard
+  %s/api/v1/surveys/%s/results         the results API (JSON)
+  %s/api/v1/surveys/%s/results.csv     the aggregated tables (CSV)
+  %s/briefings                                    Day of Action briefings
+`, where, next, base, sv.ID, base, sv.ID, base, sv.ID, base)
 	return 0
+}
+
+// serverURL is the address of the server that last started on db, and whether it
+// answers now; without one, http://localhost:PORT.
+func serverURL(ctx context.Context, db *mongodb.DB, port int) (string, bool) {
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	base, err := db.Setting(ctx, mongodb.SettingServerURL)
+	if err != nil || base == "" {
+		return fmt.Sprintf("http://localhost:%d", port), false
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/healthz", nil)
+	if err != nil {
+		return base, false
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return base, false
+	}
+	resp.Body.Close()
+	return base, resp.StatusCode == http.StatusOK
 }

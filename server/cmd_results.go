@@ -8,41 +8,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/chorus-voice/chorus/server/app"
 	"github.com/chorus-voice/chorus/server/auth"
-	"github.com/chorus-voice/chorus/server/geo"
-	"github.com/chorus-voice/chorus/server/intake"
 	"github.com/chorus-voice/chorus/server/mongodb"
-	"github.com/chorus-voice/chorus/server/results"
 )
-
-// openResults keeps the results aggregates: every stored batch of responses is counted
-// (set before the response writer gets any traffic), the counts are loaded and kept in
-// step with other instances in the background, and the pages and API read them.
-func (m *Main) openResults(ctx context.Context) {
-	agg := m.DB.NewAggregates(m.Surveys)
-	// While responses stream in, work out the published tables at most every 2 seconds
-	// (other instances' counts lag by about as much anyway).
-	agg.MaxStale = 2 * time.Second
-	m.Responses.OnBatch = agg.OnBatch
-	if m.Reviews != nil {
-		agg.ThemesOf = m.Reviews.ThemesOf // reviewed themes win in every count
-	}
-	agg.Start(ctx)
-	m.Aggregates = agg
-	m.HTTP.Results = &results.Service{Store: agg, Surveys: m.Surveys, Places: placesOf(m.Geo)}
-}
-
-// placesOf gives the results package the shipped geography.
-func placesOf(g *geo.Geography) *results.Places {
-	return &results.Places{
-		Councils: g.Areas(), CountryCode: geo.EnglandCode, CountryName: geo.EnglandName,
-		Nations: map[string]string{geo.WalesCode: geo.WalesName},
-		Constituency: func(code string) (string, []string, bool) {
-			c, ok := g.Constituency(code)
-			return c.Name, c.Councils, ok
-		},
-	}
-}
 
 const resultsUsage = `Usage:
   chorus results rebuild [SURVEY]
@@ -71,34 +40,28 @@ func runResults(args []string, stdout, stderr io.Writer, getenv func(string) str
 		return 1
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	db, err := openStoreForCommand(cfg, log)
+	svc, closeAll, err := openServices(cfg, log, time.Now)
 	if err != nil {
 		fmt.Fprintln(stderr, "chorus:", err)
 		return 1
 	}
-	defer func() { _ = db.Close(context.Background()) }()
-	g, err := geo.Load()
-	if err != nil {
-		fmt.Fprintln(stderr, "chorus:", err)
-		return 1
-	}
-	catalog := intake.NewCatalog(cfg.SurveysDir, g.Areas(), log)
+	defer closeAll()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Hour)
 	defer cancel()
-	agg := db.NewAggregates(catalog)
-	if err := agg.Load(ctx); err != nil {
-		fmt.Fprintln(stderr, "chorus: load results:", err)
+	// The reviews are loaded first, so that reviewed themes count in the recount as
+	// they do in the server's.
+	if err := svc.Load(ctx); err != nil {
+		fmt.Fprintln(stderr, "chorus:", err)
 		return 1
 	}
 	start := time.Now()
-	svc := &results.Service{Store: agg, Surveys: catalog}
-	if err := svc.Rebuild(ctx, survey); err != nil {
+	if err := svc.Results.Rebuild(ctx, survey); err != nil {
 		fmt.Fprintln(stderr, "chorus:", describeError(err))
 		return 1
 	}
 	what := "every survey's results"
 	if survey != "" {
-		c, err := agg.Snapshot(ctx, survey)
+		c, err := svc.Counts.Snapshot(ctx, survey)
 		if err == nil {
 			what = fmt.Sprintf("the results of %s (%d responses)", survey, c.Responses())
 		}
@@ -116,6 +79,27 @@ func withoutSigningSecret(getenv func(string) string) func(string) string {
 		}
 		return strings.Repeat("x", auth.MinSecretLen)
 	}
+}
+
+// openServices opens the configured store for a command, waits until it answers, and
+// builds the services on it; nothing runs in the background. closeAll stores what is
+// still queued and closes the store.
+func openServices(cfg Config, log *slog.Logger, clock func() time.Time) (svc *app.Services, closeAll func(), err error) {
+	db, err := openStoreForCommand(cfg, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	svc, err = app.Build(context.Background(), app.Config{SurveysDir: cfg.SurveysDir, Secret: []byte(cfg.JWTSecret)}, db, clock, log)
+	if err != nil {
+		_ = db.Close(context.Background())
+		return nil, nil, err
+	}
+	return svc, func() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		_ = svc.Close(ctx)
+		_ = db.Close(ctx)
+	}, nil
 }
 
 // openStoreForCommand opens the configured store for a command and waits until it

@@ -17,42 +17,12 @@ import (
 
 	"github.com/chorus-voice/chorus/server/auth"
 	"github.com/chorus-voice/chorus/server/chorus"
-	"github.com/chorus-voice/chorus/server/mongodb"
 )
-
-// openAccounts builds the account services on db: tokens signed with the configured
-// secret (or one kept in CHORUS_DATA for the embedded store), argon2id hashing, the
-// user and audit stores, and the group access codes.
-func (m *Main) openAccounts(db *mongodb.DB) error {
-	secret := []byte(m.Config.JWTSecret)
-	if len(secret) == 0 {
-		var err error
-		if secret, err = auth.LoadOrCreateSecret(m.Config.DataDir); err != nil {
-			return err
-		}
-	}
-	tokens, err := auth.NewTokens(secret)
-	if err != nil {
-		return err
-	}
-	m.Tokens = tokens
-	m.Auth = auth.NewService(mongodb.NewUserService(db), mongodb.NewAuditService(db), auth.DefaultHasher())
-	m.AccessCodes = auth.NewAccessCodes(mongodb.NewAccessCodeService(db), tokens, m.Log)
-	return nil
-}
-
-// wireAccounts gives the HTTP server the account services.
-func (m *Main) wireAccounts() {
-	m.HTTP.Auth, m.HTTP.Tokens = m.Auth, m.Tokens
-	m.HTTP.Users, m.HTTP.Audit = m.Auth.Users, m.Auth.Audit
-	m.HTTP.ShareLinks = mongodb.NewShareLinkService(m.DB)
-	m.HTTP.AccessCodes = m.AccessCodes
-}
 
 // ensureFirstAdmin creates an admin on a store with no users and prints its one-time
 // password once, to the console (Out) and never to the log.
-func (m *Main) ensureFirstAdmin(ctx context.Context) {
-	password, err := m.Auth.EnsureFirstAdmin(ctx, m.Config.AdminEmail)
+func (m *Main) ensureFirstAdmin(ctx context.Context, accounts *auth.Service) {
+	password, err := accounts.EnsureFirstAdmin(ctx, m.Config.AdminEmail)
 	if err != nil {
 		m.Log.Error("cannot create the first admin", "err", err)
 		return
@@ -61,10 +31,16 @@ func (m *Main) ensureFirstAdmin(ctx context.Context) {
 		return
 	}
 	_, port, _ := net.SplitHostPort(m.Addr)
-	fmt.Fprintf(m.Out, "\nThere were no users, so Chorus has made an admin account:\n"+
-		"  email:              %s\n  one-time password:  %s\n"+
-		"Sign in at http://localhost:%s/login and choose a new password. This password is not shown again.\n\n",
-		chorus.NormalizeEmail(m.Config.AdminEmail), password, port)
+	// One write, set apart by rules, so that log lines cannot fall inside it.
+	rule := strings.Repeat("=", 72)
+	fmt.Fprintf(m.Out, "\n%s\n"+
+		"  There were no users, so Chorus has made an admin account.\n\n"+
+		"    email:              %s\n"+
+		"    one-time password:  %s\n\n"+
+		"  Sign in at http://localhost:%s/login and choose a new password.\n"+
+		"  This password is not shown again.\n"+
+		"%s\n\n",
+		rule, chorus.NormalizeEmail(m.Config.AdminEmail), password, port, rule)
 }
 
 const userUsage = `Usage:
@@ -117,32 +93,20 @@ func runUser(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv fu
 		return 2
 	}
 
-	cfg, err := LoadConfig(func(k string) string {
-		// User commands sign nothing, so they need no signing secret.
-		if v := getenv(k); v != "" || k != "CHORUS_JWT_SECRET" {
-			return v
-		}
-		return strings.Repeat("x", auth.MinSecretLen)
-	})
+	cfg, err := LoadConfig(withoutSigningSecret(getenv)) // user commands sign nothing
 	if err != nil {
 		fmt.Fprintln(stderr, "chorus:", err)
 		return 1
 	}
+	svc, closeAll, err := openServices(cfg, slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelError})), time.Now)
+	if err != nil {
+		fmt.Fprintln(stderr, "chorus:", err)
+		return 1
+	}
+	defer closeAll()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	db, err := mongodb.Open(ctx, mongodb.Options{URI: cfg.MongoURI, DataDir: cfg.DataDir, Database: cfg.Database,
-		Logger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelError}))})
-	if err != nil {
-		fmt.Fprintln(stderr, "chorus:", err)
-		return 1
-	}
-	defer func() { _ = db.Close(context.Background()) }()
-	if err := db.WaitReady(ctx); err != nil {
-		fmt.Fprintf(stderr, "chorus: cannot reach the store at %s: %v\n", db.URI, err)
-		return 1
-	}
-	c := &userCommand{svc: auth.NewService(mongodb.NewUserService(db), mongodb.NewAuditService(db), auth.DefaultHasher()),
-		stdin: stdin, out: stdout, actor: auth.Actor{Via: "cli"}}
+	c := &userCommand{svc: svc.Auth, stdin: stdin, out: stdout, actor: auth.Actor{Via: "cli"}}
 	switch sub {
 	case "add":
 		err = c.add(ctx, *email, *name, *role, *areas)

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chorus-voice/chorus/server/app"
 	"github.com/chorus-voice/chorus/server/auth"
 	"github.com/chorus-voice/chorus/server/chorus"
 	"github.com/chorus-voice/chorus/server/mongodb"
@@ -203,13 +204,11 @@ func TestFirstAdmin(t *testing.T) {
 	var out, logs bytes.Buffer
 	m := &Main{Config: Config{DataDir: dir, AdminEmail: "Boss@Example.org"}, Log: slog.New(slog.NewJSONHandler(&logs, nil)),
 		Out: &out, Addr: "[::]:8123", DB: db}
-	if err := m.openAccounts(db); err != nil {
-		t.Fatal(err)
-	}
+	svc := buildServices(t, m.Config, db)
 	if info, err := os.Stat(filepath.Join(dir, "jwt-secret")); err != nil || info.Mode().Perm() != 0o600 {
 		t.Fatalf("generated secret: %v, %v; want mode 0600", info, err)
 	}
-	m.ensureFirstAdmin(ctx)
+	m.ensureFirstAdmin(ctx, svc.Auth)
 	match := regexp.MustCompile(`one-time password:\s+(\S+)`).FindStringSubmatch(out.String())
 	if match == nil || !strings.Contains(out.String(), "boss@example.org") || !strings.Contains(out.String(), "http://localhost:8123/login") {
 		t.Fatalf("printed %q; want the email, a one-time password and where to sign in", out.String())
@@ -217,34 +216,44 @@ func TestFirstAdmin(t *testing.T) {
 	if strings.Contains(logs.String(), match[1]) {
 		t.Error("the one-time password reached the log")
 	}
-	u, err := m.Auth.Login(ctx, "boss@example.org", match[1], "test", "test")
+	u, err := svc.Auth.Login(ctx, "boss@example.org", match[1], "test", "test")
 	if err != nil || u.Role != chorus.RoleAdmin || !u.MustChangePassword {
 		t.Fatalf("first admin %+v, %v; want an admin who must change the password", u, err)
 	}
 
 	out.Reset()
-	m.ensureFirstAdmin(ctx)
+	m.ensureFirstAdmin(ctx, svc.Auth)
 	if out.Len() != 0 {
 		t.Errorf("a second start printed %q", out.String())
 	}
 
 	// Another start on the same data directory signs with the same secret.
-	tok, _, err := m.Tokens.IssueSession(u.ID, nil)
+	tok, _, err := svc.Tokens.IssueSession(u.ID, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	m2 := &Main{Config: Config{DataDir: dir}, Log: m.Log, Out: io.Discard}
-	if err := m2.openAccounts(db); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := m2.Tokens.ParseSession(tok); err != nil {
+	if _, err := buildServices(t, Config{DataDir: dir}, db).Tokens.ParseSession(tok); err != nil {
 		t.Errorf("a token from before the restart is refused: %v", err)
 	}
-	m3 := &Main{Config: Config{DataDir: t.TempDir(), JWTSecret: strings.Repeat("k", 32)}, Log: m.Log, Out: io.Discard}
-	if err := m3.openAccounts(db); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := m3.Tokens.ParseSession(tok); err == nil {
+	other := buildServices(t, Config{DataDir: t.TempDir(), JWTSecret: strings.Repeat("k", 32)}, db)
+	if _, err := other.Tokens.ParseSession(tok); err == nil {
 		t.Error("a token signed with the generated secret passed with CHORUS_JWT_SECRET set to another")
 	}
+}
+
+// buildServices builds the services for cfg on db as serve does (the signing secret
+// from cfg or CHORUS_DATA), with the shipped surveys and a cheap password hasher.
+func buildServices(t *testing.T, cfg Config, db *mongodb.DB) *app.Services {
+	t.Helper()
+	secret, err := signingSecret(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc, err := app.Build(context.Background(), app.Config{SurveysDir: "../surveys", Secret: secret, Hasher: auth.NewHasher(64, 1, 1, 4)},
+		db, nil, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = svc.Close(context.Background()) })
+	return svc
 }

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/chorus-voice/chorus/server/mongodb"
 )
 
 // Config is the whole configuration, read from the environment and validated at start.
@@ -26,6 +28,10 @@ type Config struct {
 	LogLevel       string
 	// PProf is a loopback address for net/http/pprof; empty (the default) serves none.
 	PProf string
+	// PublicURL is the address people use to reach Chorus; absolute links use it.
+	PublicURL string
+	// MetricsToken lets callers off loopback read /metrics as a bearer token.
+	MetricsToken string
 }
 
 // setting documents one environment variable for --help.
@@ -49,6 +55,8 @@ var settings = []setting{
 	{"CHORUS_LOG_LEVEL", "info", "debug, info, warn or error"},
 	{"GOGC", "400", "Go's garbage-collection target (Go's own variable; Chorus sets 400 when it is unset)"},
 	{"GOMEMLIMIT", "384MiB", "Go's soft memory limit (Go's own variable); raise it to about half the memory given to a large instance"},
+	{"CHORUS_PUBLIC_URL", "http://localhost:PORT", "the address people reach Chorus at, such as https://chorus.example.org; share links and printed group-code pages are built on it"},
+	{"CHORUS_METRICS_TOKEN", "", "bearer token (16+ characters) that lets a caller off loopback read /metrics; unset, /metrics answers loopback only"},
 	{"CHORUS_PPROF", "", "loopback address such as 127.0.0.1:6060 to serve Go profiles (net/http/pprof) on, for performance work only"},
 }
 
@@ -73,8 +81,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	c.DataDir = get("CHORUS_DATA")
 	c.MongoURI = get("MONGODB_URI")
 	if c.MongoURI != "" {
-		u, err := url.Parse(c.MongoURI)
-		if err != nil || (u.Scheme != "mongodb" && u.Scheme != "mongodb+srv") || u.Host == "" {
+		if mongodb.CheckURI(c.MongoURI) != nil {
 			return c, fmt.Errorf("MONGODB_URI: must look like mongodb://host:27017/?replicaSet=rs0")
 		}
 	}
@@ -120,6 +127,16 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 			return c, fmt.Errorf("CHORUS_PPROF: must be a loopback address such as 127.0.0.1:6060, got %q", c.PProf)
 		}
 	}
+	if c.PublicURL = strings.TrimRight(getenv("CHORUS_PUBLIC_URL"), "/"); c.PublicURL == "" {
+		c.PublicURL = "http://localhost:" + strconv.Itoa(c.Port)
+	}
+	if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" ||
+		u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		return c, fmt.Errorf("CHORUS_PUBLIC_URL: must be an http or https address such as https://chorus.example.org, got %q", c.PublicURL)
+	}
+	if c.MetricsToken = getenv("CHORUS_METRICS_TOKEN"); c.MetricsToken != "" && len(c.MetricsToken) < 16 {
+		return c, fmt.Errorf("CHORUS_METRICS_TOKEN: must be at least 16 characters, got %d", len(c.MetricsToken))
+	}
 	if c.MongoURI == "" {
 		if err := os.MkdirAll(c.DataDir, 0o700); err != nil {
 			return c, fmt.Errorf("CHORUS_DATA: cannot use %s: %v", c.DataDir, err)
@@ -136,6 +153,8 @@ Usage:
   chorus [serve]                      start the server (the default)
   chorus version                      print the version
   chorus survey validate [FILE...]    check survey files (default: every survey in CHORUS_SURVEYS)
+  chorus survey import FILE [--out PATH]   an XLSForm (.xlsx) or SurveyJS (.json) file as a draft survey
+  chorus survey export --format xlsform|surveyjs [--out FILE] SURVEY_FILE_OR_ID
   chorus user add --email E --role admin|facilitator|viewer [--areas CODES]
   chorus user list | disable --email E | enable --email E | reset-password --email E | revoke --email E
   chorus results rebuild [SURVEY]     recount aggregates from the stored responses

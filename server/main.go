@@ -19,9 +19,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/chorus-voice/chorus/server/app"
 	"github.com/chorus-voice/chorus/server/auth"
-	"github.com/chorus-voice/chorus/server/geo"
-	"github.com/chorus-voice/chorus/server/intake"
 	"github.com/chorus-voice/chorus/server/mongodb"
 	"github.com/chorus-voice/chorus/server/web"
 )
@@ -84,7 +83,6 @@ func serve(stdout, stderr io.Writer) int {
 	m.Out = stdout
 	if err := m.Run(ctx); err != nil {
 		fmt.Fprintln(stderr, "chorus:", err)
-		_ = m.Close()
 		return 1
 	}
 	hup := make(chan os.Signal, 1)
@@ -93,7 +91,7 @@ func serve(stdout, stderr io.Writer) int {
 	for done := false; !done; {
 		select {
 		case <-hup:
-			if err := m.Surveys.Reload(ctx); err != nil {
+			if err := m.Services.Surveys.Reload(ctx); err != nil {
 				m.Log.Error("survey reload failed; the running surveys were kept", "errors", err.Error())
 			}
 		case <-ctx.Done():
@@ -134,25 +132,12 @@ type Main struct {
 	Config Config
 	Log    *slog.Logger
 	Out    io.Writer
+	// Now is the clock the services read dates from; nil is time.Now.
+	Now func() time.Time
 
-	DB        *mongodb.DB
-	HTTP      *web.Server
-	Geo       *geo.Geography
-	Surveys   *intake.Catalog
-	Responses *mongodb.ResponseStore
-	// Aggregates keeps the results counts (see cmd_results.go).
-	Aggregates *mongodb.Aggregates
-	// Free text (see cmd_survey.go): reviewed themes, the safeguarding queue and the
-	// re-tag jobs.
-	Reviews      *mongodb.Reviews
-	Safeguarding *mongodb.Safeguarding
-	Retagger     *mongodb.Retagger
-	// Auth manages staff accounts; Tokens signs their sessions (see cmd_user.go).
-	Auth   *auth.Service
-	Tokens *auth.Tokens
-	// AccessCodes are the group access codes of surveys that need one, and the submit
-	// tokens they grant (see cmd_user.go).
-	AccessCodes *auth.AccessCodes
+	DB       *mongodb.DB
+	Services *app.Services
+	HTTP     *web.Server
 	// Addr is the address the HTTP server listens on, once Run returns.
 	Addr string
 
@@ -167,9 +152,15 @@ func NewMain(cfg Config, log *slog.Logger) *Main {
 	return &Main{Config: cfg, Log: log, Out: io.Discard}
 }
 
-// Run opens the store, builds the services and starts serving. It returns once the
-// server listens; the store may still be coming up (see /readyz).
-func (m *Main) Run(ctx context.Context) error {
+// Run opens the store, builds the services, starts their background loops and starts
+// serving. It returns once the server listens; the store may still be coming up (see
+// /readyz). If it fails, what it started is stopped again.
+func (m *Main) Run(ctx context.Context) (err error) {
+	defer func() {
+		if err != nil {
+			_ = m.Close()
+		}
+	}()
 	ctx, m.cancel = context.WithCancel(ctx)
 	m.registry = prometheus.NewRegistry()
 	m.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -198,65 +189,72 @@ func (m *Main) Run(ctx context.Context) error {
 	if db.Embedded() {
 		fmt.Fprintf(m.Out, "Embedded store (FerretDB on SQLite in %s): %s\n", m.Config.DataDir, db.URI)
 	}
-	if err := m.openAccounts(db); err != nil {
+	secret, err := signingSecret(m.Config)
+	if err != nil {
 		return err
 	}
-	go func() {
-		if err := db.WaitReady(ctx); err == nil {
-			m.Log.Info("store ready")
-			m.ensureFirstAdmin(ctx)
-			m.AccessCodes.Start(ctx)
-		}
-	}()
-
+	// While responses stream in, work out the published tables at most every 2 seconds
+	// (other instances' counts lag by about as much anyway).
+	m.Services, err = app.Build(ctx, app.Config{SurveysDir: m.Config.SurveysDir, Secret: secret, MaxStale: 2 * time.Second},
+		db, m.Now, m.Log)
+	if err != nil {
+		return err
+	}
 	m.HTTP, err = web.New(web.Config{
 		RequestTimeout:   m.Config.RequestTimeout,
 		BodyLimit:        m.Config.BodyLimit,
 		TrustedProxies:   m.Config.TrustedProxies,
 		Version:          version(),
 		SubmitsPerMinute: m.Config.SubmitsPerMin,
-	}, m.Log, m.registry)
+		PublicURL:        m.Config.PublicURL,
+		MetricsToken:     m.Config.MetricsToken,
+		Now:              m.Services.Now,
+	}, m.Log, m.registry, web.Services(m.Services.Handlers))
 	if err != nil {
 		return err
 	}
-	m.HTTP.Store = db
-	if err := m.openSurveys(); err != nil {
-		return err
-	}
-	m.openResults(ctx)
-	m.openFreeText(ctx)
-	m.wireAccounts()
-	// Reports: saved briefings, the young people's page switch, and area names.
-	m.HTTP.Geo = m.Geo
-	m.HTTP.Briefings = mongodb.NewBriefingService(db)
-	m.HTTP.Publications = mongodb.NewPublicationService(db)
+	m.Services.Start(ctx)
+	accounts, port := m.Services.Auth, ln.Addr().(*net.TCPAddr).Port
+	go func() {
+		if err := db.WaitReady(ctx); err == nil {
+			m.Log.Info("store ready")
+			// Commands on this store (demo) link to this server.
+			if err := db.SetSetting(ctx, mongodb.SettingServerURL, fmt.Sprintf("http://localhost:%d", port)); err != nil {
+				m.Log.Warn("cannot record the server's address", "err", err)
+			}
+			m.ensureFirstAdmin(ctx, accounts)
+		}
+	}()
 
+	for _, s := range m.Services.Surveys.OpenSurveys(ctx) {
+		fmt.Fprintf(m.Out, "Survey %q: http://localhost:%d/s/%s\n", s.Title.In(""), port, s.ID)
+	}
 	m.served = make(chan error, 1)
 	go func() { m.served <- m.HTTP.Serve(ln) }()
-	fmt.Fprintf(m.Out, "Chorus is listening on http://localhost:%d\n", ln.Addr().(*net.TCPAddr).Port)
+	fmt.Fprintf(m.Out, "Chorus is listening on http://localhost:%d\n", port)
 	return nil
 }
 
-// Close stops the HTTP server (finishing in-flight requests), drains pending writes
-// and closes the store.
+// Close stops the HTTP server (finishing in-flight requests), drains pending writes,
+// stops the background loops and closes the store. It undoes as much of Run as ran,
+// and may be called more than once.
 func (m *Main) Close() error {
 	var errs []error
-	if m.HTTP != nil {
+	if m.served != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 		errs = append(errs, m.HTTP.Shutdown(ctx))
 		cancel()
 		<-m.served
+		m.served = nil
 	} else if m.ln != nil {
-		errs = append(errs, m.ln.Close())
+		_ = m.ln.Close()
 	}
-	if m.Responses != nil {
+	m.ln = nil
+	if m.Services != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
-		errs = append(errs, m.Responses.Close(ctx))
+		errs = append(errs, m.Services.Close(ctx))
 		cancel()
-	}
-	m.closeFreeText()
-	if m.Aggregates != nil {
-		m.Aggregates.Close()
+		m.Services = nil
 	}
 	if m.cancel != nil {
 		m.cancel()
@@ -265,6 +263,16 @@ func (m *Main) Close() error {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		errs = append(errs, m.DB.Close(ctx))
 		cancel()
+		m.DB = nil
 	}
 	return errors.Join(errs...)
+}
+
+// signingSecret is CHORUS_JWT_SECRET or, when it is unset (the embedded store), a
+// secret generated once and kept in CHORUS_DATA.
+func signingSecret(cfg Config) ([]byte, error) {
+	if cfg.JWTSecret != "" {
+		return []byte(cfg.JWTSecret), nil
+	}
+	return auth.LoadOrCreateSecret(cfg.DataDir)
 }

@@ -62,6 +62,11 @@
 
   // The thank-you page: the answers are stored, so forget the drafts.
   var done = $('[data-done]');
+  // A thank-you page that shows help was the answer to the child's own post: give its
+  // history entry the plain thank-you address, so back, forward and reload say nothing.
+  if (done && done.getAttribute('data-plain') && window.history && history.replaceState) {
+    history.replaceState(null, '', done.getAttribute('data-plain'));
+  }
   if (done) {
     clear('chorus.draft.' + done.getAttribute('data-done') + '.');
     clear('chorus.queue.' + done.getAttribute('data-done') + '.');
@@ -154,8 +159,7 @@
     if (/^[0-9a-f]{32}$/.test(dr.sid)) sid.value = dr.sid;
   }
 
-  // A limit ("choose up to 5") is kept as the child answers: the tick one too many
-  // is undone and the child is told why, next to the question.
+  // "Choose up to 5": undo the tick one too many and say why.
   function limit(t) {
     var q = t.closest('.q'), max = q && parseInt(q.dataset.max, 10);
     var note = q && $('.limit', q);
@@ -258,7 +262,14 @@
         return r.json().then(function (j) {
           del(queueKey);
           del(draftKey);
-          location.replace(ds.thanks + '?r=' + encodeURIComponent(j.receipt) + (j.show_help ? '&h=1' : '') + '&lang=' + lang);
+          if (j.show_help) {
+            // The help to show depends on the answers, which never go in an address:
+            // post the form again (an identical repeat, stored once) and the server
+            // answers with the thank-you page itself.
+            form.submit();
+            return;
+          }
+          location.replace(ds.thanks + '?r=' + encodeURIComponent(j.receipt) + '&lang=' + lang);
         });
       }
       if ([429, 502, 503, 504].indexOf(r.status) >= 0) return retry(ds.tBusy, r.headers.get('Retry-After'));
@@ -281,7 +292,7 @@
     var code = form.elements.code, token = form.elements.token;
     if (!window.fetch || (code && code.value.trim())) { form.submit(); return; }
     var a = answers();
-    // Nothing answered: ask first, as the server does without JavaScript.
+    // Nothing answered: ask first (as the server does without JavaScript).
     if (!Object.keys(a).length && !anyway) {
       askEmpty.hidden = false;
       window.scrollTo(0, 0);

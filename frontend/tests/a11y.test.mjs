@@ -46,9 +46,23 @@ for (const v of VERSIONS) {
   });
 }
 
+// sendFlagged posts the questionnaire (the form itself, as without JavaScript) with an
+// answer that asks for urgent help, and waits for the thank-you page it answers with.
+async function sendFlagged(page, lang = 'en') {
+  await page.goto(`${srv.base}/s/${SURVEY}/13-17${lang === 'cy' ? '?lang=cy' : ''}`);
+  await page.evaluate(() => {
+    const f = document.querySelector('form#survey');
+    f.querySelector('textarea[name="q.better"]').value = 'my stepdad hits me every night';
+    f.submit();
+  });
+  await page.waitForSelector('[data-help]');
+}
+
 test('thank-you page, with and without the urgent help', async () => {
   await check(`/s/${SURVEY}/thanks?r=ABCD-2345`);
-  await check(`/s/${SURVEY}/thanks?r=ABCD-2345&h=1&lang=cy`, { js: false });
+  for (const js of [false, true]) {
+    await check(`/s/${SURVEY}`, { js, prepare: (page) => sendFlagged(page, 'cy') });
+  }
 });
 
 test('a form with a validation error', async () => {
@@ -77,12 +91,13 @@ test('error pages', async () => {
 });
 
 test('pages reflow at 320px wide and at 200% zoom (180 CSS px on a 360px phone), with bigger text too', { timeout: 120_000 }, async () => {
-  const paths = [`/s/${SURVEY}?lang=cy`, `/s/${SURVEY}/8-12?lang=cy`, `/s/${SURVEY}/4-7-assisted`, `/s/${SURVEY}/thanks?r=ABCD-2345&h=1`];
+  const paths = [`/s/${SURVEY}?lang=cy`, `/s/${SURVEY}/8-12?lang=cy`, `/s/${SURVEY}/4-7-assisted`, 'flagged'];
   for (const width of [320, 180]) {
     for (const js of [true, false]) {
       const { context, page } = await openPage(browser, srv.base, { js, viewport: { width, height: 740 } });
       for (const path of paths) {
-        await page.goto(srv.base + path);
+        if (path === 'flagged') await sendFlagged(page);
+        else await page.goto(srv.base + path);
         for (const bigger of js ? [false, true] : [false]) {
           await page.evaluate((b) => document.documentElement.classList.toggle('bigger', b), bigger);
           const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);

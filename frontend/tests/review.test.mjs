@@ -101,8 +101,18 @@ test('review page: axe-clean and operable by keyboard', { timeout: 180_000 }, as
     await tabTo(page, (sel) => document.activeElement?.matches(sel) && document.activeElement.textContent.includes('Confirm'), `#${worker} button`, 300);
     await Promise.all([page.waitForURL(/done=confirmed/), page.keyboard.press('Enter')]);
     assert.match(await page.textContent(`#${worker}`), /Reviewed by a person/);
-    assert.match(await page.textContent('main'), /Over the 3 answers people have reviewed/);
+    assert.match(await page.textContent('main'), /Only the 3 answers people have reviewed count here/);
     await clean(page, 'review page with agreement figures');
+
+    // A theme's scope note, and the codebook changes suggested by the reviews.
+    resp = await page.goto(`${srv.base}/review/${SURVEY}?theme=family_contact`);
+    assert.equal(resp.status(), 200);
+    assert.match(await page.textContent('section.scope'), /Does not belong/);
+    await clean(page, 'review page of one theme with its scope note');
+    resp = await page.goto(`${srv.base}/review/${SURVEY}/codebook`);
+    assert.equal(resp.status(), 200);
+    await clean(page, 'suggested codebook changes');
+    await page.goto(`${srv.base}/review/${SURVEY}`);
 
     // Approve a quote: open the details with Enter, type an excerpt, submit.
     const anchor = await answerAnchor(page, 'social worker');
@@ -144,13 +154,16 @@ test('safeguarding queue: axe-clean and operable by keyboard', { timeout: 120_00
   try {
     await signIn(page, srv.base);
     await page.goto(`${srv.base}/staff`);
-    assert.equal((await page.textContent('.concerns .badge')).trim(), '1');
+    assert.equal((await page.textContent('.concerns .badge.urgent')).trim(), '1 urgent');
     await clean(page, 'staff home with the queue badge');
 
     const resp = await page.goto(`${srv.base}/safeguarding`);
     assert.equal(resp.status(), 200);
     await clean(page, 'safeguarding queue');
+    await page.click('.levels summary');
+    await clean(page, 'safeguarding queue with the levels explained');
     const concern = await page.textContent('article.concern');
+    assert.match(concern, /Urgent/);
     assert.match(concern, /my stepdad hits me/);
     assert.match(concern, /Abuse/);
 

@@ -99,7 +99,9 @@ test('a child completes the survey with JavaScript off', { timeout: 60_000 }, as
   await page.fill('textarea[name="q.anything_else"]', 'Dim byd');
   await page.selectOption('select[name="q.area"]', { label: 'Hartlepool' });
   const id = await page.inputValue('input[name=submission_id]');
-  await Promise.all([page.waitForURL(/\/thanks\?r=.*lang=cy/), page.click('[data-send]')]);
+  // Without JavaScript the thank-you page is the answer to the post itself.
+  await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/13-17-easy')), page.click('[data-send]')]);
+  await page.waitForSelector('[data-receipt]');
   assert.equal(await page.textContent('h1'), 'Diolch');
   assert.match((await page.textContent('[data-receipt]')).trim(), RECEIPT);
   const again = await resend(JSON.stringify({
@@ -176,3 +178,41 @@ for (const js of [true, false]) {
     await context.close();
   });
 }
+
+// A child whose answers suggest risk: the help depends on what they wrote, and nothing
+// about it may reach an address, the history or a cache. With JavaScript the answers go
+// to the API, then the form is posted again (stored once) and the server answers with
+// the thank-you page, whose history entry is then replaced by the plain address.
+test('a flagged child sees help by level, and no address or history entry says so', { timeout: 120_000 }, async () => {
+  const { context, page } = await openPage(browser, srv.base);
+  try {
+    const visited = [];
+    page.on('framenavigated', (f) => { if (f === page.mainFrame()) visited.push(f.url()); });
+    await page.goto(`${srv.base}/s/${SURVEY}/13-17`);
+    await page.waitForSelector('.stepper:not([hidden])');
+    await page.evaluate(() => { document.querySelector('textarea[name="q.better"]').value = 'my stepdad hits me every night'; });
+    // Step through to the end (each submit moves on a step until the last sends).
+    for (let i = 0; i < 40; i++) {
+      const sent = await page.evaluate(() => {
+        const f = document.querySelector('form#survey');
+        if (!f) return true;
+        const last = document.querySelector('[data-next]').hidden;
+        f.requestSubmit();
+        return last;
+      }).catch(() => true);
+      if (sent) break;
+    }
+    await page.waitForSelector('[data-help]', { timeout: 30_000 });
+    assert.equal(await page.getAttribute('[data-help]', 'data-help'), 'urgent');
+    assert.equal(await page.getAttribute('[data-help] a.button >> nth=0', 'href'), 'tel:999', '999 comes first');
+    const receipt = (await page.textContent('[data-receipt]')).trim();
+    assert.match(receipt, RECEIPT);
+    assert.equal(new URL(page.url()).pathname + new URL(page.url()).search, `/s/${SURVEY}/thanks?r=${receipt}`, 'history holds the plain address');
+    for (const u of visited) assert.doesNotMatch(u, /[?&]h=|urgent|concern|help/, `address ${u} says something about the answers`);
+    await page.reload();
+    assert.equal(await page.$('[data-help]'), null, 'a reload shows no help by level');
+    assert.match((await page.textContent('[data-receipt]')).trim(), RECEIPT);
+  } finally {
+    await context.close();
+  }
+});

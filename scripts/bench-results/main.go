@@ -36,6 +36,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/chorus-voice/chorus/server/app"
 	"github.com/chorus-voice/chorus/server/auth"
 	"github.com/chorus-voice/chorus/server/chorus"
 	"github.com/chorus-voice/chorus/server/geo"
@@ -94,7 +95,7 @@ func run(n, stored, requests int, surveysDir string) error {
 		From: time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2027, 3, 31, 0, 0, 0, 0, time.UTC)}
 
 	// 1. The aggregates of n responses, kept as the server keeps them.
-	agg := db.NewAggregates(catalog)
+	agg := results.NewCounter(mongodb.NewAggregateStore(db), catalog, log)
 	if err := agg.Load(ctx); err != nil {
 		return err
 	}
@@ -122,7 +123,7 @@ func run(n, stored, requests int, surveysDir string) error {
 	}
 	fmt.Printf("%-52s %10s\n", "Compact the deltas into a snapshot", round(time.Since(start)))
 	start = time.Now()
-	agg = db.NewAggregates(catalog)
+	agg = results.NewCounter(mongodb.NewAggregateStore(db), catalog, log)
 	if err := agg.Load(ctx); err != nil {
 		return err
 	}
@@ -227,7 +228,7 @@ func run(n, stored, requests int, surveysDir string) error {
 	if got, err := store.CountResponses(ctx, sv.ID); err != nil || got != int64(stored) {
 		return fmt.Errorf("stored %d responses, want %d (%v)", got, stored, err)
 	}
-	rebuilder := db.NewAggregates(catalog)
+	rebuilder := results.NewCounter(mongodb.NewAggregateStore(db), catalog, log)
 	if err := rebuilder.Load(ctx); err != nil {
 		return err
 	}
@@ -270,23 +271,23 @@ func run(n, stored, requests int, surveysDir string) error {
 // serve starts the real web server with the results service and returns its address and
 // a facilitator's session token.
 func serve(ctx context.Context, db *mongodb.DB, catalog *intake.Catalog, svc *results.Service, log *slog.Logger) (string, string, func(), error) {
-	s, err := web.New(web.Config{RequestTimeout: time.Minute}, log, prometheus.NewRegistry())
+	secret := make([]byte, 32)
+	_, _ = rand.Read(secret)
+	built, err := app.Build(ctx, app.Config{SurveysDir: catalog.Dir(), Secret: secret, Hasher: auth.NewHasher(64, 1, 1, 4)}, db, nil, log)
 	if err != nil {
 		return "", "", nil, err
 	}
-	secret := make([]byte, 32)
-	_, _ = rand.Read(secret)
-	if s.Tokens, err = auth.NewTokens(secret); err != nil {
+	h := built.Handlers
+	h.Surveys, h.Results = catalog, svc // the aggregates loaded above
+	s, err := web.New(web.Config{RequestTimeout: time.Minute}, log, prometheus.NewRegistry(), web.Services(h))
+	if err != nil {
 		return "", "", nil, err
 	}
-	s.Store, s.Surveys, s.Results = db, catalog, svc
-	s.Users, s.Audit = mongodb.NewUserService(db), mongodb.NewAuditService(db)
-	s.Auth = auth.NewService(s.Users, s.Audit, auth.NewHasher(64, 1, 1, 4))
 	u := &chorus.User{Email: "bench@example.org", Role: chorus.RoleFacilitator}
-	if _, err := s.Auth.CreateUser(ctx, auth.Actor{Via: "bench"}, u, "tangerine orbit lantern"); err != nil {
+	if _, err := h.Auth.CreateUser(ctx, auth.Actor{Via: "bench"}, u, "tangerine orbit lantern"); err != nil {
 		return "", "", nil, err
 	}
-	token, _, err := s.Tokens.IssueSession(u.ID, nil)
+	token, _, err := h.Tokens.IssueSession(u.ID, nil)
 	if err != nil {
 		return "", "", nil, err
 	}

@@ -160,19 +160,6 @@ func (s *server) stop() error {
 	}
 }
 
-// running reports whether the process is alive.
-func (s *server) running() bool {
-	if s.cmd == nil {
-		return false
-	}
-	select {
-	case <-s.exited:
-		return false
-	default:
-		return true
-	}
-}
-
 // logTail returns the last lines the server logged.
 func (s *server) logTail() string {
 	b, err := os.ReadFile(s.logPath)

@@ -216,27 +216,25 @@ func (a *AccessCodes) refresh(ctx context.Context) error {
 	return nil
 }
 
-// Start reads the revoked codes now and every RefreshEvery until ctx ends. A failed
+// Run reads the revoked codes now and every RefreshEvery until ctx ends. A failed
 // read keeps the last list and is logged.
-func (a *AccessCodes) Start(ctx context.Context) {
+func (a *AccessCodes) Run(ctx context.Context) {
 	every := a.RefreshEvery
 	if every <= 0 {
 		every = RevokedRefresh
 	}
-	go func() {
-		t := time.NewTicker(every)
-		defer t.Stop()
-		for {
-			rctx, cancel := context.WithTimeout(ctx, every)
-			if err := a.Refresh(rctx); err != nil && ctx.Err() == nil {
-				a.Log.Warn("cannot read revoked access codes; keeping the last list", "err", err)
-			}
-			cancel()
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-			}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		rctx, cancel := context.WithTimeout(ctx, every)
+		if err := a.Refresh(rctx); err != nil && ctx.Err() == nil {
+			a.Log.Warn("cannot read revoked access codes; keeping the last list", "err", err)
 		}
-	}()
+		cancel()
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }

@@ -116,11 +116,10 @@ func TestSessionUser(t *testing.T) {
 		"RevokeSessions": func() { _ = s.RevokeSessions(ctx, actor, u.ID) },
 		"ResetPassword":  func() { _, _, _ = s.ResetPassword(ctx, actor, u.ID, "") },
 		"ChangePassword": func() {
-			cur, _ := s.Users.FindUserByID(ctx, u.ID)
 			if _, _, err := s.ResetPassword(ctx, actor, u.ID, testPassword); err != nil {
 				t.Fatal(err)
 			}
-			cur, _ = s.Users.FindUserByID(ctx, u.ID)
+			cur, _ := s.Users.FindUserByID(ctx, u.ID)
 			if _, err := s.ChangePassword(ctx, actor, cur, testPassword, "violet kettle meadow", "192.0.2.1"); err != nil {
 				t.Fatal(err)
 			}

@@ -152,9 +152,7 @@ func TestWriteFull(t *testing.T) {
 			for _, q := range b.ChangeQuotes {
 				want = append(want, "“"+q+"”")
 			}
-			for _, m := range b.Methods {
-				want = append(want, m)
-			}
+			want = append(want, b.Methods...)
 			for _, w := range want {
 				if !strings.Contains(text, words(w)) {
 					t.Errorf("PDF text lacks %q", w)

@@ -23,6 +23,9 @@ type Receipt struct {
 	Created bool
 	// ShowHelp is true when the answers suggest the child may be at risk or very unhappy.
 	ShowHelp bool
+	// Level is the safeguarding level of the answers ("" when ShowHelp is false): it
+	// decides which help the child sees first.
+	Level string
 }
 
 // Response is a stored response: anonymous by construction. It holds no address, user
@@ -43,6 +46,9 @@ type Response struct {
 	Flags map[string][]string
 	// Risky is true when a closed answer or a free-text flag suggests risk.
 	Risky bool
+	// Level is the safeguarding level of a risky response (LevelUrgent, LevelConcern or
+	// LevelClosed); "" for responses stored before levels (see SafeguardingLevel).
+	Level string
 	// Digest is a hash of the survey, version and cleaned answers: an identical repeat
 	// has the same digest.
 	Digest string
@@ -80,4 +86,11 @@ type ResponseStore interface {
 	InsertResponse(ctx context.Context, r *Response) error
 	// FindResponseDigest returns the digest stored for a submission id, or ENOTFOUND.
 	FindResponseDigest(ctx context.Context, submissionID string) (string, error)
+}
+
+// SafeguardingLevel returns the response's safeguarding level, "" when it is not risky.
+// Responses stored before levels existed get LevelConcern for a free-text flag and
+// LevelClosed for closed answers alone.
+func (r *Response) SafeguardingLevel() string {
+	return levelOf(r.Level, len(r.Flags) > 0, r.Risky)
 }

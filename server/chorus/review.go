@@ -16,6 +16,11 @@ type CodebookTheme struct {
 	// LabelAdult is the label shown to facilitators, boards and MPs.
 	LabelAdult  string
 	Description string
+	// ScopeIncludes and ScopeExcludes say what belongs in the theme and what does
+	// not, and Borderline are hard cases with how to call them: the scope note shown
+	// to people reviewing tags.
+	ScopeIncludes, ScopeExcludes string
+	Borderline                   []string
 }
 
 // Codebook is the set of themes that a survey's free-text answers are tagged with.
@@ -43,6 +48,32 @@ func (cb *Codebook) Theme(id string) (CodebookTheme, bool) {
 type CodebookService interface {
 	// FindCodebook returns ENOTFOUND if the survey has no codebook loaded.
 	FindCodebook(ctx context.Context, survey string) (*Codebook, error)
+	// ProposeChanges suggests changes to the survey's codebook file from answers
+	// people have reviewed, best first. It never changes the file. It returns
+	// ENOTFOUND if the survey has no codebook loaded.
+	ProposeChanges(ctx context.Context, survey string, reviewed []*Answer) ([]CodebookChange, error)
+}
+
+// Kinds of CodebookChange.
+const (
+	ChangeAddTerm    = "add"
+	ChangeRemoveTerm = "remove"
+)
+
+// CodebookChange is a change to a codebook file suggested by people's reviews,
+// for a facilitator to accept by saving the changed file.
+type CodebookChange struct {
+	Theme string
+	// Change is ChangeAddTerm or ChangeRemoveTerm; Term is the term as written.
+	Change, Term string
+	// Fixes counts reviewed answers whose tag for Theme the change puts right;
+	// Breaks those it makes wrong.
+	Fixes, Breaks int
+	// File is the whole codebook file with the change, named FileName; Diff shows
+	// the change. File is nil when the change must be made by hand.
+	File     []byte
+	FileName string
+	Diff     string
 }
 
 // IsTextQuestion reports whether q takes free text.
@@ -169,8 +200,42 @@ type ThemeAgreement struct {
 	Theme string
 	// Both counts reviewed answers that the machine and the reviewer both gave the
 	// theme; MachineOnly those the machine tagged and the reviewer did not (false
-	// alarms); ReviewOnly those the reviewer tagged and the machine missed.
-	Both, MachineOnly, ReviewOnly int
+	// alarms); ReviewOnly those the reviewer tagged and the machine missed; Neither
+	// those that neither gave it.
+	Both, MachineOnly, ReviewOnly, Neither int
+}
+
+// Reviewed is how many reviewed answers the figures rest on.
+func (a ThemeAgreement) Reviewed() int {
+	return a.Both + a.MachineOnly + a.ReviewOnly + a.Neither
+}
+
+// F1 is the harmonic mean of precision and recall; ok is false when neither the
+// machine nor reviewers gave any reviewed answer the theme.
+func (a ThemeAgreement) F1() (f float64, ok bool) {
+	n := 2*a.Both + a.MachineOnly + a.ReviewOnly
+	if n == 0 {
+		return 0, false
+	}
+	return 2 * float64(a.Both) / float64(n), true
+}
+
+// Kappa is Cohen's kappa between the machine and reviewers on whether answers have
+// the theme: 1 is full agreement, 0 no better than chance. ok is false when chance
+// agreement is total (all reviewed answers fall one way for both), where kappa is
+// undefined.
+func (a ThemeAgreement) Kappa() (k float64, ok bool) {
+	n := float64(a.Reviewed())
+	if n == 0 {
+		return 0, false
+	}
+	po := float64(a.Both+a.Neither) / n
+	machine, review := float64(a.Both+a.MachineOnly)/n, float64(a.Both+a.ReviewOnly)/n
+	pe := machine*review + (1-machine)*(1-review)
+	if pe >= 1 {
+		return 0, false
+	}
+	return (po - pe) / (1 - pe), true
 }
 
 // Precision is the share of the machine's tags that reviewers kept; ok is false when
@@ -233,6 +298,7 @@ func Agreement(themes []string, reviewed []*Answer) ([]ThemeAgreement, int) {
 	res := make([]ThemeAgreement, len(out))
 	for i, a := range out {
 		res[i] = *a
+		res[i].Neither = n - a.Both - a.MachineOnly - a.ReviewOnly
 	}
 	return res, n
 }
@@ -265,6 +331,9 @@ type ReviewService interface {
 	// Agreement returns per-theme agreement between machine tags and reviews, and
 	// how many answers have been reviewed.
 	Agreement(ctx context.Context, survey string) ([]ThemeAgreement, int, error)
+	// ReviewedAnswers returns every reviewed answer of a survey with its text, its
+	// machine tags and its reviewed themes (no flagged answers).
+	ReviewedAnswers(ctx context.Context, survey string) ([]*Answer, error)
 	// EmergingTerms returns up to n candidate themes from the answers no theme
 	// covers, and when they were worked out.
 	EmergingTerms(ctx context.Context, survey string, n int) ([]Term, time.Time, error)

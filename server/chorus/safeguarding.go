@@ -24,11 +24,61 @@ type Concern struct {
 	Texts map[string]string
 	// Signals are the closed answers that are risk signals.
 	Signals []RiskSignal
+	// Level is LevelUrgent, LevelConcern or LevelClosed.
+	Level string
 	// Reviewed is set once a facilitator has dealt with the concern.
 	ReviewedBy string
 	ReviewedAt time.Time
 	Note       string
 }
+
+// Safeguarding levels, most urgent first. A free-text flag is urgent (current harm,
+// suicidal intent or a plan, fear of the people where the child lives now) or a concern
+// (harm told as past, neglect, running away, bullying); a response flagged by closed
+// answers alone, with nothing written that was flagged, is LevelClosed.
+const (
+	LevelUrgent  = "urgent"
+	LevelConcern = "concern"
+	LevelClosed  = "closed"
+)
+
+// Levels lists the safeguarding levels, most urgent first.
+var Levels = []string{LevelUrgent, LevelConcern, LevelClosed}
+
+// LevelRank orders levels, most urgent first; "" (not risky) and unknown levels come last.
+func LevelRank(level string) int {
+	for i, l := range Levels {
+		if l == level {
+			return i
+		}
+	}
+	return len(Levels)
+}
+
+// MoreUrgent returns the more urgent of two levels.
+func MoreUrgent(a, b string) string {
+	if LevelRank(b) < LevelRank(a) {
+		return b
+	}
+	return a
+}
+
+// levelOf is the level of a queued response: its stored level, or for one stored
+// before levels, concern for a free-text flag and closed for closed answers alone.
+func levelOf(level string, flagged, risky bool) string {
+	switch {
+	case level != "":
+		return level
+	case flagged:
+		return LevelConcern
+	case risky:
+		return LevelClosed
+	}
+	return ""
+}
+
+// LevelOf returns the concern's level (see Response.SafeguardingLevel).
+func (c *Concern) LevelOf() string { return levelOf(c.Level, len(c.Flags) > 0, true) }
 
 // Reviewed reports whether someone has dealt with the concern.
 func (c *Concern) Reviewed() bool { return !c.ReviewedAt.IsZero() }
@@ -94,16 +144,20 @@ type ConcernFilter struct {
 	Survey string
 	// Reviewed selects the concerns already dealt with instead of the open ones.
 	Reviewed bool
+	// Closed selects the concerns raised by closed answers alone instead of those with
+	// a free-text flag, so that the many closed-answer flags never bury a disclosure.
+	Closed bool
 	// Offset and Limit page through them; Limit 0 means 20.
 	Offset, Limit int
 }
 
 // SafeguardingService keeps the safeguarding queue.
 type SafeguardingService interface {
-	// FindConcerns returns a page of concerns, newest first, and how many match.
+	// FindConcerns returns a page of concerns, urgent before concern, each newest
+	// first, and how many match.
 	FindConcerns(ctx context.Context, f ConcernFilter) ([]*Concern, int, error)
-	// CountOpenConcerns returns how many concerns wait for review.
-	CountOpenConcerns(ctx context.Context) (int, error)
+	// CountOpenConcerns returns how many concerns wait for review, by level.
+	CountOpenConcerns(ctx context.Context) (map[string]int, error)
 	// ReviewConcern marks a concern reviewed with a note of the action taken. It returns
 	// ENOTFOUND for an unknown concern, EINVALID for an empty note, and ECONFLICT if it
 	// was already reviewed.

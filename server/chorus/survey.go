@@ -47,6 +47,10 @@ type Survey struct {
 	RiskHelp      Text      // extra help shown after risky answers (besides the standard help note)
 	Versions      []*Version
 	Questions     []*Question // the bank, in file order
+	// Measures are the headline measures, in file order; SharePolicy says how they are
+	// shown.
+	Measures    []*Measure
+	SharePolicy SharePolicy
 }
 
 // Version returns the version with the id, or nil.

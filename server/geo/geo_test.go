@@ -357,3 +357,25 @@ func TestLoadErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestChildrenLookedAfter(t *testing.T) {
+	l, err := geo.ChildrenLookedAfter()
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := geo.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	total := 0
+	for _, a := range g.Areas() {
+		if n, ok := l.Children(a.Code); ok {
+			total += n
+		}
+	}
+	// DfE's national figure for 31 March 2025 is 81,770 (rounded to 10); the councils'
+	// figures add up to 81,766 without the City of London's.
+	if l.Year != 2025 || total != 81766 || len(l.ByCode) != 151 {
+		t.Errorf("year %d, %d councils, %d children; want 2025, 151, 81766", l.Year, len(l.ByCode), total)
+	}
+}

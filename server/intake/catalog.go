@@ -34,7 +34,13 @@ type Catalog struct {
 // NewCatalog loads every survey in dir. A file with errors is left out and its errors
 // are logged (file:line: message); the others are served.
 func NewCatalog(dir string, areas []chorus.Area, log *slog.Logger) *Catalog {
-	c := &Catalog{dir: dir, areas: areas, log: log, now: time.Now}
+	return NewCatalogAt(dir, areas, log, time.Now)
+}
+
+// NewCatalogAt is NewCatalog with a clock: which surveys are open, and which codebook
+// revisions are in force, are decided by now.
+func NewCatalogAt(dir string, areas []chorus.Area, log *slog.Logger, now func() time.Time) *Catalog {
+	c := &Catalog{dir: dir, areas: areas, log: log, now: now}
 	list, err := surveyfile.LoadDir(dir, areas)
 	if err != nil {
 		log.Error("some survey files have errors and were not loaded", "errors", err.Error())
@@ -61,6 +67,9 @@ func (c *Catalog) set(list []*chorus.Survey) {
 	sort.Strings(ids)
 	c.log.Info("surveys loaded", "surveys", ids)
 }
+
+// Dir is the directory the surveys are loaded from.
+func (c *Catalog) Dir() string { return c.dir }
 
 // OpenSurveys implements chorus.SurveyService.
 func (c *Catalog) OpenSurveys(context.Context) []*chorus.Survey {

@@ -19,11 +19,13 @@ import (
 // holds the themes of the survey with that id.
 const CodebookSuffix = ".codebook.yaml"
 
-// loadedCodebook is a codebook ready for tagging.
+// loadedCodebook is a codebook ready for tagging, with the file it came from.
 type loadedCodebook struct {
 	book     *theme.Codebook
 	matcher  *theme.Matcher
 	loadedAt time.Time
+	path     string
+	data     []byte
 }
 
 // loadCodebooks reads every codebook in dir for the surveys given. A codebook with
@@ -44,7 +46,7 @@ func loadCodebooks(dir string, surveys map[string]*chorus.Survey, prev map[strin
 			continue
 		}
 		path := filepath.Join(dir, name)
-		cb, err := checkCodebookFile(path, surveys)
+		cb, data, err := checkCodebookFile(path, surveys)
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -53,32 +55,32 @@ func loadCodebooks(dir string, surveys map[string]*chorus.Survey, prev map[strin
 			out[cb.Survey] = p
 			continue
 		}
-		out[cb.Survey] = &loadedCodebook{book: cb, matcher: cb.Compile(), loadedAt: now}
+		out[cb.Survey] = &loadedCodebook{book: cb, matcher: cb.Compile(), loadedAt: now, path: path, data: data}
 	}
 	return out, errors.Join(errs...)
 }
 
 // checkCodebookFile loads and validates one codebook file. With surveys non-nil, the
 // survey it codes must be among them.
-func checkCodebookFile(path string, surveys map[string]*chorus.Survey) (*theme.Codebook, error) {
+func checkCodebookFile(path string, surveys map[string]*chorus.Survey) (*theme.Codebook, []byte, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("%s:0: cannot read the file: %w", path, err)
+		return nil, nil, fmt.Errorf("%s:0: cannot read the file: %w", path, err)
 	}
 	cb, err := theme.Load(path, data)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	want := strings.TrimSuffix(filepath.Base(path), CodebookSuffix)
 	line := keyLine(data, "survey")
 	switch {
 	case cb.Survey != want:
-		return nil, fmt.Errorf("%s:%d: the codebook says it is for survey %q, but its file name says %q (name it %s%s)",
+		return nil, nil, fmt.Errorf("%s:%d: the codebook says it is for survey %q, but its file name says %q (name it %s%s)",
 			path, line, cb.Survey, want, cb.Survey, CodebookSuffix)
 	case surveys != nil && surveys[cb.Survey] == nil:
-		return nil, fmt.Errorf("%s:%d: there is no survey %q loaded for this codebook", path, line, cb.Survey)
+		return nil, nil, fmt.Errorf("%s:%d: there is no survey %q loaded for this codebook", path, line, cb.Survey)
 	}
-	return cb, nil
+	return cb, data, nil
 }
 
 // keyLine returns the line of a top-level key in YAML text, or 1.
@@ -103,7 +105,7 @@ func ValidateCodebooks(surveyIDs map[string]bool, paths ...string) error {
 			continue
 		}
 		if !fi.IsDir() {
-			if _, err := checkCodebookFile(p, nil); err != nil {
+			if _, _, err := checkCodebookFile(p, nil); err != nil {
 				errs = append(errs, err)
 			}
 			continue
@@ -186,9 +188,38 @@ func (c *Catalog) Codebooks() []*chorus.Codebook {
 func codebookOf(b *loadedCodebook) *chorus.Codebook {
 	cb := &chorus.Codebook{Survey: b.book.Survey, Revision: b.book.Revision, LoadedAt: b.loadedAt}
 	for _, t := range b.book.Themes {
-		cb.Themes = append(cb.Themes, chorus.CodebookTheme{ID: t.ID, LabelYoung: t.LabelYoung, LabelYoungCY: t.LabelYoungCY, LabelAdult: t.LabelAdult, Description: t.Description})
+		cb.Themes = append(cb.Themes, chorus.CodebookTheme{ID: t.ID, LabelYoung: t.LabelYoung, LabelYoungCY: t.LabelYoungCY,
+			LabelAdult: t.LabelAdult, Description: t.Description, ScopeIncludes: t.Scope.Includes, ScopeExcludes: t.Scope.Excludes,
+			Borderline: t.Scope.Borderline})
 	}
 	return cb
+}
+
+// maxProposals is how many codebook changes ProposeChanges suggests at most.
+const maxProposals = 20
+
+// ProposeChanges implements chorus.CodebookService.
+func (c *Catalog) ProposeChanges(_ context.Context, survey string, reviewed []*chorus.Answer) ([]chorus.CodebookChange, error) {
+	b := c.codebook(survey)
+	if b == nil {
+		return nil, chorus.Errorf(chorus.ENOTFOUND, "The survey %q has no codebook.", survey)
+	}
+	rs := make([]theme.Reviewed, 0, len(reviewed))
+	for _, a := range reviewed {
+		if a.IsReviewed {
+			rs = append(rs, theme.Reviewed{Text: a.Text, Themes: a.Reviewed})
+		}
+	}
+	ps, err := theme.Propose(b.path, b.data, rs, maxProposals)
+	if err != nil {
+		return nil, fmt.Errorf("propose codebook changes: %w", err)
+	}
+	out := make([]chorus.CodebookChange, len(ps))
+	for i, p := range ps {
+		out[i] = chorus.CodebookChange{Theme: p.Theme, Change: p.Change, Term: p.Term, Fixes: p.Fixes, Breaks: p.Breaks,
+			File: p.File, FileName: filepath.Base(b.path), Diff: p.Diff}
+	}
+	return out, nil
 }
 
 // AllSurveys returns every loaded survey, open or not, by id.
@@ -202,16 +233,22 @@ func (c *Catalog) AllSurveys(context.Context) []*chorus.Survey {
 	return out
 }
 
-// Detect adapts a safeguarding detector that returns whether text is flagged and its
-// categories to Service.Detect.
-func Detect(detect func(text string) (bool, []string)) func(string) []string {
-	return func(text string) []string {
-		if flagged, cats := detect(text); flagged {
-			if len(cats) == 0 {
-				return []string{"unspecified"}
-			}
-			return cats
+// Detect adapts a safeguarding detector that returns whether text is flagged, its
+// categories and its level to Service.Detect. A flag without categories gets the
+// category "unspecified"; one without a known level is urgent, so that nothing is
+// under-read.
+func Detect(detect func(text string) (bool, []string, string)) func(string) ([]string, string) {
+	return func(text string) ([]string, string) {
+		flagged, cats, level := detect(text)
+		if !flagged {
+			return nil, ""
 		}
-		return nil
+		if len(cats) == 0 {
+			cats = []string{"unspecified"}
+		}
+		if level != chorus.LevelConcern {
+			level = chorus.LevelUrgent
+		}
+		return cats, level
 	}
 }

@@ -150,15 +150,17 @@ func TestCatalogCodebooks(t *testing.T) {
 }
 
 func TestDetectAdapter(t *testing.T) {
-	d := intake.Detect(func(text string) (bool, []string) { return text == "bad", []string{"abuse"} })
-	if got := d("bad"); !slices.Equal(got, []string{"abuse"}) {
-		t.Errorf("flagged: %v", got)
+	d := intake.Detect(func(text string) (bool, []string, string) {
+		return text == "bad", []string{"abuse"}, chorus.LevelConcern
+	})
+	if got, level := d("bad"); !slices.Equal(got, []string{"abuse"}) || level != chorus.LevelConcern {
+		t.Errorf("flagged: %v %q", got, level)
 	}
-	if got := d("fine"); got != nil {
-		t.Errorf("not flagged: %v", got)
+	if got, level := d("fine"); got != nil || level != "" {
+		t.Errorf("not flagged: %v %q", got, level)
 	}
-	empty := intake.Detect(func(string) (bool, []string) { return true, nil })
-	if got := empty("x"); len(got) != 1 {
-		t.Errorf("flagged without categories: %v, want one placeholder category", got)
+	empty := intake.Detect(func(string) (bool, []string, string) { return true, nil, "" })
+	if got, level := empty("x"); len(got) != 1 || level != chorus.LevelUrgent {
+		t.Errorf("flagged without categories or level: %v %q, want one placeholder category, urgent", got, level)
 	}
 }

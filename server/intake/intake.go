@@ -21,9 +21,10 @@ type Service struct {
 	Areas func(code string) bool
 	// Redact removes personal details from free text; it runs before anything is stored.
 	Redact func(text string) string
-	// Detect returns the safeguarding categories a free-text answer suggests (none: safe).
-	// It sees the words before redaction so that nothing is missed.
-	Detect func(text string) []string
+	// Detect returns the safeguarding categories a free-text answer suggests (none: safe)
+	// and their level (chorus.LevelUrgent or LevelConcern). It sees the words before
+	// redaction so that nothing is missed.
+	Detect func(text string) (categories []string, level string)
 	// Tag returns the theme ids of a redacted free-text answer for a survey.
 	Tag func(survey, text string) []string
 	// Now is the clock; the stored date is coarsened to the day.
@@ -84,12 +85,13 @@ func (s *Service) Submit(ctx context.Context, sub *chorus.Submission) (*chorus.R
 			continue
 		}
 		if s.Detect != nil {
-			if cats := s.Detect(text); len(cats) > 0 {
+			if cats, level := s.Detect(text); len(cats) > 0 {
 				if r.Flags == nil {
 					r.Flags = map[string][]string{}
 				}
 				r.Flags[q.ID] = cats
 				r.Risky = true
+				r.Level = chorus.MoreUrgent(r.Level, level)
 			}
 		}
 		if s.Redact != nil {
@@ -105,9 +107,12 @@ func (s *Service) Submit(ctx context.Context, sub *chorus.Submission) (*chorus.R
 			}
 		}
 	}
+	if r.Risky && r.Level == "" {
+		r.Level = chorus.LevelClosed
+	}
 	r.Digest = digest(r)
 
-	receipt := &chorus.Receipt{Code: ReceiptCode(sub.SubmissionID), Created: true, ShowHelp: r.Risky}
+	receipt := &chorus.Receipt{Code: ReceiptCode(sub.SubmissionID), Created: true, ShowHelp: r.Risky, Level: r.Level}
 	err = s.Store.InsertResponse(ctx, r)
 	if chorus.ErrorCode(err) == chorus.ECONFLICT {
 		stored, ferr := s.Store.FindResponseDigest(ctx, sub.SubmissionID)

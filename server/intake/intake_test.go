@@ -23,11 +23,14 @@ func newService(t *testing.T, now time.Time) (*intake.Service, *intake.Catalog) 
 	catalog := intake.NewCatalog("../../surveys", nil, slog.New(slog.DiscardHandler))
 	return &intake.Service{
 		Surveys: catalog, Store: store, Redact: redact.Redact,
-		Detect: func(text string) []string {
-			if strings.Contains(text, "hits me") {
-				return []string{"abuse"}
+		Detect: func(text string) ([]string, string) {
+			switch {
+			case strings.Contains(text, "used to hit me"):
+				return []string{"abuse"}, chorus.LevelConcern
+			case strings.Contains(text, "hits me"):
+				return []string{"abuse"}, chorus.LevelUrgent
 			}
-			return nil
+			return nil, ""
 		},
 		Tag: func(_, text string) []string {
 			if strings.Contains(text, "sister") {
@@ -38,6 +41,8 @@ func newService(t *testing.T, now time.Time) (*intake.Service, *intake.Catalog) 
 		Now: func() time.Time { return now },
 	}, catalog
 }
+
+func catalogOf(svc *intake.Service) chorus.SurveyService { return svc.Surveys }
 
 func sub(id string, answers chorus.Answers) *chorus.Submission {
 	return &chorus.Submission{Survey: "your-life-your-voice", Version: "13-17", Lang: "cy", SubmissionID: id, Answers: answers}
@@ -62,8 +67,39 @@ func TestSubmit(t *testing.T) {
 	})
 	t.Run("ShowHelpForDisclosure", func(t *testing.T) {
 		r, err := svc.Submit(ctx, sub("intake-help-0001", chorus.Answers{"anything_else": "my carer hits me"}))
-		if err != nil || !r.ShowHelp {
-			t.Fatalf("receipt %+v, err %v: want show help", r, err)
+		if err != nil || !r.ShowHelp || r.Level != chorus.LevelUrgent {
+			t.Fatalf("receipt %+v, err %v: want show help, urgent", r, err)
+		}
+	})
+	t.Run("LevelIsTheMostUrgent", func(t *testing.T) {
+		r, err := svc.Submit(ctx, sub("intake-help-0002", chorus.Answers{"better": "he used to hit me", "anything_else": "more clubs"}))
+		if err != nil || !r.ShowHelp || r.Level != chorus.LevelConcern {
+			t.Fatalf("receipt %+v, err %v: want show help, concern", r, err)
+		}
+		r, err = svc.Submit(ctx, sub("intake-help-0003", chorus.Answers{"better": "he used to hit me", "anything_else": "she hits me"}))
+		if err != nil || r.Level != chorus.LevelUrgent {
+			t.Fatalf("receipt %+v, err %v: want urgent", r, err)
+		}
+	})
+	t.Run("ClosedAnswersOnly", func(t *testing.T) {
+		sv, err := catalogOf(svc).FindSurvey(ctx, "your-life-your-voice")
+		if err != nil {
+			t.Fatal(err)
+		}
+		q := sv.Question("life_happy")
+		item := ""
+		for _, it := range q.Items {
+			if it.Risk || q.RiskLowest {
+				item = it.ID
+				break
+			}
+		}
+		if item == "" {
+			t.Skip("the example survey marks no life_happy item as a risk signal")
+		}
+		r, err := svc.Submit(ctx, sub("intake-help-0004", chorus.Answers{"life_happy": map[string]string{item: "1"}, "better": "more clubs"}))
+		if err != nil || !r.ShowHelp || r.Level != chorus.LevelClosed {
+			t.Fatalf("receipt %+v, err %v: want show help at the closed-answers level", r, err)
 		}
 	})
 	t.Run("ErrConflict", func(t *testing.T) {

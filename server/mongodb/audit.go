@@ -41,7 +41,11 @@ func (s *AuditService) RecordAudit(ctx context.Context, e *chorus.AuditEntry) er
 	if e.Time.IsZero() {
 		e.Time = time.Now()
 	}
-	d := auditDoc{ID: bson.NewObjectID(), Time: e.Time.UTC().Truncate(time.Millisecond), ActorID: e.ActorID,
+	id := bson.NewObjectID()
+	if e.Time.Equal(day(e.Time)) {
+		id = dayID(e.Time) // an entry kept to the day (it names a response) gets an id without the time
+	}
+	d := auditDoc{ID: id, Time: e.Time.UTC().Truncate(time.Millisecond), ActorID: e.ActorID,
 		Via: e.Via, Action: e.Action, Object: e.Object, Detail: e.Detail}
 	if _, err := s.db.db.Collection("audit").InsertOne(ctx, d); err != nil {
 		return translate("insert audit entry", err)

@@ -5,8 +5,11 @@ package mongodb
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/url"
@@ -18,11 +21,13 @@ import (
 
 	"github.com/FerretDB/FerretDB/ferretdb"
 	"github.com/prometheus/client_golang/prometheus"
+	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/event"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 	"go.mongodb.org/mongo-driver/v2/mongo/readpref"
 	"go.mongodb.org/mongo-driver/v2/mongo/writeconcern"
+	"go.mongodb.org/mongo-driver/v2/x/mongo/driver/connstring"
 	"go.mongodb.org/mongo-driver/v2/x/mongo/driver/topology"
 
 	"github.com/chorus-voice/chorus/server/chorus"
@@ -52,13 +57,11 @@ type DB struct {
 	fdbDone  chan struct{}
 
 	// URI is the MongoDB URI in use, with any password removed; for the embedded
-	// store it is the loopback address that mongosh and mongodump can use.
+	// store it names its Unix socket, which mongosh and mongodump can use.
 	URI string
 
-	indexOnce sync.Once
-	indexErr  error
-	indexMu   sync.Mutex
-	indexed   bool
+	indexMu sync.Mutex
+	indexed bool
 }
 
 // Open connects to the store. It does not wait for the store to answer: an unreachable
@@ -127,9 +130,13 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 	return d, nil
 }
 
-// startEmbedded starts FerretDB on a loopback port with SQLite files under dataDir/db.
-// SQLite runs in WAL mode with synchronous=FULL so that an acknowledged write survives
-// a crash of the process or the machine.
+// startEmbedded starts FerretDB on SQLite files under dataDir/db, listening only on a
+// Unix socket in that directory: the directory is 0700 and the socket 0600, so only
+// the OS user Chorus runs as can connect (a loopback port would let any local user
+// read every answer and make themselves an admin). If the socket already answers,
+// another Chorus process (the server, while a command runs) has the store open, and
+// its socket is used. SQLite runs in WAL mode with synchronous=FULL so that an
+// acknowledged write survives a crash of the process or the machine.
 func (d *DB) startEmbedded(dataDir string) (string, error) {
 	if dataDir == "" {
 		dataDir = "data"
@@ -141,25 +148,30 @@ func (d *DB) startEmbedded(dataDir string) (string, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", fmt.Errorf("CHORUS_DATA: cannot create %s: %w", dir, err)
 	}
+	if err := os.Chmod(dir, 0o700); err != nil {
+		return "", fmt.Errorf("CHORUS_DATA: cannot make %s private: %w", dir, err)
+	}
 	probe := filepath.Join(dir, ".write-test")
 	if err := os.WriteFile(probe, nil, 0o600); err != nil {
 		return "", fmt.Errorf("CHORUS_DATA: %s is not writable: %w", dir, err)
 	}
 	_ = os.Remove(probe)
 
-	// Pick a free loopback port; FerretDB needs an address, not a listener.
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	sock, err := socketPath(dir)
 	if err != nil {
-		return "", fmt.Errorf("embedded store: %w", err)
+		return "", err
 	}
-	addr := ln.Addr().String()
-	_ = ln.Close()
+	uri := SocketURI(sock)
+	if socketAnswers(sock) {
+		return uri, nil
+	}
+	_ = os.Remove(sock) // left by a process that stopped without removing it
 
 	sqliteURL := (&url.URL{Scheme: "file", Opaque: dir + "/", RawQuery: url.Values{
 		"_pragma": {"busy_timeout(10000)", "journal_mode(wal)", "synchronous(full)"},
 	}.Encode()}).String()
 	fdb, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: addr},
+		Listener:  ferretdb.ListenerConfig{Unix: sock},
 		Handler:   "sqlite",
 		SQLiteURL: sqliteURL,
 		// FerretDB logs whole wire messages on some errors: they may hold a child's
@@ -167,6 +179,9 @@ func (d *DB) startEmbedded(dataDir string) (string, error) {
 		Logger: slog.New(slog.DiscardHandler),
 	})
 	if err != nil {
+		if socketAnswers(sock) { // another process started it just now
+			return uri, nil
+		}
 		return "", fmt.Errorf("embedded store: %w", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -175,7 +190,52 @@ func (d *DB) startEmbedded(dataDir string) (string, error) {
 		defer close(d.fdbDone)
 		_ = fdb.Run(ctx)
 	}()
-	return fdb.MongoDBURI(), nil
+	// The directory already keeps others out; the socket's own mode says so too.
+	if err := os.Chmod(sock, 0o600); err != nil {
+		d.stopEmbedded()
+		return "", fmt.Errorf("embedded store: %w", err)
+	}
+	return uri, nil
+}
+
+// SocketName is the embedded store's Unix socket in CHORUS_DATA/db.
+const SocketName = "mongodb.sock"
+
+// maxSocketPath is the longest socket path every Unix allows (sun_path less its NUL).
+const maxSocketPath = 103
+
+// SocketURI is the mongodb:// URI of a Unix socket: the path, percent-encoded, is the
+// host (the form the Go driver, mongosh and mongodump understand).
+func SocketURI(path string) string {
+	return "mongodb://" + strings.ReplaceAll(url.QueryEscape(path), "+", "%20") + "/"
+}
+
+// socketPath is where the store's socket goes: CHORUS_DATA/db/mongodb.sock, or, when
+// that path is too long for a socket, a private directory of the temporary directory
+// named after it (made 0700 by this user, and refused if anyone else made it).
+func socketPath(dir string) (string, error) {
+	sock := filepath.Join(dir, SocketName)
+	if len(sock) <= maxSocketPath {
+		return sock, nil
+	}
+	sum := sha256.Sum256([]byte(dir))
+	short := filepath.Join(os.TempDir(), "chorus-"+hex.EncodeToString(sum[:8]))
+	if err := os.Mkdir(short, 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
+		return "", fmt.Errorf("embedded store: %w", err)
+	}
+	if fi, err := os.Lstat(short); err != nil || !fi.IsDir() || fi.Mode().Perm() != 0o700 || !ownedByMe(fi) {
+		return "", fmt.Errorf("CHORUS_DATA: %s is too long for the store's socket, and %s is not a private directory of this user; use a shorter CHORUS_DATA", sock, short)
+	}
+	return filepath.Join(short, SocketName), nil
+}
+
+func socketAnswers(path string) bool {
+	c, err := net.DialTimeout("unix", path, time.Second)
+	if err != nil {
+		return false
+	}
+	_ = c.Close()
+	return true
 }
 
 func (d *DB) stopEmbedded() {
@@ -284,4 +344,31 @@ func redactURI(uri string) string {
 		u.User = url.UserPassword(u.User.Username(), "xxxxx")
 	}
 	return u.String()
+}
+
+// SetSetting keeps a small value in the settings collection under name.
+func (d *DB) SetSetting(ctx context.Context, name, value string) error {
+	_, err := d.db.Collection("settings").UpdateOne(ctx, bson.D{{Key: "_id", Value: name}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "text", Value: value}}}}, options.UpdateOne().SetUpsert(true))
+	return translate("store setting "+name, err)
+}
+
+// Setting returns the value SetSetting kept under name; ENOTFOUND if there is none.
+func (d *DB) Setting(ctx context.Context, name string) (string, error) {
+	var doc struct {
+		Text string `bson:"text"`
+	}
+	err := d.db.Collection("settings").FindOne(ctx, bson.D{{Key: "_id", Value: name}}).Decode(&doc)
+	return doc.Text, translate("find setting "+name, err)
+}
+
+// SettingServerURL names the setting where a server keeps the address it serves on,
+// so that commands on the same store can link to it.
+const SettingServerURL = "server_url"
+
+// CheckURI reports whether uri is a MongoDB URI the driver can use: a host list, an SRV
+// name or a percent-encoded Unix socket path.
+func CheckURI(uri string) error {
+	_, err := connstring.ParseAndValidate(uri)
+	return err
 }

@@ -327,7 +327,8 @@ func (r *Retagger) run(ctx context.Context, d *jobDoc, tag func(string) []string
 			return err
 		}
 		d.State = chorus.JobRecount
-		if err := r.renew(ctx, d, bson.D{{Key: "state", Value: d.State}}); err != nil {
+		// The cursor names a response; once every one is done it is not kept.
+		if err := r.renew(ctx, d, bson.D{{Key: "state", Value: d.State}, {Key: "cursor", Value: nil}}); err != nil {
 			return err
 		}
 	}

@@ -112,7 +112,7 @@ func (s *Quotes) ApproveQuote(ctx context.Context, q *chorus.Quote) error {
 			return chorus.Errorf(chorus.ECONFLICT, "These words are already approved as a quote for this theme.")
 		}
 	}
-	d := &quoteDoc{ID: bson.NewObjectID(), Survey: a.doc.Survey, Theme: q.Theme, Question: q.Question, SubmissionID: a.doc.SubmissionID, Text: text, ApprovedBy: q.ApprovedBy, ApprovedAt: time.Now().UTC().Truncate(time.Millisecond)}
+	d := &quoteDoc{ID: dayID(time.Now()), Survey: a.doc.Survey, Theme: q.Theme, Question: q.Question, SubmissionID: a.doc.SubmissionID, Text: text, ApprovedBy: q.ApprovedBy, ApprovedAt: day(time.Now())}
 	if _, err := s.coll.InsertOne(ctx, d); err != nil {
 		return translate("insert quote", err)
 	}
@@ -136,7 +136,7 @@ func (s *Quotes) WithdrawQuote(ctx context.Context, id, by string) (*chorus.Quot
 	if d.Withdrawn {
 		return s.domain(&d), nil
 	}
-	d.Withdrawn, d.WithdrawnBy, d.WithdrawnAt = true, by, time.Now().UTC().Truncate(time.Millisecond)
+	d.Withdrawn, d.WithdrawnBy, d.WithdrawnAt = true, by, day(time.Now())
 	if _, err := s.coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: oid}}, bson.D{{Key: "$set", Value: bson.D{
 		{Key: "withdrawn", Value: true}, {Key: "withdrawn_by", Value: by}, {Key: "withdrawn_at", Value: d.WithdrawnAt}}}}); err != nil {
 		return nil, translate("withdraw quote", err)
@@ -154,7 +154,13 @@ func (s *Quotes) FindQuotes(ctx context.Context, survey string) ([]*chorus.Quote
 	if err != nil {
 		return nil, err
 	}
-	sort.Slice(docs, func(i, j int) bool { return docs[i].ApprovedAt.After(docs[j].ApprovedAt) })
+	// Newest day first; within a day (all a quote keeps) by id, so the order is the same every time.
+	sort.Slice(docs, func(i, j int) bool {
+		if !docs[i].ApprovedAt.Equal(docs[j].ApprovedAt) {
+			return docs[i].ApprovedAt.After(docs[j].ApprovedAt)
+		}
+		return docs[i].ID.Hex() < docs[j].ID.Hex()
+	})
 	out := make([]*chorus.Quote, len(docs))
 	for i, d := range docs {
 		out[i] = s.domain(d)
@@ -183,6 +189,11 @@ func (s *Quotes) ListApproved(ctx context.Context, survey, theme string) ([]*cho
 		}
 		out = append(out, s.domain(d))
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].ApprovedAt.Before(out[j].ApprovedAt) })
+	sort.Slice(out, func(i, j int) bool {
+		if !out[i].ApprovedAt.Equal(out[j].ApprovedAt) {
+			return out[i].ApprovedAt.Before(out[j].ApprovedAt)
+		}
+		return out[i].ID < out[j].ID
+	})
 	return out, nil
 }

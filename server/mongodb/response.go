@@ -30,6 +30,7 @@ type responseDoc struct {
 	Themes       map[string][]string `bson:"themes,omitempty"`
 	Flags        map[string][]string `bson:"flags,omitempty"`
 	Risky        bool                `bson:"risky,omitempty"`
+	Level        string              `bson:"level,omitempty"`
 	Digest       string              `bson:"digest"`
 	// GroupSession is the access code's group session; absent for open surveys and
 	// for responses stored before codes existed.
@@ -40,7 +41,7 @@ func toResponseDoc(r *chorus.Response) *responseDoc {
 	return &responseDoc{
 		SubmissionID: r.SubmissionID, Survey: r.Survey, Version: r.Version, Lang: r.Lang,
 		Revision: r.Revision, Day: r.Day, Answers: r.Answers, Themes: r.Themes, Flags: r.Flags,
-		Risky: r.Risky, Digest: r.Digest, GroupSession: r.GroupSession,
+		Risky: r.Risky, Level: r.Level, Digest: r.Digest, GroupSession: r.GroupSession,
 	}
 }
 
@@ -67,7 +68,7 @@ func fromResponseDoc(d *responseDoc) *chorus.Response {
 	return &chorus.Response{
 		SubmissionID: d.SubmissionID, Survey: d.Survey, Version: d.Version, Lang: d.Lang,
 		Revision: d.Revision, Day: d.Day, Answers: answers, Themes: d.Themes, Flags: d.Flags,
-		Risky: d.Risky, Digest: d.Digest, GroupSession: d.GroupSession,
+		Risky: d.Risky, Level: d.Level, Digest: d.Digest, GroupSession: d.GroupSession,
 	}
 }
 
@@ -465,11 +466,15 @@ func (s *ResponseStore) CountResponses(ctx context.Context, survey string) (int6
 
 // EachResponse streams a survey's responses in storage order ("" for all surveys).
 func (s *ResponseStore) EachResponse(ctx context.Context, survey string, fn func(*chorus.Response) error) error {
+	return eachResponse(ctx, s.coll, survey, fn)
+}
+
+func eachResponse(ctx context.Context, coll *mongo.Collection, survey string, fn func(*chorus.Response) error) error {
 	filter := bson.D{}
 	if survey != "" {
 		filter = bson.D{{Key: "survey", Value: survey}}
 	}
-	cur, err := s.coll.Find(ctx, filter, options.Find().SetBatchSize(1000))
+	cur, err := coll.Find(ctx, filter, options.Find().SetBatchSize(1000))
 	if err != nil {
 		return translate("find responses", err)
 	}

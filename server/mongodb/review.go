@@ -56,8 +56,8 @@ type Reviews struct {
 	Surveys   chorus.SurveyService
 	Codebooks chorus.CodebookService
 	// Retag, if set, is told about every review that changes the themes that count
-	// for a response: before and after carry those themes in Themes (the aggregates'
-	// Retag fits). ThemesOf returns them as they are.
+	// for a response: before and after carry those themes in Themes, reviews applied
+	// (results.Counter.Retag fits: it counts them as they are).
 	Retag func(ctx context.Context, before, after *chorus.Response) error
 	// Emerging works out candidate themes from the uncoded answers and all answers
 	// (theme.EmergingTerms fits); nil shows none.
@@ -75,8 +75,7 @@ type Reviews struct {
 	byKey map[string]*reviewDoc            // answerKey → review
 	bySub map[string]map[string]*reviewDoc // submission id → question → review
 
-	resolved sync.Map // *chorus.Response → struct{}: Themes already count (see ThemesOf)
-	writeMu  sync.Mutex
+	writeMu sync.Mutex
 
 	imu     sync.Mutex
 	indexes map[string]*answerIndex
@@ -181,9 +180,6 @@ func (rv *Reviews) waitReady(ctx context.Context) error {
 // aggregates' ThemesOf. Until the reviews are first loaded it waits for them, for up
 // to 30 seconds (then it counts the machine tags, and says so in the log).
 func (rv *Reviews) ThemesOf(r *chorus.Response) map[string][]string {
-	if _, ok := rv.resolved.Load(r); ok {
-		return r.Themes
-	}
 	if !isClosed(rv.ready) {
 		select {
 		case <-rv.ready:
@@ -374,7 +370,7 @@ func (rv *Reviews) Review(ctx context.Context, ch chorus.ReviewChange) (*chorus.
 		return nil, err
 	}
 	d := &reviewDoc{ID: answerKey(sub, ch.Question), Survey: s.doc.Survey, SubmissionID: sub, Question: ch.Question,
-		Themes: next, By: ch.By, At: time.Now().UTC().Truncate(time.Millisecond)}
+		Themes: next, By: ch.By, At: day(time.Now())}
 	if _, err := rv.reviews.ReplaceOne(ctx, bson.D{{Key: "_id", Value: d.ID}}, d, options.Replace().SetUpsert(true)); err != nil {
 		return nil, translate("store review", err)
 	}
@@ -392,13 +388,9 @@ func (rv *Reviews) Review(ctx context.Context, ch chorus.ReviewChange) (*chorus.
 		before.Themes = overlay(s.doc.Themes, beforeReviews)
 		after.Themes = overlay(s.doc.Themes, afterReviews)
 		if !sameThemes(before.Themes, after.Themes) {
-			rv.resolved.Store(before, struct{}{})
-			rv.resolved.Store(after, struct{}{})
 			if err := rv.Retag(ctx, before, after); err != nil {
 				rv.log.Error("recount a reviewed response", "survey", s.doc.Survey, "err", err)
 			}
-			rv.resolved.Delete(before)
-			rv.resolved.Delete(after)
 		}
 	}
 	return rv.answerOf(s, ch.Question), nil
@@ -669,6 +661,30 @@ func (rv *Reviews) Agreement(ctx context.Context, survey string) ([]chorus.Theme
 	rv.mu.RUnlock()
 	agr, n := chorus.Agreement(themes, reviewed)
 	return agr, n, nil
+}
+
+// ReviewedAnswers implements chorus.ReviewService.
+func (rv *Reviews) ReviewedAnswers(ctx context.Context, survey string) ([]*chorus.Answer, error) {
+	ix, err := rv.index(ctx, survey)
+	if err != nil {
+		return nil, err
+	}
+	if err := rv.waitReady(ctx); err != nil {
+		return nil, err
+	}
+	rv.mu.RLock()
+	defer rv.mu.RUnlock()
+	var out []*chorus.Answer
+	for _, x := range ix.answers {
+		if rv.byKey[answerKey(x.sub, x.a.Question)] == nil {
+			continue
+		}
+		a := x.a
+		a.Machine = slices.Clone(x.machine)
+		rv.fillReview(&a, x.sub)
+		out = append(out, &a)
+	}
+	return out, nil
 }
 
 // EmergingTerms implements chorus.ReviewService.

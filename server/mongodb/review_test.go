@@ -125,7 +125,7 @@ func TestReviews(t *testing.T) {
 	f.insert(t, family, both, turtles, turtles2, flagged)
 
 	// A real aggregates counter with reviewed tags winning.
-	agg := f.db.NewAggregates(f.catalog)
+	agg := results.NewCounter(mongodb.NewAggregateStore(f.db), f.catalog, nil)
 	rv := f.reviews(t)
 	agg.ThemesOf = rv.ThemesOf
 	rv.Retag = agg.Retag
@@ -250,7 +250,7 @@ func TestReviews(t *testing.T) {
 			t.Errorf("after reload: activities_fun %d, want 2", p.Total)
 		}
 		// A recount from the stored responses keeps reviewed tags.
-		agg2 := f.db.NewAggregates(f.catalog)
+		agg2 := results.NewCounter(mongodb.NewAggregateStore(f.db), f.catalog, nil)
 		agg2.ThemesOf = again.ThemesOf
 		if err := agg2.Load(ctx); err != nil {
 			t.Fatal(err)
@@ -308,12 +308,12 @@ func TestReviewsThemesOf(t *testing.T) {
 	var before, after *chorus.Response
 	rv.Retag = func(_ context.Context, b, a *chorus.Response) error {
 		before, after = b, a
-		// The aggregates call ThemesOf on what they are given: it must be as given.
-		if got := rv.ThemesOf(b); !slices.Equal(got["better"], []string{"family_contact"}) {
-			t.Errorf("ThemesOf(before) = %v", got)
+		// Before and after carry the themes that count, reviews applied.
+		if got := b.Themes; !slices.Equal(got["better"], []string{"family_contact"}) {
+			t.Errorf("before.Themes = %v", got)
 		}
-		if got := rv.ThemesOf(a); len(got["better"]) != 0 {
-			t.Errorf("ThemesOf(after) = %v, want no better themes", got)
+		if got := a.Themes; len(got["better"]) != 0 {
+			t.Errorf("after.Themes = %v, want no better themes", got)
 		}
 		return nil
 	}
@@ -356,7 +356,7 @@ func TestAgreementPure(t *testing.T) {
 	if n != 2 {
 		t.Fatalf("n = %d, want 2", n)
 	}
-	want := []chorus.ThemeAgreement{{Theme: "a", Both: 2}, {Theme: "b", MachineOnly: 1}, {Theme: "c", ReviewOnly: 1}}
+	want := []chorus.ThemeAgreement{{Theme: "a", Both: 2}, {Theme: "b", MachineOnly: 1, Neither: 1}, {Theme: "c", ReviewOnly: 1, Neither: 1}}
 	if !slices.Equal(agr, want) {
 		t.Errorf("got %+v\nwant %+v", agr, want)
 	}

@@ -34,6 +34,7 @@ type concernDoc struct {
 	Flags        map[string][]string `bson:"flags,omitempty"`
 	Texts        map[string]string   `bson:"texts,omitempty"`
 	Signals      []signalDoc         `bson:"signals,omitempty"`
+	Level        string              `bson:"level,omitempty"`
 	Reviewed     bool                `bson:"reviewed"`
 	ReviewedBy   string              `bson:"reviewed_by,omitempty"`
 	ReviewedAt   time.Time           `bson:"reviewed_at,omitempty"`
@@ -47,7 +48,8 @@ type signalDoc struct {
 
 func (d *concernDoc) domain() *chorus.Concern {
 	c := &chorus.Concern{ID: d.ID.Hex(), Survey: d.Survey, Version: d.Version, Day: d.Day, Flags: d.Flags, Texts: d.Texts,
-		ReviewedBy: d.ReviewedBy, Note: d.Note}
+		ReviewedBy: d.ReviewedBy, Note: d.Note, Level: d.Level}
+	c.Level = c.LevelOf()
 	if d.Reviewed {
 		c.ReviewedAt = d.ReviewedAt
 		if c.ReviewedAt.IsZero() {
@@ -85,8 +87,8 @@ var _ chorus.SafeguardingService = (*Safeguarding)(nil)
 
 // concernOf makes the queue entry of a risky response.
 func (s *Safeguarding) concernOf(ctx context.Context, r *chorus.Response) *concernDoc {
-	d := &concernDoc{ID: bson.NewObjectID(), SubmissionID: r.SubmissionID, Survey: r.Survey, Version: r.Version, Day: r.Day,
-		Flags: r.Flags, Texts: map[string]string{}}
+	d := &concernDoc{ID: dayID(time.Now()), SubmissionID: r.SubmissionID, Survey: r.Survey, Version: r.Version, Day: r.Day,
+		Flags: r.Flags, Texts: map[string]string{}, Level: r.SafeguardingLevel()}
 	sv, err := s.Surveys.FindSurvey(ctx, r.Survey)
 	if err == nil {
 		for _, q := range sv.Questions {
@@ -209,14 +211,24 @@ func (s *Safeguarding) FindConcerns(ctx context.Context, f chorus.ConcernFilter)
 	if f.Survey != "" {
 		filter = append(filter, bson.E{Key: "survey", Value: f.Survey})
 	}
-	docs, err := findAll(ctx, s.coll, "concerns", filter, func(d *concernDoc) *concernDoc { return d })
+	all, err := findAll(ctx, s.coll, "concerns", filter, func(d *concernDoc) *concernDoc { return d })
 	if err != nil {
 		return nil, 0, err
 	}
-	// Newest first: by day, then by when they were queued.
+	// Closed-answer flags are listed apart, so that a disclosure is never buried.
+	var docs []*concernDoc
+	for _, d := range all {
+		if (d.level() == chorus.LevelClosed) == f.Closed {
+			docs = append(docs, d)
+		}
+	}
+	// Urgent before concern, then newest first: by day, then by when they were queued.
 	sort.Slice(docs, func(i, j int) bool {
 		if f.Reviewed && !docs[i].ReviewedAt.Equal(docs[j].ReviewedAt) {
 			return docs[i].ReviewedAt.After(docs[j].ReviewedAt)
+		}
+		if li, lj := chorus.LevelRank(docs[i].level()), chorus.LevelRank(docs[j].level()); !f.Reviewed && li != lj {
+			return li < lj
 		}
 		if docs[i].Day != docs[j].Day {
 			return docs[i].Day > docs[j].Day
@@ -237,9 +249,27 @@ func (s *Safeguarding) FindConcerns(ctx context.Context, f chorus.ConcernFilter)
 }
 
 // CountOpenConcerns implements chorus.SafeguardingService.
-func (s *Safeguarding) CountOpenConcerns(ctx context.Context) (int, error) {
-	n, err := s.coll.CountDocuments(ctx, bson.D{{Key: "reviewed", Value: false}})
-	return int(n), translate("count concerns", err)
+func (s *Safeguarding) CountOpenConcerns(ctx context.Context) (map[string]int, error) {
+	cur, err := s.coll.Find(ctx, bson.D{{Key: "reviewed", Value: false}},
+		options.Find().SetProjection(bson.D{{Key: "level", Value: 1}, {Key: "flags", Value: 1}}))
+	if err != nil {
+		return nil, translate("count concerns", err)
+	}
+	var docs []concernDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, translate("count concerns", err)
+	}
+	counts := map[string]int{}
+	for i := range docs {
+		counts[docs[i].level()]++
+	}
+	return counts, nil
+}
+
+// level is the concern's level; concerns queued before levels existed get one from
+// their flags.
+func (d *concernDoc) level() string {
+	return (&chorus.Concern{Level: d.Level, Flags: d.Flags}).LevelOf()
 }
 
 // maxNote is the longest note on a concern, in characters.
@@ -268,7 +298,7 @@ func (s *Safeguarding) ReviewConcern(ctx context.Context, id, by, note string) (
 	if d.Reviewed {
 		return nil, chorus.Errorf(chorus.ECONFLICT, "Someone has already marked this answer as reviewed.")
 	}
-	now := time.Now().UTC().Truncate(time.Millisecond)
+	now := day(time.Now())
 	res, err := s.coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: oid}, {Key: "reviewed", Value: false}},
 		bson.D{{Key: "$set", Value: bson.D{{Key: "reviewed", Value: true}, {Key: "reviewed_by", Value: by},
 			{Key: "reviewed_at", Value: now}, {Key: "note", Value: note}}}})

@@ -20,32 +20,58 @@ func TestSafeguarding(t *testing.T) {
 	flagged.Flags = map[string][]string{"better": {"abuse"}}
 	flagged.Risky = true
 	flagged.Day = "2026-11-03"
+	// Queued before levels existed: a free-text flag with no level is a concern.
+	past := f.response("when I lived with my dad he hit me", "")
+	past.Flags = map[string][]string{"better": {"abuse"}}
+	past.Risky, past.Level = true, chorus.LevelConcern
+	past.Day = "2026-11-04"
+	urgent := f.response("I want to end it tonight", "")
+	urgent.Flags = map[string][]string{"better": {"suicide"}}
+	urgent.Risky, urgent.Level = true, chorus.LevelUrgent
+	urgent.Day = "2026-11-01"
 	closed := f.response("more clubs", "")
 	closed.Risky = true // a closed answer that is a risk signal
 	sv, _ := f.catalog.FindSurvey(ctx, ylyv)
 	closed.Answers["life_happy"] = map[string]string{riskItem(t, sv): "1"}
+	closed.Day = "2026-11-05"
 	fine := f.response("more clubs please", "")
-	f.insert(t, flagged, closed, fine)
+	f.insert(t, flagged, past, urgent, closed, fine)
 
 	open, total, err := sg.FindConcerns(ctx, chorus.ConcernFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if total != 2 || len(open) != 2 {
-		t.Fatalf("%d open concerns, want 2", total)
+	if total != 3 || len(open) != 3 {
+		t.Fatalf("%d open free-text concerns, want 3 (the closed-answer one is listed apart)", total)
 	}
-	if open[0].Day != "2026-11-03" || !slices.Equal(open[0].Categories(), []string{"abuse"}) {
-		t.Errorf("first concern %+v: want the newest (the flagged text) first", open[0])
+	// Urgent first even though it is the oldest, then concerns newest first.
+	if open[0].Level != chorus.LevelUrgent || open[1].Day != "2026-11-04" || open[2].Day != "2026-11-03" {
+		t.Errorf("order %s/%s, %s/%s, %s/%s: want urgent first, then concerns newest first",
+			open[0].Level, open[0].Day, open[1].Level, open[1].Day, open[2].Level, open[2].Day)
 	}
-	if open[0].Texts["better"] != flagged.Answers["better"] || open[0].Texts["anything_else"] != "I want more clubs" {
-		t.Errorf("concern texts %v: want every free-text answer", open[0].Texts)
+	if open[2].Level != chorus.LevelConcern || !slices.Equal(open[2].Categories(), []string{"abuse"}) {
+		t.Errorf("flag without a stored level: %+v, want a concern", open[2])
 	}
-	if len(open[1].Signals) != 1 || open[1].Signals[0].Question != "life_happy" {
-		t.Errorf("closed-answer concern signals %+v", open[1].Signals)
+	if open[2].Texts["better"] != flagged.Answers["better"] || open[2].Texts["anything_else"] != "I want more clubs" {
+		t.Errorf("concern texts %v: want every free-text answer", open[2].Texts)
 	}
-	if n, err := sg.CountOpenConcerns(ctx); err != nil || n != 2 {
-		t.Errorf("CountOpenConcerns = %d, %v; want 2", n, err)
+	closedOnly, n, err := sg.FindConcerns(ctx, chorus.ConcernFilter{Closed: true})
+	if err != nil || n != 1 || closedOnly[0].Level != chorus.LevelClosed {
+		t.Fatalf("closed-answer concerns %v (%d), %v; want the one", closedOnly, n, err)
 	}
+	if len(closedOnly[0].Signals) != 1 || closedOnly[0].Signals[0].Question != "life_happy" {
+		t.Errorf("closed-answer concern signals %+v", closedOnly[0].Signals)
+	}
+	if n, err := sg.CountOpenConcerns(ctx); err != nil || n[chorus.LevelUrgent] != 1 || n[chorus.LevelConcern] != 2 || n[chorus.LevelClosed] != 1 {
+		t.Errorf("CountOpenConcerns = %v, %v; want 1 urgent, 2 concern, 1 closed", n, err)
+	}
+	for _, c := range open[1:] {
+		if _, err := sg.ReviewConcern(ctx, c.ID, "u1", "Passed to the DSL"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	open = open[:1]
+	open = append(open, closedOnly...)
 
 	t.Run("Review", func(t *testing.T) {
 		if _, err := sg.ReviewConcern(ctx, open[0].ID, "u1", "  "); chorus.ErrorCode(err) != chorus.EINVALID {
@@ -64,11 +90,11 @@ func TestSafeguarding(t *testing.T) {
 		if _, err := sg.ReviewConcern(ctx, "65f000000000000000000000", "u2", "x"); chorus.ErrorCode(err) != chorus.ENOTFOUND {
 			t.Errorf("unknown concern: err = %v, want ENOTFOUND", err)
 		}
-		if n, _ := sg.CountOpenConcerns(ctx); n != 1 {
-			t.Errorf("open after review: %d, want 1", n)
+		if n, _ := sg.CountOpenConcerns(ctx); n[chorus.LevelUrgent] != 0 || n[chorus.LevelClosed] != 1 {
+			t.Errorf("open after review: %v, want only the closed-answer one", n)
 		}
 		done, total, err := sg.FindConcerns(ctx, chorus.ConcernFilter{Reviewed: true})
-		if err != nil || total != 1 || done[0].Note == "" {
+		if err != nil || total != 3 || done[0].Note == "" {
 			t.Errorf("reviewed concerns %v (%d), %v", done, total, err)
 		}
 	})
@@ -85,8 +111,8 @@ func TestSafeguarding(t *testing.T) {
 		if again, _ := sg.Sync(ctx); again != 0 {
 			t.Errorf("second Sync added %d", again)
 		}
-		if n, _ := sg.CountOpenConcerns(ctx); n != 1 {
-			t.Errorf("open after sync: %d, want 1", n)
+		if n, _ := sg.CountOpenConcerns(ctx); n[chorus.LevelClosed] != 1 || len(n) != 1 {
+			t.Errorf("open after sync: %v, want the closed-answer one", n)
 		}
 	})
 }

@@ -23,13 +23,13 @@ var (
 )
 
 // redactEmails replaces email addresses, including "at"/"dot" spellings.
-func redactEmails(s string) string {
+func (tr *tracker) redactEmails(s string) string {
 	if strings.Contains(s, "@") {
-		s = replaceMatches(s, emailRe, TagEmail, nil)
+		s = tr.replaceMatches(s, emailRe, TagEmail, nil)
 	}
 	if (containsFold(s, " at ") || containsFold(s, "at)") || containsFold(s, "at]") || containsFold(s, "at}")) &&
 		(strings.Contains(s, ".") || containsFold(s, "dot")) {
-		s = replaceMatches(s, obfuscatedEmailRe, TagEmail, nil)
+		s = tr.replaceMatches(s, obfuscatedEmailRe, TagEmail, nil)
 	}
 	return s
 }
@@ -49,8 +49,8 @@ func hasSocialDomain(s string) bool {
 
 // redactSocialURLs replaces links to social media profiles with [handle].
 // Links to other sites (a helpline, a game) are kept.
-func redactSocialURLs(s string) string {
-	return replaceMatches(s, socialURLRe, TagHandle, func(m []int) (span, bool) {
+func (tr *tracker) redactSocialURLs(s string) string {
+	return tr.replaceMatches(s, socialURLRe, TagHandle, func(m []int) (span, bool) {
 		end := m[1]
 		for end > m[0] && strings.IndexByte(".,!?)", s[end-1]) >= 0 {
 			end--
@@ -60,8 +60,8 @@ func redactSocialURLs(s string) string {
 }
 
 // redactAtHandles replaces "@name" handles that are not part of an email.
-func redactAtHandles(s string) string {
-	return replaceMatches(s, atHandleRe, TagHandle, func(m []int) (span, bool) {
+func (tr *tracker) redactAtHandles(s string) string {
+	return tr.replaceMatches(s, atHandleRe, TagHandle, func(m []int) (span, bool) {
 		if m[0] > 0 {
 			c := s[m[0]-1]
 			if isWordByte(c) || c == '.' || c == '@' || c == ']' {
@@ -84,11 +84,11 @@ func redactAtHandles(s string) string {
 }
 
 // redactNINumbers replaces National Insurance numbers with [number].
-func redactNINumbers(s string) string {
+func (tr *tracker) redactNINumbers(s string) string {
 	if countDigits(s) < 6 {
 		return s
 	}
-	return replaceMatches(s, niRe, TagNumber, func(m []int) (span, bool) {
+	return tr.replaceMatches(s, niRe, TagNumber, func(m []int) (span, bool) {
 		switch strings.ToUpper(s[m[2]:m[3]]) {
 		case "BG", "GB", "NK", "KN", "TN", "NT", "ZZ":
 			return span{}, false
@@ -109,7 +109,7 @@ func countDigits(s string) int {
 
 // redactPhones replaces UK phone numbers in their many spellings, and
 // international numbers written with a leading "+".
-func redactPhones(s string) string {
+func (tr *tracker) redactPhones(s string) string {
 	var spans []span
 	for i := 0; i < len(s); i++ {
 		c := s[i]
@@ -124,7 +124,7 @@ func redactPhones(s string) string {
 			i = end - 1
 		}
 	}
-	return replaceSpans(s, spans, TagPhone)
+	return tr.replaceSpans(s, spans, TagPhone)
 }
 
 // phoneAt reports whether a phone number starts at s[i], and where it ends.
@@ -232,7 +232,7 @@ func phoneValidIntl(d []byte) bool {
 // redactLongNumbers replaces NHS numbers ("943 476 5919") and other long
 // digit strings, which in a child's answer are almost always a reference
 // number of some kind. Money ("£1000000000") is kept.
-func redactLongNumbers(s string) string {
+func (tr *tracker) redactLongNumbers(s string) string {
 	var spans []span
 	i := 0
 	for i < len(s) {
@@ -263,7 +263,7 @@ func redactLongNumbers(s string) string {
 		}
 		i = end
 	}
-	return replaceSpans(s, spans, TagNumber)
+	return tr.replaceSpans(s, spans, TagNumber)
 }
 
 // digitRunEnd returns the index just past the run of ASCII digits at s[i].
@@ -280,7 +280,7 @@ func currencyBefore(s string, i int) bool {
 }
 
 // redactCueHandles replaces a handle given after a platform name.
-func redactCueHandles(s string) string {
+func (tr *tracker) redactCueHandles(s string) string {
 	var spans []span
 	for _, k := range keywordSpans(s, fHandle) {
 		if k.start > 0 && isWordByte(s[k.start-1]) {
@@ -299,7 +299,7 @@ func redactCueHandles(s string) string {
 			spans = append(spans, sp)
 		}
 	}
-	return replaceSpans(s, spans, TagHandle)
+	return tr.replaceSpans(s, spans, TagHandle)
 }
 
 // cueHandleSpan decides whether a cueHandleRe match holds a handle.

@@ -28,11 +28,11 @@ var (
 
 // redactDates replaces full dates (day, month and year) and any date that
 // follows a birth cue ("born on 3 May", "my birthday is 12/03").
-func redactDates(s string, f feature) string {
+func (tr *tracker) redactDates(s string, f feature) string {
 	if !hasDigitSepDigit(s) {
 		goto words
 	}
-	s = replaceMatches(s, numericDateRe, TagDate, func(m []int) (span, bool) {
+	s = tr.replaceMatches(s, numericDateRe, TagDate, func(m []int) (span, bool) {
 		if s[m[4]:m[5]] != s[m[8]:m[9]] {
 			return span{}, false
 		}
@@ -45,10 +45,10 @@ func redactDates(s string, f feature) string {
 		}
 		return span{m[0], m[1]}, true
 	})
-	s = replaceMatches(s, isoDateRe, TagDate, nil)
+	s = tr.replaceMatches(s, isoDateRe, TagDate, nil)
 words:
 	if f&fMonth != 0 {
-		s = replaceMatches(s, wordDateRe, TagDate, nil)
+		s = tr.replaceMatches(s, wordDateRe, TagDate, nil)
 	}
 	if !containsFold(s, "born") && !containsFold(s, "birth") && !containsFold(s, "bday") &&
 		!containsFold(s, "b-day") && !containsFold(s, "dob") && !containsFold(s, "d.o.b") {
@@ -60,7 +60,7 @@ words:
 			spans = append(spans, span{m[1] + d[0], m[1] + d[1]})
 		}
 	}
-	return replaceSpans(s, spans, TagDate)
+	return tr.replaceSpans(s, spans, TagDate)
 }
 
 // hasDigitSepDigit reports whether a digit is followed by "/", "." or "-"

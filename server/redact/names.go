@@ -103,7 +103,7 @@ func kindOfPossessive(toks []token, i int) nameKind {
 }
 
 // redactNames replaces first names (and surnames that follow them).
-func redactNames(s string) string {
+func (tr *tracker) redactNames(s string) string {
 	toks := tokenize(s)
 	if len(toks) == 0 {
 		return s
@@ -146,7 +146,7 @@ func redactNames(s string) string {
 		}
 		spans = append(spans, span{t.start, end})
 	}
-	return replaceSpans(s, spans, TagName)
+	return tr.replaceSpans(s, spans, TagName)
 }
 
 // isTitleBefore reports whether prev is a title such as "Mr" or "Miss"

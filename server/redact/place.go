@@ -43,9 +43,9 @@ func validOutward(area, district string) bool {
 
 // redactPostcodes replaces full postcodes (SW1A 1AA, m1 1ae) and outward
 // codes that follow a cue ("I live in M1").
-func redactPostcodes(s string) string {
+func (tr *tracker) redactPostcodes(s string) string {
 	if containsFold(s, "gir") {
-		s = replaceMatches(s, girRe, TagPostcode, nil)
+		s = tr.replaceMatches(s, girRe, TagPostcode, nil)
 	}
 	if !hasLetterDigit(s) {
 		return s
@@ -65,7 +65,7 @@ func redactPostcodes(s string) string {
 		full = append(full, span{i, i + m[1]})
 		i += m[1] - 1
 	}
-	s = replaceSpans(s, full, TagPostcode)
+	s = tr.replaceSpans(s, full, TagPostcode)
 	var spans []span
 	if !containsFold(s, "post") && !containsFold(s, "liv") && !containsFold(s, "moved") && !containsFold(s, "area") {
 		return s
@@ -81,7 +81,7 @@ func redactPostcodes(s string) string {
 			spans = append(spans, span{m[0], m[5]})
 		}
 	}
-	return replaceSpans(s, spans, TagPostcode)
+	return tr.replaceSpans(s, spans, TagPostcode)
 }
 
 // isPostcode checks a fullPostcodeRe match m in s against the rules for UK
@@ -142,23 +142,23 @@ var (
 
 // redactNumberedAddresses replaces a house number and street, with an
 // optional flat number.
-func redactNumberedAddresses(s string, f feature) string {
+func (tr *tracker) redactNumberedAddresses(s string, f feature) string {
 	if f&fFlat != 0 {
-		s = replaceMatches(s, flatStreetRe, TagAddress, func(m []int) (span, bool) {
+		s = tr.replaceMatches(s, flatStreetRe, TagAddress, func(m []int) (span, bool) {
 			return span{m[0], m[1]}, !anyCommon(s[m[2]:m[3]])
 		})
 	}
-	s = replaceMatches(s, numberedStreetRe, TagAddress, func(m []int) (span, bool) {
+	s = tr.replaceMatches(s, numberedStreetRe, TagAddress, func(m []int) (span, bool) {
 		return trimDot(s, m[0], m[1]), true
 	})
-	s = replaceMatches(s, numberedLowerStreetRe, TagAddress, func(m []int) (span, bool) {
+	s = tr.replaceMatches(s, numberedLowerStreetRe, TagAddress, func(m []int) (span, bool) {
 		return span{m[0], m[1]}, !anyCommon(s[m[2]:m[3]])
 	})
 	return s
 }
 
 // redactNamedStreets replaces street names without a house number.
-func redactNamedStreets(s string, f feature) string {
+func (tr *tracker) redactNamedStreets(s string, f feature) string {
 	var spans []span
 	var cues [][]int
 	if f&fStreetCue != 0 {
@@ -176,11 +176,11 @@ func redactNamedStreets(s string, f feature) string {
 			spans = append(spans, span{m[1], m[1] + d[1]})
 		}
 	}
-	s = replaceSpans(s, spans, TagAddress)
+	s = tr.replaceSpans(s, spans, TagAddress)
 	if f&fStrongStreet == 0 {
 		return s
 	}
-	return replaceMatches(s, namedStreetRe, TagAddress, func(m []int) (span, bool) {
+	return tr.replaceMatches(s, namedStreetRe, TagAddress, func(m []int) (span, bool) {
 		words := strings.Fields(s[m[2]:m[3]])
 		// Drop a leading common word: "The Acacia Avenue" keeps "The".
 		for len(words) > 0 && commonWords[strings.ToLower(words[0])] {
@@ -253,7 +253,7 @@ var schoolCues = [][]string{{"go", "to"}, {"goes", "to"}, {"went", "to"}, {"goin
 
 // redactSchools replaces school names. Each ends in a word such as "Academy"
 // or "Primary", so only the few words before such a word are looked at.
-func redactSchools(s string) string {
+func (tr *tracker) redactSchools(s string) string {
 	var spans []span
 	for _, k := range keywordSpans(s, fSchool) {
 		if k.end < len(s) && isWordByte(s[k.end]) || k.start > 0 && isWordByte(s[k.start-1]) {
@@ -284,7 +284,7 @@ func redactSchools(s string) string {
 			}
 		}
 	}
-	return replaceSpans(s, spans, TagSchool)
+	return tr.replaceSpans(s, spans, TagSchool)
 }
 
 // wordsBefore returns up to max whitespace-separated words that end just

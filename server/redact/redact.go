@@ -13,7 +13,8 @@ import (
 	"regexp"
 	"sort"
 	"strings"
-	"unicode/utf8"
+
+	"github.com/chorus-voice/chorus/server/fold"
 )
 
 // Tags that Redact puts in place of the details it removes.
@@ -32,64 +33,68 @@ const (
 // Tags lists every tag that Redact can produce, in a fixed order.
 var Tags = []string{TagName, TagPhone, TagEmail, TagPostcode, TagAddress, TagSchool, TagHandle, TagDate, TagNumber}
 
-// Redact returns text with personal details replaced by tags. Invalid UTF-8
-// is replaced by U+FFFD first, so the result is always valid UTF-8.
+// Redact returns text with personal details replaced by tags. The detectors
+// read the text folded (see package fold), so full-width or Arabic-Indic
+// digits, look-alike letters and zero-width characters hide nothing; the tags
+// are put in place of the original characters, and everything else is kept as
+// the child wrote it. Invalid UTF-8 is replaced by U+FFFD first, so the result
+// is always valid UTF-8.
 func Redact(text string) string {
 	if text == "" {
 		return text
 	}
-	if !utf8.ValidString(text) {
-		text = strings.ToValidUTF8(text, "\uFFFD")
-	}
+	ft := fold.Fold(text)
+	s := ft.Folded
+	tr := newTracker(len(s))
 	// Each pass can expose a detail to a later one (a name tag next to an
 	// "@" makes a handle), so repeat until nothing changes: the result then
 	// holds nothing any detector would match, and Redact is idempotent.
 	for range maxPasses {
-		next := redactOnce(text)
-		if next == text {
+		next := tr.redactOnce(s)
+		if next == s {
 			break
 		}
-		text = next
+		s = next
 	}
-	return text
+	return tr.restore(ft, s)
 }
 
 // maxPasses bounds the passes Redact makes; two are enough in practice.
 const maxPasses = 4
 
 // redactOnce runs every detector over s once.
-func redactOnce(s string) string {
+func (tr *tracker) redactOnce(s string) string {
 	f := features(s)
 	hasDigit := strings.ContainsAny(s, "0123456789")
 	if strings.ContainsAny(s, "@([{") || containsFold(s, " at ") {
-		s = redactEmails(s)
+		s = tr.redactEmails(s)
 	}
 	if hasSocialDomain(s) {
-		s = redactSocialURLs(s)
+		s = tr.redactSocialURLs(s)
 	}
 	if strings.Contains(s, "@") {
-		s = redactAtHandles(s)
+		s = tr.redactAtHandles(s)
 	}
 	if hasDigit {
-		s = redactNINumbers(s)
-		s = redactPhones(s)
-		s = redactLongNumbers(s)
-		s = redactDates(s, f)
-		s = redactPostcodes(s)
+		s = tr.redactNINumbers(s)
+		s = tr.redactPhones(s)
+		s = tr.redactLongNumbers(s)
+		s = tr.redactDates(s, f)
+		s = tr.redactPostcodes(s)
 		if f&fStreet != 0 {
-			s = redactNumberedAddresses(s, f)
+			s = tr.redactNumberedAddresses(s, f)
 		}
 	}
 	if f&fStrongStreet != 0 || f&fStreetCue != 0 && f&fStreet != 0 {
-		s = redactNamedStreets(s, f)
+		s = tr.redactNamedStreets(s, f)
 	}
 	if f&fSchool != 0 {
-		s = redactSchools(s)
+		s = tr.redactSchools(s)
 	}
 	if f&fHandle != 0 {
-		s = redactCueHandles(s)
+		s = tr.redactCueHandles(s)
 	}
-	return redactNames(s)
+	return tr.redactNames(s)
 }
 
 // CountTags reports how many of each tag a redacted text contains, for a
@@ -110,13 +115,17 @@ type span struct{ start, end int }
 
 // replaceSpans replaces each span with tag. Spans may be unsorted and may
 // overlap; overlapping spans are merged.
-func replaceSpans(s string, spans []span, tag string) string {
+func (tr *tracker) replaceSpans(s string, spans []span, tag string) string {
 	if len(spans) == 0 {
 		return s
 	}
 	sort.Slice(spans, func(i, j int) bool { return spans[i].start < spans[j].start })
 	var b strings.Builder
 	b.Grow(len(s) + len(spans)*len(tag))
+	var src []int32
+	if tr != nil {
+		src = make([]int32, 0, len(s)+len(spans)*len(tag))
+	}
 	last := 0
 	for i := 0; i < len(spans); i++ {
 		sp := spans[i]
@@ -134,16 +143,106 @@ func replaceSpans(s string, spans []span, tag string) string {
 		}
 		b.WriteString(s[last:sp.start])
 		b.WriteString(tag)
+		if tr != nil {
+			src = append(src, tr.src[last:sp.start]...)
+			src = tr.appendTag(src, sp, len(tag))
+		}
 		last = sp.end
 	}
 	b.WriteString(s[last:])
+	if tr != nil {
+		tr.src = append(src, tr.src[last:]...)
+	}
+	return b.String()
+}
+
+// tracker follows each byte of the text being redacted back to the folded
+// text it came from, so that each tag can be put in place of the characters
+// of the original that it stands for.
+type tracker struct {
+	// src[i] is the folded byte that byte i came from, or -(k+1) for a byte
+	// of tag k.
+	src []int32
+	// tags holds the folded byte range each tag stands for.
+	tags []span
+}
+
+func newTracker(n int) *tracker {
+	tr := &tracker{src: make([]int32, n)}
+	for i := range tr.src {
+		tr.src[i] = int32(i)
+	}
+	return tr
+}
+
+// appendTag records a new tag of n bytes standing for bytes sp of the current
+// text, and appends its bytes to src.
+func (tr *tracker) appendTag(src []int32, sp span, n int) []int32 {
+	r := span{start: -1}
+	for _, v := range tr.src[sp.start:sp.end] {
+		lo, hi := int(v), int(v)+1
+		if v < 0 {
+			t := tr.tags[-v-1]
+			lo, hi = t.start, t.end
+		}
+		if r.start < 0 || lo < r.start {
+			r.start = lo
+		}
+		r.end = max(r.end, hi)
+	}
+	tr.tags = append(tr.tags, r)
+	id := -int32(len(tr.tags))
+	for range n {
+		src = append(src, id)
+	}
+	return src
+}
+
+// restore puts the tags of redacted (the folded text after redaction) in
+// place of the characters of the original they stand for.
+func (tr *tracker) restore(ft *fold.Text, redacted string) string {
+	type repl struct {
+		start, end int
+		tag        string
+	}
+	var rs []repl
+	for i := 0; i < len(redacted); {
+		v := tr.src[i]
+		if v >= 0 {
+			i++
+			continue
+		}
+		j := i
+		for j < len(redacted) && tr.src[j] == v {
+			j++
+		}
+		t := tr.tags[-v-1]
+		start, end := ft.Span(t.start, t.end)
+		if n := len(rs); n > 0 && start < rs[n-1].end {
+			rs[n-1].end = max(rs[n-1].end, end)
+		} else {
+			rs = append(rs, repl{start, end, redacted[i:j]})
+		}
+		i = j
+	}
+	if len(rs) == 0 {
+		return ft.Original
+	}
+	var b strings.Builder
+	last := 0
+	for _, r := range rs {
+		b.WriteString(ft.Original[last:r.start])
+		b.WriteString(r.tag)
+		last = r.end
+	}
+	b.WriteString(ft.Original[last:])
 	return b.String()
 }
 
 // replaceMatches replaces every match of re for which keep returns a span
 // with tag. keep receives the submatch indexes of the match and returns the
 // span to replace and whether to replace it.
-func replaceMatches(s string, re *regexp.Regexp, tag string, keep func(m []int) (span, bool)) string {
+func (tr *tracker) replaceMatches(s string, re *regexp.Regexp, tag string, keep func(m []int) (span, bool)) string {
 	ms := re.FindAllStringSubmatchIndex(s, -1)
 	if len(ms) == 0 {
 		return s
@@ -158,7 +257,7 @@ func replaceMatches(s string, re *regexp.Regexp, tag string, keep func(m []int) 
 			spans = append(spans, sp)
 		}
 	}
-	return replaceSpans(s, spans, tag)
+	return tr.replaceSpans(s, spans, tag)
 }
 
 // containsFold reports whether substr (lower-case ASCII) occurs in s,

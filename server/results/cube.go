@@ -38,7 +38,7 @@ func (d *Delta) Add(s *chorus.Survey, m Mapping, r *chorus.Response, sign int64,
 		d.Cells[k] = c
 	}
 	c.N += sign
-	for _, slot := range contribution(s, m, r, k, themesOf) {
+	for _, slot := range contribution(s, r, k, themesOf) {
 		c.Slots[slot] += sign
 	}
 }

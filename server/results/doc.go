@@ -11,8 +11,9 @@
 // Deltas — one per batch of stored responses, keyed by the full dimension tuple so that
 // any view can be rebuilt from them — and deltas are merged into the cube. A cube's size
 // depends on the survey, not on the number of responses, so results at a million
-// responses cost what they cost at a thousand. The mongodb package stores deltas and
-// snapshots and keeps every instance's cubes in step (mongodb.Aggregates).
+// responses cost what they cost at a thousand. Counter keeps the cubes, and every
+// instance's in step; the store only keeps its deltas and snapshots as plain records
+// (DeltaStore, which mongodb.AggregateStore implements).
 //
 // # Publishing
 //

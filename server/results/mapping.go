@@ -159,8 +159,7 @@ func Month(week string) string {
 func monthOfDay(day string) string { return Month(Week(day)) }
 
 // contribution lists the slots one response adds to: its cell's counters.
-func contribution(s *chorus.Survey, m Mapping, r *chorus.Response, k Key, themesOf ThemesFunc) []string {
-	m = m.orDefault()
+func contribution(s *chorus.Survey, r *chorus.Response, k Key, themesOf ThemesFunc) []string {
 	slots := make([]string, 0, 48)
 	for d := range nDims {
 		slots = append(slots, dimSlot(d, k[d]))

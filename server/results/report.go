@@ -29,8 +29,10 @@ type Report struct {
 	// Methods explains suppression, rounding and pooling across versions.
 	Methods string `json:"methods"`
 	// ContainsDemo is true when synthetic demo responses are counted.
-	ContainsDemo bool             `json:"contains_demo_data"`
-	Questions    []QuestionReport `json:"questions"`
+	ContainsDemo bool `json:"contains_demo_data"`
+	// Measures are the survey's headline measures for the group (see MeasureReport).
+	Measures  []MeasureReport  `json:"measures"`
+	Questions []QuestionReport `json:"questions"`
 	// Themes counts young people whose free text mentions each theme; its Answered is
 	// the number with any free text.
 	Themes *ListReport `json:"themes,omitempty"`

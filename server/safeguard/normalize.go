@@ -2,6 +2,8 @@ package safeguard
 
 import (
 	"strings"
+
+	"github.com/chorus-voice/chorus/server/fold"
 	"unicode"
 	"unicode/utf8"
 )
@@ -80,8 +82,12 @@ var leet = map[rune]rune{'0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 
 // repeated letter collapse to one ("diiie" → "die", "kill" → "kil"), and
 // text-speak expands ("wanna" → "want to", "kms" → "kill myself",
 // "2" → "to"). Rules are normalized the same way, so they still match.
+//
+// The text is folded first (see package fold), as redaction folds it, so
+// full-width letters, look-alike letters from other scripts and zero-width
+// characters hide nothing.
 func Normalize(text string) []string {
-	raw := splitWords(text)
+	raw := splitWords(fold.String(text))
 	out := make([]string, 0, len(raw)+4)
 	for i := 0; i < len(raw); i++ {
 		w := raw[i]

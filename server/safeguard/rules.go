@@ -1,5 +1,7 @@
 package safeguard
 
+import "slices"
+
 // ruleSpec is a group of patterns for one category (see parsePattern for the
 // syntax). Patterns are normalized like answers, so "hit" also matches
 // "hitt" and "h1t", and "want to" matches "wanna" and "want 2".
@@ -14,6 +16,22 @@ type ruleSpec struct {
 	// keepNegated is set when a negation is part of the phrase itself
 	// ("no food", "do not feel safe"), so a negator must not cancel it.
 	keepNegated bool
+	// level is Urgent or Concern; "" takes the category's (see urgentCategories).
+	level string
+}
+
+// urgentCategories are the kinds of harm that are urgent when told as
+// happening now; the others are a concern.
+var urgentCategories = []string{Suicide, SelfHarm, Abuse, UnsafeHome, Exploitation}
+
+func (s ruleSpec) levelOf() string {
+	if s.level != "" {
+		return s.level
+	}
+	if slices.Contains(urgentCategories, s.category) {
+		return Urgent
+	}
+	return Concern
 }
 
 const (
@@ -24,10 +42,14 @@ const (
 		"belt|belts|belted|hurt|hurts|hurting|abuse|abuses|abused|abusing|bruise|bruised|" +
 		"grab|grabs|grabbed|push|pushes|pushed|shove|shoves|shoved|drag|drags|dragged|" +
 		"pinch|pinches|pinched|burn|burns|burnt|burned|spit|spits|attack|attacks|attacked|" +
-		"throttle|throttled|headbutt|headbutted|stamp|stamped|stab|stabs|stabbed"
+		"throttle|throttled|headbutt|headbutted|stamp|stamped|stab|stabs|stabbed|whack|whacks|whacked|" +
+		"thump|thumps|thumped|wallop|walloped|slam|slams|slammed|pin|pins|pinned|restrain|restrains|restrained|" +
+		"shake|shakes|shook|bite|bites|bit|scratch|scratches|scratched|pull|pulls|pulled"
 	// passiveHarm are past participles for "I get hit", "I was beaten".
 	passiveHarm = "hit|beaten|kicked|punched|slapped|smacked|battered|abused|strangled|choked|" +
-		"burnt|burned|whipped|belted|touched|molested|raped|assaulted|attacked|stabbed|threatened"
+		"burnt|burned|whipped|belted|touched|molested|raped|assaulted|attacked|stabbed|threatened|" +
+		"pushed|shoved|pulled|dragged|thrown|grabbed|pinned|restrained|held_down|whacked|thumped|" +
+		"locked_in|locked_up|shut_in|tied_up|starved|groomed|trafficked|exploited|taken_to|passed_around|beaten_up"
 	// peers are other children, for bullying rather than abuse.
 	peers = "kids|boys|girls|bullies|bully|pupils|students|classmates|lads|gang|year|class|older|school|teenagers"
 	// adults are the grown-ups around a child at home.
@@ -67,6 +89,7 @@ var defaultRules = compileRules([]ruleSpec{
 			"suicide squad",
 			"die my|her|his|your hair",
 			"die of|from laughing|laughter|boredom|embarrassment|cringe",
+			"never|not|nobody ~2 thought|think|thinking about|of ~1 suicide|killing|ending",
 		},
 	},
 	{
@@ -97,7 +120,8 @@ var defaultRules = compileRules([]ruleSpec{
 		},
 		unless: []string{
 			"myself ~2 accident|accidentally|shaving|cooking|playing|football|rugby|pe|trampoline|skating|bike|fell|falling|paper",
-			"i cut|cuts ~2 hair|grass|paper|cake|food|out|up|down|it|class|lessons",
+			"i cut|cuts ~2 hair|grass|paper|cake|food|out|up|down|it|class|lessons|finger|fingers|thumb|fringe|nails|toenails|sandwich|sandwiches|bread|onion|onions|veg|vegetables|pizza|my_own|wood|cardboard|fabric|shapes",
+			"never|not|nobody ~2 thought|think|thinking about|of ~1 hurting|harming|cutting|killing|hurt|harm|cut|kill",
 			"cut ~2 wrist|wrists|arms|thighs|legs|skin ~2 accident|fence|glass|football",
 		},
 	},
@@ -120,6 +144,16 @@ var defaultRules = compileRules([]ruleSpec{
 			"throw|throws|threw|throwing things|stuff ~2 at me|us",
 			"bruises|bruised",
 			"get|gets|got|getting the belt|slipper|wooden_spoon|stick|cane",
+			"take|takes|took|taking off? my|our clothes off?",
+			"undress|undresses|undressed|undressing me|us",
+			"make|makes|made|making|force|forces|forced me|us to? have sex|sleep_with|do_sexual|watch_porn|watch_him|take_my_clothes|touch_him|touch_her",
+			"men|man|they|he ~2 brought to me",
+			"could|would|nearly|almost have? killed|strangled|stabbed her|him|me|us|mum|my_mum",
+			"or he|she|they|he'd|she'd|they'd ~1 would|will|'ll kill|hurt|stab|beat|batter me|us",
+			"beg for my life",
+			"gun|rifle|knife|blade|machete ~4 to|at|in my ~1 head|throat|neck|mouth|face",
+			"knife|knives ~6 blood",
+			"live|lived|living in fear",
 		},
 		unless: []string{
 			violentVerbs + " me|us up|back",
@@ -135,8 +169,15 @@ var defaultRules = compileRules([]ruleSpec{
 			"bruises|bruised ~2 easily|from|on my? knee|knees|leg|legs",
 			"lock|locks|locked|locking me|us in ~1 the? car|cupboard_by_accident",
 			"kicked|thrown|chucked out|off",
+			"pulled|pushed|dragged|thrown|taken out of|off|up|over|into|to_do|to_try|to_be|to_the_side|apart",
+			"pushed|pulled ~1 to|into do|doing|be|go|try|work|achieve|my|it|the",
+			"grabbed ~1 a|some|lunch|food|drink|bite|coffee|chips",
+			"taken to the|a? school|hospital|doctor|doctors|dentist|park|cinema|zoo|beach|seaside|shops|town|football|swimming|see|visit|contact|court|meeting|meetings|appointment|appointments|hospital|camp|club|youth_club",
+			"locked in the? car|cupboard_by_accident|toilet_by_accident",
+			"thrown a|the? party|ball|surprise",
+			"hit ~2 by ~1 a? ball|car|bus|bike|door|branch|football|wave|swing|cricket_ball|hockey_stick|frisbee",
 		},
-		notAfter: []string{"it", "that", "this", "what", "which", "ball", "door", "car", "bus", "thing",
+		notAfter: []string{"it", "that", "this", "what", "which", "ball", "door", "car", "bus", "thing", "wind", "rain",
 			"something", "reality", "truth", "song", "music", "smell", "sun", "wave", "cold", "dog",
 			"cat", "spider", "bee", "wasp", "insect", "hamster", "rabbit", "horse", "snake", "tiredness",
 			"story", "film", "movie", "words", "kindness", "you"},
@@ -255,6 +296,8 @@ var defaultRules = compileRules([]ruleSpec{
 			"phone|phones|keys|bag|money|stuff|things|homework|coat|shoes|sock|socks|book|books|bike ~1 go|went|gone|going|goes missing",
 			"run|ran|running away with it",
 			"run|ran|running away ~6 tag|chase|game|games|playing|play",
+			"tag|chase|hide_and_seek|game|games|playing|play ~6 run|ran|running|runs away",
+			"away from the|a chaser|seeker|tagger|catcher|it",
 			"who|that|which run|runs|ran away",
 			"homeless people|person|man|woman|shelter|charity",
 		},
@@ -276,5 +319,136 @@ var defaultRules = compileRules([]ruleSpec{
 			"post|posted|share|shared|sharing|film|filmed|filming ~3 me ~3 fighting|naked|crying|getting",
 		},
 		unless: []string{"beat|beats|beating me|us at|in|on|to", "jump|jumped|jumps|jumping me|us in ~1 queue"},
+	},
+	// Patterns from the literature that earlier rules missed: harm told
+	// without naming who did it, coercion with secrecy, grooming by someone
+	// much older, fear of the people where a child lives, neglect in
+	// children's words, online and criminal exploitation, self-harm and
+	// suicidal thoughts in young people's own words. Sources: the ChildLine
+	// casenotes series and annual reviews (NSPCC), Barnardo's and Children's
+	// Society case studies, Childline's online-harm and sextortion briefings;
+	// see server/safeguard/testdata/README.md.
+	{
+		category: Abuse,
+		patterns: []string{
+			"told|tells|telling|said|says|warned me|us? not to tell",
+			"our|little|dirty secret",
+			"has|had|have to be|stay|keep ~1 a? secret",
+			"keep it|this|that|what|things ~2 secret|quiet|between_us",
+			"if i|we tell|told anyone|anybody|someone|somebody|mum|my_mum|the_police|school|my_social_worker ~5 hurt|kill|trouble|bad|taken|believe|hate|sent",
+			"if anyone|anybody|someone found|finds out ~4 hurt|kill|trouble|bad|taken",
+			"won't|wouldn't|would_not|will_not believe me",
+		},
+		unless: []string{
+			"secret santa|garden|agent|base|society|recipe|ingredient|level|door|passage|room|code|admirer|santa",
+			"keep ~2 secret ~3 surprise|present|presents|birthday|party|game",
+			"not to tell ~3 spoilers|ending|surprise|present|birthday",
+		},
+	},
+	{
+		category: Exploitation,
+		level:    Concern,
+		patterns: []string{
+			"much|lot|way|years|loads|well older ~3 than me",
+			"older boyfriend|girlfriend|man|men|guy|guys|bloke|lads",
+			"boyfriend|girlfriend|bf|gf ~3 older than me",
+			"boyfriend|girlfriend|bf|gf ~3 is|was 18|19|20|21|22|23|24|25|26|27|28|29|30|35|40",
+			"said|says|told me he|she was|is 18|19|20|21|22|23|24|25",
+		},
+		unless: []string{"brother|sister|brothers|sisters|cousin|cousins|siblings ~4 older"},
+	},
+	{
+		category: Exploitation,
+		patterns: []string{
+			"make|makes|made|making|force|forces|forced me|us to? share|send|take ~2 pics|pictures|photos|videos|nudes|selfies",
+			"make|makes|made|making me|us do stuff|things with ~1 other? guys|men|people|him|them|his",
+			"threaten|threatens|threatened|threatening|going|gonna to? post|share|send|show|release|leak|put ~6 video|videos|pic|pics|pictures|photos|nudes|images",
+			"asked|asks|asking|wants|wanted|told me|us to send ~3 pics|pictures|photos|videos|selfies",
+			"blackmail|blackmails|blackmailed|blackmailing|sextortion",
+			"drug|drugs debt|debts",
+			"clear|pay|paying|pay_off|owe|owed ~3 debt|debts",
+			"made|make|makes|forced|force|had_to ~2 sleep with",
+			"sexually exploited|exploited",
+			"someone|they|he|she|people|somebody might|could|would|will|are_going_to|is_going_to shoot|stab|kill|kidnap me|us",
+			"feared|fear|scared|afraid|frightened|terrified for my life|safety",
+			"carrying|carried|delivering|delivered|moving|moved|selling|sold ~3 drugs|weed|crack|coke|cocaine|heroin|packages",
+		},
+		unless: []string{
+			"pics|pictures|photos|videos of the|our|my|his|her holiday|trip|dog|cat|homework|work|party|drawing|food|nan|grandma|family",
+			"kill me ~3 if|when",
+			"about|against|on drugs",
+		},
+	},
+	{
+		category:    Neglect,
+		keepNegated: true,
+		patterns: []string{
+			"nobody|no_one|noone to ~3 cook|feed|look_after|take_care|wash|get_me_up",
+			"out_of|off her|his|their face|faces",
+			"mum|dad|parents|carer|carers|they|she|he ~2 use|used|uses|using|take|took|taking drugs|heroin|crack|weed|spice",
+			"forget|forgets|forgot|forgetting to feed|take_me_to_school|pick_me_up|come_home",
+			"not|never|hasn't|haven't|hadn't eaten ~3 hours|days|since|all_day",
+			"left me|us|on_my_own|alone ~3 with strangers|strange_people|at_night",
+			"nowhere else to go",
+			"nowhere to sleep|stay|live",
+			"nobody|no_one|noone ~2 home|in ~3 cold|hungry|locked|nowhere|food",
+		},
+	},
+	{
+		category: UnsafeHome,
+		patterns: []string{
+			"who|that ~1 scare|scares|frighten|frightens|terrify|terrifies|threaten|threatens|bully|bullies me|us",
+			"scared|afraid|frightened|terrified|petrified to leave|go_out_of my? room|bedroom",
+			"scared|afraid|frightened|terrified|petrified ~2 when|that he|she|they ~3 come|comes|gets|get home|drunk|angry",
+			"never know when he|she|they ~3 snap|hit|flip|kick_off|go_off|hurt",
+			"lock|locked|locking myself ~3 bathroom|room|toilet|bedroom",
+			"hide|hid|hiding ~3 under_the_bed|in_the_wardrobe|in_my_wardrobe|in_the_cupboard",
+		},
+		unless: []string{
+			"film|films|movie|movies|clown|clowns|spider|spiders|dog|dogs|ghost|ghosts|dark|heights|exam|exams|thunder|wasps|bees ~3 who|that",
+			"hide|hid|hiding ~3 presents|present|hide_and_seek|game|playing",
+			"lock|locked|locking myself ~5 to play|to_do|to_get_changed|to_revise|to_study|to_chill|to_game",
+		},
+	},
+	{
+		category: Suicide,
+		patterns: []string{
+			"better off if i ~2 not_here|gone|dead|not_around|disappeared|never_born|did_not_exist",
+			"want|wanted|wanting|wish ~1 to be_gone|disappear|not_exist|stop_existing",
+			"terrified|scared|afraid|frightened of what i might|will|could do",
+			"could|would|should|want|wanted|going|thinking|think|thought ~2 jump_off|jumping_off",
+			"boxes|packets|bottles|strips|handful|handfuls of? paracetamol|pills|tablets|painkillers",
+			"took|taken|take|swallowed|swallow ~3 paracetamol|pills|tablets|painkillers ~3 hospital|die|end",
+			"tried|try|trying|attempted|attempt ~2 to? end_it|end_my_life|end_things|hang|overdose|suicide",
+		},
+		unless: []string{
+			"jump|jumping off ~3 diving|board|springboard|trampoline|wall|swing|rope|boat|pier|rocks|bed|sofa|stage|bus|train|bike|horse",
+		},
+	},
+	{
+		category: SelfHarm,
+		patterns: []string{
+			"scratch|scratched|scratching|carve|carved|carving|pick|picked|picking ~4 hand|hands|arm|arms|wrist|wrists|leg|legs|skin|thigh|thighs|stomach",
+			"cuts|scars|marks|burns ~1 on|across|up my ~1 arm|arms|wrist|wrists|thighs|legs|stomach|skin",
+			"hide|hid|hiding|cover|covered|covering ~3 cuts|scars|marks|burns",
+			"pain|hurt ~3 to|on myself",
+			"the? only thing ~3 helps|works ~3 cutting|hurting|pain",
+			"need|needed|want|wanted|urge ~2 to_cut_myself|to_hurt_myself|to_harm_myself|to_cut_again",
+			"sleeves ~3 cuts|scars|hide|cover",
+		},
+		unless: []string{
+			"scratch|scratched|scratching ~4 by|from|on a|the? cat|dog|kitten|bush|brambles|nettles|fence|branch|nail|wall",
+			"pick|picked|picking ~4 up|out|me|team|teams",
+			"cuts|scars|marks|burns ~6 accident|fell|falling|operation|surgery|chicken_pox|cooking|oven|iron|football|rugby|pe|bike|sport",
+		},
+		notAfter: []string{"cat", "dog", "kitten", "puppy", "hamster", "rabbit", "guinea_pig", "brother", "sister"},
+	},
+	// Doing what they did not want: the negation is part of the phrase.
+	{
+		category:    Exploitation,
+		keepNegated: true,
+		patterns: []string{
+			"had_to|made_to|make_me|makes_me|made_me|forced_to|force_me_to do ~4 things|stuff ~1 i|we ~2 not want|like",
+		},
 	},
 })

@@ -36,20 +36,41 @@ type Result struct {
 	Flagged bool
 	// Categories are the kinds of risk found, sorted and without repeats.
 	Categories []string
+	// Level is Urgent or Concern when Flagged, "" otherwise.
+	Level string
 }
 
-// Detect reports whether text looks like a disclosure of harm or risk, and
-// of which kinds.
+// Levels of a flag. Urgent is current harm, suicidal intent or a plan, or
+// fear of the people where the child lives now: someone should act today.
+// Concern is everything else a person should read: harm told as past
+// ("when I lived with my mum she hit me"), neglect, running away, bullying.
+const (
+	Urgent  = "urgent"
+	Concern = "concern"
+)
+
+// Detect reports whether text looks like a disclosure of harm or risk, of
+// which kinds, and how urgently a person should read it.
 func Detect(text string) Result {
 	words := Normalize(text)
 	if len(words) == 0 {
 		return Result{}
 	}
 	var cats []string
+	level := ""
 	for i := range words {
 		for _, r := range defaultRules.byFirst[words[i]] {
-			if cat, ok := r.matchAt(words, i); ok && !slices.Contains(cats, cat) {
-				cats = append(cats, cat)
+			end, stopped, ok := r.matchAt(words, i)
+			if !ok || aboutSomethingElse(words, i) {
+				continue
+			}
+			if !slices.Contains(cats, r.category) {
+				cats = append(cats, r.category)
+			}
+			if l := r.level; l == Urgent && !stopped && !toldAsPast(words, i, end) {
+				level = Urgent
+			} else if level == "" {
+				level = Concern
 			}
 		}
 	}
@@ -57,7 +78,79 @@ func Detect(text string) Result {
 		return Result{}
 	}
 	slices.Sort(cats)
-	return Result{Flagged: true, Categories: cats}
+	return Result{Flagged: true, Categories: cats, Level: level}
+}
+
+// sentence returns the bounds of the sentence around words[i:end].
+func sentence(words []string, i, end int) (int, int) {
+	s := i
+	for s > 0 && words[s-1] != stop {
+		s--
+	}
+	e := end
+	for e < len(words) && words[e] != stop {
+		e++
+	}
+	return s, e
+}
+
+// pastMarkers place harm in the past: "when I lived with my mum she hit me",
+// "I used to self harm", "in my old placement". presentMarkers bring it back
+// to now: "he used to hit me and he still does".
+var (
+	pastMarkers = compilePhrases("used to", "when i was little|younger|small|a_kid|a_child|a_baby|smaller|in", "when i lived",
+		"before i came|went|was into? care", "years ago", "last year", "in|at my old|last|previous",
+		"my old|last|previous placement|home|house|foster|carers|school", "back then", "as a kid|child",
+		"when i was 1|2|3|4|5|6|7|8|9|10|11|12|13", "not anymore|any_more", "no longer", "grew up|growing up",
+		"over the years", "is over|gone")
+	// stoppedMarkers after a negated match say the harm happened and has
+	// stopped: "she doesn't hit me any more".
+	stoppedMarkers = compilePhrases("anymore|any_more", "these days", "since i moved|left|came|went")
+	presentMarkers = compilePhrases("still", "right now", "at the moment", "every day|night", "tonight", "today",
+		"all the time", "now on")
+)
+
+// toldAsPast reports whether the sentence holding words[i:end] tells of harm
+// in the past rather than now.
+func toldAsPast(words []string, i, end int) bool {
+	s, e := sentence(words, i, end)
+	return presentMarkers.anyIn(words, s, e) == false && pastMarkers.anyIn(words, s, e)
+}
+
+// fictionWords introduce something that is not the child's own life: "a film
+// where a man gets beaten up", "a talk about county lines".
+var fictionWords = compilePhrases("film|films|movie|movies|book|books|story|stories|series|episode|programme|show|cartoon|"+
+	"documentary|assembly|lesson|lessons|talk|pshe|game|games|song|video|news where|about|in_which|on|called|when",
+	"learned|learnt|learning|taught|teaching about", "in the|a|my film|movie|book|game|story|programme|show")
+
+// aboutSomethingElse reports whether the match at words[i] follows, in its
+// sentence, words that say it is about a film, a lesson or a game.
+func aboutSomethingElse(words []string, i int) bool {
+	s, _ := sentence(words, i, i)
+	return fictionWords.anyIn(words, s, i)
+}
+
+// phrases is a set of short patterns matched anywhere in a span of words.
+type phrases [][]element
+
+func compilePhrases(ps ...string) phrases {
+	out := make(phrases, len(ps))
+	for i, p := range ps {
+		out[i] = parsePattern(p)
+	}
+	return out
+}
+
+// anyIn reports whether a phrase starts in words[s:e] (it may end after e).
+func (ps phrases) anyIn(words []string, s, e int) bool {
+	for j := s; j < e; j++ {
+		for _, p := range ps {
+			if _, _, ok := matchElems(p, words, j); ok {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // negators cancel a rule when they come just before its match or inside one
@@ -81,7 +174,9 @@ type element struct {
 // rule is a phrase pattern for one category, with the idioms that cancel it.
 type rule struct {
 	category string
-	elems    []element
+	// level is Urgent or Concern (Urgent becomes Concern when told as past).
+	level string
+	elems []element
 	// negatable rules are cancelled by a negator just before or inside them.
 	negatable bool
 	// unless are patterns that cancel a match they overlap.
@@ -91,11 +186,12 @@ type rule struct {
 }
 
 // matchAt reports whether r matches words starting at i, and returns the
-// rule's category.
-func (r *rule) matchAt(words []string, i int) (string, bool) {
+// end of the match. A negated match still counts when the sentence says the
+// harm has stopped ("he doesn't hit me any more"): stopped is then true.
+func (r *rule) matchAt(words []string, i int) (end int, stopped, ok bool) {
 	end, gapWords, ok := matchElems(r.elems, words, i)
 	if !ok {
-		return "", false
+		return 0, false, false
 	}
 	if len(r.notAfter) > 0 {
 		// "it hits me", "it really touched me"
@@ -104,30 +200,33 @@ func (r *rule) matchAt(words []string, i int) (string, bool) {
 			j--
 		}
 		if j >= 0 && slices.Contains(r.notAfter, words[j]) {
-			return "", false
+			return 0, false, false
 		}
 	}
 	if r.negatable {
+		negated := false
 		for j := i - 1; j >= 0 && j >= i-2 && words[j] != stop; j-- {
-			if negators[words[j]] {
-				return "", false
-			}
+			negated = negated || negators[words[j]]
 		}
 		for _, j := range gapWords {
-			if negators[words[j]] {
-				return "", false
+			negated = negated || negators[words[j]]
+		}
+		if negated {
+			if _, e := sentence(words, i, end); !stoppedMarkers.anyIn(words, end, e) {
+				return 0, false, false
 			}
+			stopped = true
 		}
 	}
 	for _, u := range r.unless {
 		// An exclusion cancels the match if it overlaps it.
 		for s := max(0, i-12); s < end; s++ {
 			if uEnd, _, ok := matchElems(u, words, s); ok && uEnd > i {
-				return "", false
+				return 0, false, false
 			}
 		}
 	}
-	return r.category, true
+	return end, stopped, true
 }
 
 // matchElems matches elems against words from i and returns the end of the
@@ -227,7 +326,7 @@ func compileRules(specs []ruleSpec) ruleSet {
 	rs := ruleSet{byFirst: map[string][]*rule{}}
 	for _, s := range specs {
 		for _, p := range s.patterns {
-			r := &rule{category: s.category, elems: parsePattern(p), negatable: !s.keepNegated}
+			r := &rule{category: s.category, level: s.levelOf(), elems: parsePattern(p), negatable: !s.keepNegated}
 			for _, u := range s.unless {
 				r.unless = append(r.unless, parsePattern(u))
 			}

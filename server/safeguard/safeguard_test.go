@@ -295,6 +295,10 @@ func TestNormalize(t *testing.T) {
 		{"Misspelling", "sucidal", "suicidal"},
 		{"Fuzzy", "mysefl", "myself"},
 		{"KeepsNumbers", "i am 14", "i am 14"},
+		{"FullWidth", "i want to ｋｉｌｌ myself", "i want to kil myself"},
+		{"Cyrillic", "hе hіts mе", "he hits me"},
+		{"ZeroWidth", "sui\u200bcide", "suicide"},
+		{"Greek", "i want to diΕ", "i want to die"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -360,5 +364,51 @@ func BenchmarkDetect(b *testing.B) {
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
 		Detect(answers[i%len(answers)])
+	}
+}
+
+func TestDetectLevel(t *testing.T) {
+	tests := []struct {
+		in, want string
+	}{
+		{"he hits me", Urgent},
+		{"I want to end it tonight", Urgent},
+		{"I cut myself last night", Urgent},
+		{"he used to hit me and he still does", Urgent},
+		{"I used to self harm", Concern},
+		{"when I was 8 my dad hit me with a belt", Concern},
+		{"in my old placement the carers locked me in my room", Concern},
+		{"he doesn't hit me any more", Concern},
+		{"i ran away last week", Concern},
+		{"there is never any food in the house", Concern},
+		{"my boyfriend is much older than me", Concern},
+		{"he used to hit me. now he hits me every day", Urgent},
+		{"nobody hurts me here", ""},
+		{"I feel fine", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			r := Detect(tt.in)
+			if r.Level != tt.want || r.Flagged != (tt.want != "") {
+				t.Errorf("Detect(%q) = %+v, want level %q", tt.in, r, tt.want)
+			}
+		})
+	}
+}
+
+// TestDetectThroughTricks: the safeguarding check reads the folded text, so
+// full-width letters, look-alike letters and zero-width characters hide nothing.
+func TestDetectThroughTricks(t *testing.T) {
+	for _, in := range []string{
+		"i want to ｋｉｌｌ myself",
+		"i want to kіll mysеlf", // Cyrillic і and е
+		"my stepdad h\u200bits me",
+		"i want to d\u00adie",
+		"ΗΕ ΗΙΤS ΜΕ", // Greek capitals
+		"i want to k\u0336i\u0336l\u0336l\u0336 myself",
+	} {
+		if r := Detect(in); !r.Flagged {
+			t.Errorf("Detect(%q) not flagged", in)
+		}
 	}
 }

@@ -1,12 +1,14 @@
 package surveyfile
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/chorus-voice/chorus/server/chorus"
+	"github.com/chorus-voice/chorus/server/disclosure"
 )
 
 // kindFields lists the fields each kind of question may have besides
@@ -95,6 +97,55 @@ func (c *checker) check(f *fileSurvey, areas []chorus.Area) {
 		}
 		if q.ShowIf != nil {
 			c.checkShowIf(f, i, questions, areas)
+		}
+	}
+	c.checkMeasures(f, questions)
+}
+
+// checkMeasures checks that each measure counts some, not all, points of a scale
+// question or a grid row, and that its share policy is usable.
+func (c *checker) checkMeasures(f *fileSurvey, questions map[string]int) {
+	seen := map[string]int{}
+	for j, m := range f.Measures {
+		at := func(path ...any) string { return pointer(append([]any{"measures", j}, path...)...) }
+		if first, dup := seen[m.ID]; dup {
+			c.errorf(at("id"), "measure id %q is already used at line %d", m.ID, c.doc.lineOf(pointer("measures", first)))
+		}
+		seen[m.ID] = j
+		i, ok := questions[m.Question]
+		if !ok {
+			c.errorf(at("question"), "%q is not a question in this survey", m.Question)
+			continue
+		}
+		q := &f.Questions[i]
+		switch q.Kind {
+		case chorus.KindScale:
+			if m.Item != "" {
+				c.errorf(at("item"), "%q is a scale question, which has no items; remove item", q.ID)
+			}
+		case chorus.KindGrid:
+			if m.Item == "" {
+				c.errorf(at("question"), "%q is a grid: name the row with item", q.ID)
+			} else if !slices.ContainsFunc(q.Items, func(o fileOption) bool { return o.ID == m.Item }) {
+				c.errorf(at("item"), "%q is not an item of %q", m.Item, q.ID)
+			}
+		default:
+			c.errorf(at("question"), "%q is a %s question: a measure needs a scale or grid question", q.ID, q.Kind)
+			continue
+		}
+		for k, pt := range m.Count {
+			if n := atoi(pt); n < 1 || n > q.Scale {
+				c.errorf(at("count", k), "%q is not a point of the %d-point scale of %q", pt, q.Scale, q.ID)
+			}
+		}
+		if q.Scale > 0 && len(m.Count) >= q.Scale {
+			c.errorf(at("count"), "counts every point of the scale, so the share would always be 100%%")
+		}
+	}
+	if sp := f.SharePolicy; sp != nil {
+		p := disclosure.SharePolicy{MinBase: sp.MinBase, RoundTo: sp.RoundTo, Extremes: sp.Extremes}
+		if err := p.Validate(cmp.Or(f.Threshold, defaultThreshold)); err != nil {
+			c.errorf("/share_policy", "%s", strings.TrimPrefix(err.Error(), "share policy: "))
 		}
 	}
 }
@@ -290,6 +341,10 @@ func (c *checker) checkTexts(f *fileSurvey) {
 		for k, l := range q.ScaleLabels {
 			text(pointer("questions", i, "scale_labels", k), l)
 		}
+	}
+	for j, m := range f.Measures {
+		text(pointer("measures", j, "label"), m.Label)
+		text(pointer("measures", j, "young"), m.Young)
 	}
 }
 

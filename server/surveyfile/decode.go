@@ -24,6 +24,21 @@ type (
 		RiskHelp      chorus.Text    `json:"risk_help"`
 		Versions      []fileVersion  `json:"versions"`
 		Questions     []fileQuestion `json:"questions"`
+		Measures      []fileMeasure  `json:"measures"`
+		SharePolicy   *fileShares    `json:"share_policy"`
+	}
+	fileMeasure struct {
+		ID       string      `json:"id"`
+		Label    chorus.Text `json:"label"`
+		Young    chorus.Text `json:"young"`
+		Question string      `json:"question"`
+		Item     string      `json:"item"`
+		Count    []string    `json:"count"`
+	}
+	fileShares struct {
+		MinBase  int `json:"min_base"`
+		RoundTo  int `json:"round_to_percent"`
+		Extremes int `json:"extremes"`
 	}
 	fileVersion struct {
 		ID            string      `json:"id"`
@@ -157,6 +172,13 @@ func (c *checker) build(f *fileSurvey, areas []chorus.Area) *chorus.Survey {
 		q.Wording = wordings(fq.Wording, s.Versions, text)
 		q.HelpWording = wordings(fq.HelpWording, s.Versions, text)
 		s.Questions = append(s.Questions, q)
+	}
+	for _, fm := range f.Measures {
+		s.Measures = append(s.Measures, &chorus.Measure{ID: fm.ID, Label: text(fm.Label), Young: text(fm.Young),
+			Question: fm.Question, Item: fm.Item, Count: fm.Count})
+	}
+	if sp := f.SharePolicy; sp != nil {
+		s.SharePolicy = chorus.SharePolicy{MinBase: sp.MinBase, RoundTo: sp.RoundTo, Extremes: sp.Extremes}
 	}
 	return s
 }

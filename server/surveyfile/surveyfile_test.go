@@ -48,6 +48,16 @@ func TestLoadBadFiles(t *testing.T) {
 			`10: version "all" questions[3]: "pets" is not a question in this survey`,
 			`20: question "other" show_if.equals[0]: "castle" is not an answer to question "live"`,
 		}},
+		{"measure-mistakes", []string{
+			`32: measures[1].id: measure id "happy" is already used at line 28`,
+			`34: measures[1].question: "live" is a single question: a measure needs a scale or grid question`,
+			`39: measures[2].item: "feel" is a scale question, which has no items; remove item`,
+			`40: measures[2].count: counts every point of the scale, so the share would always be 100%`,
+			`40: measures[2].count[3]: "4" is not a point of the 3-point scale of "feel"`,
+			`42: measures[3].label: missing the Welsh words (cy)`,
+			`43: measures[3].question: "nothing" is not a question in this survey`,
+			`45: share_policy: a minimum base of 15 is too small for extremes of 10: want at least 20`,
+		}},
 		{"max-choices", []string{`14: question "live" max_choices: is 3 but there are only 2 options`}},
 		{"max-length-0", []string{`20: question "other" max_length: must be at least 1`}},
 		{"missing-id", []string{`2: survey: missing "id"`}},
@@ -191,5 +201,35 @@ func TestLoadAccess(t *testing.T) {
 				t.Errorf("Access = %q (NeedsCode %v), want %q", s.Access, s.NeedsCode(), tt.want)
 			}
 		})
+	}
+}
+
+// TestShippedMeasures checks that the shipped survey defines a headline measure for
+// every scale question and every grid row, so that briefings lead with all of them.
+func TestShippedMeasures(t *testing.T) {
+	s, err := LoadFile("../../surveys/your-life-your-voice.yaml", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	has := map[string]bool{}
+	for _, m := range s.Measures {
+		has[m.Question+"|"+m.Item] = true
+		if m.Label.In("cy") == m.Label.In("en") || m.Young.In("en") == "" {
+			t.Errorf("measure %s: want adult and young wording in English and Welsh", m.ID)
+		}
+	}
+	for _, q := range s.Questions {
+		switch q.Kind {
+		case "scale":
+			if !has[q.ID+"|"] {
+				t.Errorf("no measure for the scale %s", q.ID)
+			}
+		case "grid":
+			for _, it := range q.Items {
+				if !has[q.ID+"|"+it.ID] {
+					t.Errorf("no measure for %s row %s", q.ID, it.ID)
+				}
+			}
+		}
 	}
 }

@@ -19,14 +19,15 @@ var (
 // topKeys and themeKeys are the keys a codebook file may use.
 var (
 	topKeys   = []string{"survey", "themes"}
-	themeKeys = []string{"id", "label_young", "label_young_cy", "label_adult", "description", "words", "phrases", "exclude"}
+	themeKeys = []string{"id", "label_young", "label_young_cy", "label_adult", "description", "scope",
+		"terms", "terms_cy", "words", "phrases", "exclude"}
 )
 
 // Load parses and validates a codebook in YAML. name is used in error
 // messages, which each read "name:line: message"; all problems found are
 // returned together, one per line.
 func Load(name string, data []byte) (*Codebook, error) {
-	l := &loader{name: name}
+	l := &loader{name: name, lines: strings.Split(string(data), "\n")}
 	file, err := parser.ParseBytes(data, 0)
 	if err != nil {
 		line := 0
@@ -61,8 +62,9 @@ func Load(name string, data []byte) (*Codebook, error) {
 
 // loader collects the problems found in one file.
 type loader struct {
-	name string
-	errs []error
+	name  string
+	lines []string
+	errs  []error
 }
 
 func (l *loader) errorf(line int, format string, args ...any) {
@@ -167,44 +169,209 @@ func (l *loader) loadTheme(item ast.Node) (Theme, int, bool) {
 	text("label_young_cy", &t.LabelYoungCY, false)
 	text("label_adult", &t.LabelAdult, true)
 	text("description", &t.Description, false)
+	if p, ok := seen["scope"]; ok {
+		t.Scope = l.loadScope(p, label)
+	}
 	badList := false
-	list := func(key string, dst *[]string, single bool) {
-		p, ok := seen[key]
-		if !ok {
-			return
-		}
-		items, ok := l.sequence(p.value, p.line, key)
-		if !ok {
-			badList = badList || key != "exclude"
-			return
-		}
-		for _, it := range items {
-			s, ok := l.str(it, line(it), key+" entry")
-			if !ok {
-				continue
-			}
-			s = strings.TrimSpace(s)
-			switch {
-			case s == "":
-				l.errorf(line(it), "%s: empty entry in %s", label, key)
-				continue
-			case len(tokenize(s)) == 0:
-				l.errorf(line(it), "%s: %s entry %q has no words", label, key, s)
-				continue
-			case single && len(strings.Fields(s)) > 1:
-				l.errorf(line(it), "%s: word %q has more than one word; put it under phrases", label, s)
-				continue
-			}
-			*dst = append(*dst, s)
+	for _, key := range []string{"terms", "phrases", "words", "terms_cy"} {
+		if p, ok := seen[key]; ok {
+			badList = !l.loadTerms(&t, p, label) || badList
 		}
 	}
-	list("words", &t.Words, true)
-	list("phrases", &t.Phrases, false)
-	list("exclude", &t.Exclude, false)
-	if len(t.Words) == 0 && len(t.Phrases) == 0 && !badList {
-		l.errorf(tline, "%s needs at least one word or phrase", label)
+	if p, ok := seen["exclude"]; ok {
+		t.Exclude = l.termList(p, label)
+	}
+	if len(t.Terms) == 0 && !badList {
+		l.errorf(tline, "%s needs at least one term", label)
 	}
 	return t, tline, true
+}
+
+// scopeKeys are the keys of a theme's scope note.
+var scopeKeys = []string{"includes", "excludes", "borderline"}
+
+func (l *loader) loadScope(p pair, label string) Scope {
+	var sc Scope
+	pairs, ok := l.mapping(p.value, label+": scope")
+	if !ok {
+		return sc
+	}
+	seen := l.checkKeys(pairs, scopeKeys, "scope ")
+	if q, ok := seen["includes"]; ok {
+		sc.Includes, _ = l.str(q.value, q.line, "scope includes")
+	}
+	if q, ok := seen["excludes"]; ok {
+		sc.Excludes, _ = l.str(q.value, q.line, "scope excludes")
+	}
+	if q, ok := seen["borderline"]; ok {
+		items, ok := l.sequence(q.value, q.line, "scope borderline")
+		for _, it := range items {
+			if ok {
+				if s, ok := l.str(it, line(it), "borderline entry"); ok && strings.TrimSpace(s) != "" {
+					sc.Borderline = append(sc.Borderline, strings.TrimSpace(s))
+				}
+			}
+		}
+	}
+	sc.Includes, sc.Excludes = strings.TrimSpace(sc.Includes), strings.TrimSpace(sc.Excludes)
+	return sc
+}
+
+// loadTerms reads the terms under one key of a theme; ok is false if the key
+// does not hold a list.
+func (l *loader) loadTerms(t *Theme, p pair, label string) bool {
+	items, ok := l.sequence(p.value, p.line, p.key)
+	if !ok {
+		return false
+	}
+	block := false
+	if sq, isSeq := l.unwrap(p.value).(*ast.SequenceNode); isSeq && !sq.IsFlowStyle && len(sq.Values) > 0 {
+		block = true
+	}
+	for _, it := range items {
+		tm, ok := l.loadTerm(it, p.key, label)
+		if !ok {
+			continue
+		}
+		if block {
+			tm.EndLine = maxLine(it)
+			if p.key == "terms" || p.key == "phrases" && t.list.lastLine == 0 {
+				t.list = termList{lastLine: tm.EndLine, indent: l.indentOf(tm.Line)}
+			}
+		} else {
+			tm.Line = 0
+		}
+		t.Terms = append(t.Terms, tm)
+	}
+	return true
+}
+
+// termKeys are the keys of a term written as a mapping.
+var termKeys = []string{"term", "except", "negatable", "stem"}
+
+// loadTerm reads one term: text, or a mapping with the keys termKeys.
+func (l *loader) loadTerm(it ast.Node, key, label string) (Term, bool) {
+	tm := Term{Line: line(it), Welsh: key == "terms_cy"}
+	stemAll := false
+	switch n := l.unwrap(it).(type) {
+	case *ast.MappingNode, *ast.MappingValueNode:
+		if key == "words" || key == "phrases" {
+			l.errorf(tm.Line, "%s: an entry in %s must be text; write it under terms to give it except or negatable", label, key)
+			return tm, false
+		}
+		pairs, _ := l.mapping(n, label+": each term")
+		seen := l.checkKeys(pairs, termKeys, "term ")
+		q, ok := seen["term"]
+		if !ok {
+			l.errorf(tm.Line, `%s: term is missing "term"`, label)
+			return tm, false
+		}
+		if tm.Text, ok = l.str(q.value, q.line, "term"); !ok {
+			return tm, false
+		}
+		if q, ok := seen["except"]; ok {
+			for _, x := range l.termList(q, label) {
+				tm.Except = append(tm.Except, x.Text)
+			}
+		}
+		if q, ok := seen["negatable"]; ok {
+			tm.Negatable, _ = l.boolean(q, label)
+		}
+		if q, ok := seen["stem"]; ok {
+			stemAll, _ = l.boolean(q, label)
+		}
+	default:
+		s, ok := l.str(it, tm.Line, key+" entry")
+		if !ok {
+			return tm, false
+		}
+		tm.Text = s
+	}
+	tm.Text = strings.TrimSpace(tm.Text)
+	if stemAll {
+		tm.Text = starAll(tm.Text)
+	}
+	switch _, err := parseTerm(tm.Text); {
+	case tm.Text == "":
+		l.errorf(tm.Line, "%s: empty entry in %s", label, key)
+		return tm, false
+	case err != nil:
+		l.errorf(tm.Line, "%s: %s entry %q %v", label, key, tm.Text, err)
+		return tm, false
+	case key == "words" && len(strings.Fields(tm.Text)) > 1:
+		l.errorf(tm.Line, "%s: word %q has more than one word; put it under terms", label, tm.Text)
+		return tm, false
+	}
+	return tm, true
+}
+
+// termList reads a list of plain terms (exclude, except); a single text is
+// read as a list of one.
+func (l *loader) termList(p pair, label string) []Term {
+	var out []Term
+	var items []ast.Node
+	if _, isText := l.unwrap(p.value).(*ast.StringNode); isText {
+		items = []ast.Node{p.value}
+	} else {
+		var ok bool
+		if items, ok = l.sequence(p.value, p.line, p.key); !ok {
+			return nil
+		}
+	}
+	for _, it := range items {
+		s, ok := l.str(it, lineOr(it, p.line), p.key+" entry")
+		if !ok {
+			continue
+		}
+		s = strings.TrimSpace(s)
+		if _, err := parseTerm(s); err != nil {
+			l.errorf(lineOr(it, p.line), "%s: %s entry %q %v", label, p.key, s, err)
+			continue
+		}
+		out = append(out, Term{Text: s, Line: line(it)})
+	}
+	return out
+}
+
+// boolean reads true or false.
+func (l *loader) boolean(p pair, label string) (bool, bool) {
+	if b, ok := l.unwrap(p.value).(*ast.BoolNode); ok {
+		return b.Value, true
+	}
+	l.errorf(lineOr(p.value, p.line), "%s: %s must be true or false", label, p.key)
+	return false, false
+}
+
+// indentOf returns what comes before "- " on a line of the file.
+func (l *loader) indentOf(n int) string {
+	if n < 1 || n > len(l.lines) {
+		return ""
+	}
+	s := l.lines[n-1]
+	i := strings.Index(s, "- ")
+	if i < 0 || strings.TrimSpace(s[:i]) != "" {
+		return ""
+	}
+	return s[:i]
+}
+
+// maxLine returns the last line any part of n is written on.
+func maxLine(n ast.Node) int {
+	v := &lastLine{}
+	ast.Walk(v, n)
+	return v.max
+}
+
+type lastLine struct{ max int }
+
+func (v *lastLine) Visit(n ast.Node) ast.Visitor {
+	if n == nil {
+		return nil
+	}
+	if tk := n.GetToken(); tk != nil && tk.Position != nil && tk.Position.Line > v.max {
+		v.max = tk.Position.Line
+	}
+	return v
 }
 
 // checkKeys reports unknown and repeated keys and returns the pairs by key.

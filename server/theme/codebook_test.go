@@ -37,12 +37,12 @@ func TestLoad(t *testing.T) {
 		t.Fatalf("len(Themes) = %d, want 2", len(cb.Themes))
 	}
 	want := Theme{ID: "school", LabelYoung: "School", LabelAdult: "School and education",
-		Description: "School and learning.", Words: []string{"school"}, Exclude: []string{"school holidays"}}
+		Description: "School and learning.", Terms: terms("school"), Exclude: terms("school holidays")}
 	if got := cb.Themes[1]; !equalTheme(got, want) {
 		t.Errorf("Themes[1] = %+v, want %+v", got, want)
 	}
-	if got, want := cb.Themes[0].Phrases, []string{"see my brother"}; !slices.Equal(got, want) {
-		t.Errorf("Themes[0].Phrases = %q, want %q", got, want)
+	if got, want := texts(cb.Themes[0].Terms), []string{"see my brother", "mum", "dad"}; !slices.Equal(got, want) {
+		t.Errorf("Themes[0].Terms = %q, want %q", got, want)
 	}
 	if len(cb.Revision) != 12 {
 		t.Errorf("Revision = %q, want 12 hex digits", cb.Revision)
@@ -64,8 +64,71 @@ func TestLoad(t *testing.T) {
 
 func equalTheme(a, b Theme) bool {
 	return a.ID == b.ID && a.LabelYoung == b.LabelYoung && a.LabelAdult == b.LabelAdult &&
-		a.Description == b.Description && slices.Equal(a.Words, b.Words) &&
-		slices.Equal(a.Phrases, b.Phrases) && slices.Equal(a.Exclude, b.Exclude)
+		a.Description == b.Description && slices.Equal(texts(a.Terms), texts(b.Terms)) &&
+		slices.Equal(texts(a.Exclude), texts(b.Exclude))
+}
+
+func texts(ts []Term) []string {
+	var out []string
+	for _, t := range ts {
+		out = append(out, t.Text)
+	}
+	return out
+}
+
+const termsCodebook = `survey: s
+themes:
+  - id: family
+    label_young: Family
+    label_adult: Family
+    scope:
+      includes: Birth family.
+      excludes: Foster family.
+      borderline:
+        - Living with an aunt.
+    terms:
+      - mum
+      - term: family
+        except: [part of the family, foster family]
+      - term: bullied
+        negatable: true
+      - term: move
+        stem: true
+      - bull*
+    terms_cy: [teulu]
+`
+
+// TestLoadTerms reads terms written as text and as mappings, and the scope note.
+func TestLoadTerms(t *testing.T) {
+	cb, err := Load("c.yaml", []byte(termsCodebook))
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	th := cb.Themes[0]
+	want := []Term{
+		{Text: "mum", Line: 12, EndLine: 12},
+		{Text: "family", Except: []string{"part of the family", "foster family"}, Line: 13, EndLine: 14},
+		{Text: "bullied", Negatable: true, Line: 15, EndLine: 16},
+		{Text: "move*", Line: 17, EndLine: 18},
+		{Text: "bull*", Line: 19, EndLine: 19},
+		{Text: "teulu", Welsh: true},
+	}
+	if len(th.Terms) != len(want) {
+		t.Fatalf("Terms = %+v, want %+v", th.Terms, want)
+	}
+	for i, w := range want {
+		g := th.Terms[i]
+		if g.Text != w.Text || !slices.Equal(g.Except, w.Except) || g.Negatable != w.Negatable || g.Welsh != w.Welsh ||
+			g.Line != w.Line || g.EndLine != w.EndLine {
+			t.Errorf("Terms[%d] = %+v, want %+v", i, g, w)
+		}
+	}
+	if th.Scope.Includes != "Birth family." || th.Scope.Excludes != "Foster family." || !slices.Equal(th.Scope.Borderline, []string{"Living with an aunt."}) {
+		t.Errorf("Scope = %+v", th.Scope)
+	}
+	if th.list.lastLine != 19 || th.list.indent != "      " {
+		t.Errorf("list = %+v, want the terms list ending on line 19", th.list)
+	}
 }
 
 func TestLoadErrors(t *testing.T) {
@@ -99,21 +162,37 @@ func TestLoadErrors(t *testing.T) {
 		{"ErrMissingLabel", "survey: s\nthemes:\n  - id: a\n    label_young: A\n    words: [a]\n",
 			[]string{`c.yaml:3: theme "a" is missing "label_adult"`}},
 		{"ErrNoWords", "survey: s\nthemes:\n  - id: a\n    label_young: A\n    label_adult: A\n    exclude: [x]\n",
-			[]string{`c.yaml:3: theme "a" needs at least one word or phrase`}},
+			[]string{`c.yaml:3: theme "a" needs at least one term`}},
 		{"ErrWordWithSpace", "survey: s\nthemes:\n  - id: a\n    label_young: A\n    label_adult: A\n    words:\n      - ok\n      - see my mum\n",
-			[]string{`c.yaml:8: theme "a": word "see my mum" has more than one word; put it under phrases`}},
+			[]string{`c.yaml:8: theme "a": word "see my mum" has more than one word; put it under terms`}},
 		{"ErrEmptyPhrase", "survey: s\nthemes:\n  - id: a\n    label_young: A\n    label_adult: A\n    phrases:\n      - \"\"\n",
-			[]string{`c.yaml:7: theme "a": empty entry in phrases`, `c.yaml:3: theme "a" needs at least one word or phrase`}},
+			[]string{`c.yaml:7: theme "a": empty entry in phrases`, `c.yaml:3: theme "a" needs at least one term`}},
 		{"ErrWordsNotList", "survey: s\nthemes:\n  - id: a\n    label_young: A\n    label_adult: A\n    words: mum\n",
 			[]string{"c.yaml:6: words must be a list"}},
 		{"ErrUnknownThemeKey", "survey: s\nthemes:\n  - id: a\n    label_young: A\n    label_adult: A\n    word: [a]\n",
-			[]string{`c.yaml:6: unknown theme key "word"`, `c.yaml:3: theme "a" needs at least one word or phrase`}},
+			[]string{`c.yaml:6: unknown theme key "word"`, `c.yaml:3: theme "a" needs at least one term`}},
 		{"ErrDuplicateKey", "survey: s\nsurvey: t\nthemes:\n  - id: a\n    label_young: A\n    label_adult: A\n    words: [a]\n",
 			[]string{`c.yaml:2: invalid YAML: mapping key "survey" already defined`}},
 		{"ErrLabelNotText", "survey: s\nthemes:\n  - id: a\n    label_young: [x]\n    label_adult: A\n    words: [a]\n",
 			[]string{"c.yaml:4: label_young must be text"}},
 		{"ErrSeveral", "survey: s\nthemes:\n  - id: A\n    label_young: A\n    label_adult: A\n    words: [a]\n  - id: b\n    label_young: B\n    label_adult: \"\"\n",
-			[]string{`c.yaml:3: theme id "A" must match`, `c.yaml:9: theme "b": label_adult is empty`, `c.yaml:7: theme "b" needs at least one word or phrase`}},
+			[]string{`c.yaml:3: theme id "A" must match`, `c.yaml:9: theme "b": label_adult is empty`, `c.yaml:7: theme "b" needs at least one term`}},
+		{"ErrStarInsideWord", "survey: s\nthemes:\n  - id: a\n    label_young: A\n    label_adult: A\n    terms:\n      - ok\n      - bu*ll\n",
+			[]string{`c.yaml:8: theme "a": terms entry "bu*ll" has a "*" that does not end a word`}},
+		{"ErrStarAlone", "survey: s\nthemes:\n  - id: a\n    label_young: A\n    label_adult: A\n    terms:\n      - ok\n      - see *\n",
+			[]string{`c.yaml:8: theme "a": terms entry "see *" has a "*" that does not follow a word`}},
+		{"ErrTermMissingText", "survey: s\nthemes:\n  - id: a\n    label_young: A\n    label_adult: A\n    terms:\n      - ok\n      - except: [x]\n",
+			[]string{`c.yaml:8: theme "a": term is missing "term"`}},
+		{"ErrUnknownTermKey", "survey: s\nthemes:\n  - id: a\n    label_young: A\n    label_adult: A\n    terms:\n      - term: ok\n        stemmed: true\n",
+			[]string{`c.yaml:8: unknown term key "stemmed"`}},
+		{"ErrNegatableNotBool", "survey: s\nthemes:\n  - id: a\n    label_young: A\n    label_adult: A\n    terms:\n      - term: ok\n        negatable: sometimes\n",
+			[]string{`c.yaml:8: theme "a": negatable must be true or false`}},
+		{"ErrMappingUnderWords", "survey: s\nthemes:\n  - id: a\n    label_young: A\n    label_adult: A\n    words:\n      - term: ok\n    terms: [x]\n",
+			[]string{`c.yaml:7: theme "a": an entry in words must be text`}},
+		{"ErrExceptNoWords", "survey: s\nthemes:\n  - id: a\n    label_young: A\n    label_adult: A\n    terms:\n      - term: ok\n        except: [\"...\"]\n",
+			[]string{`c.yaml:8: theme "a": except entry "..." has no words`}},
+		{"ErrUnknownScopeKey", "survey: s\nthemes:\n  - id: a\n    label_young: A\n    label_adult: A\n    scope:\n      include: x\n    terms: [x]\n",
+			[]string{`c.yaml:7: unknown scope key "include"`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -160,8 +239,16 @@ func TestShippedCodebookLoads(t *testing.T) {
 	if cb.Survey != "your-life-your-voice" {
 		t.Errorf("Survey = %q, want %q", cb.Survey, "your-life-your-voice")
 	}
-	if len(cb.Themes) != 14 {
-		t.Errorf("len(Themes) = %d, want 14", len(cb.Themes))
+	if len(cb.Themes) != 15 {
+		t.Errorf("len(Themes) = %d, want 15", len(cb.Themes))
+	}
+	for _, th := range cb.Themes {
+		if th.Scope.Includes == "" || th.Scope.Excludes == "" || len(th.Scope.Borderline) == 0 {
+			t.Errorf("theme %q has no full scope note: %+v", th.ID, th.Scope)
+		}
+		if th.list.lastLine == 0 {
+			t.Errorf("theme %q has no block list of terms that proposals can add to", th.ID)
+		}
 	}
 }
 
@@ -214,6 +301,7 @@ func FuzzLoad(f *testing.F) {
 	f.Add([]byte("survey: s\nthemes: [{id: a, label_young: A, label_adult: A, words: [1, true]}]\n"))
 	f.Add([]byte("a: &x [1]\nb: *x\n"))
 	f.Add([]byte("survey: s\n---\n")) // a second, empty document
+	f.Add([]byte(termsCodebook))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		cb, err := Load("f.yaml", data)
 		if err == nil {

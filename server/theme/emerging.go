@@ -6,8 +6,8 @@ import (
 	"strings"
 )
 
-// Term is a word or two-word phrase suggested as a candidate theme.
-type Term struct {
+// EmergingTerm is a word or two-word phrase suggested as a candidate theme.
+type EmergingTerm struct {
 	// Text is the most frequent way the term is written in the uncoded
 	// answers.
 	Text string
@@ -28,14 +28,14 @@ const minCount = 2
 // Words are grouped by stem and shown in their most frequent form; stop
 // words are left out, and a phrase is two adjacent words that are not stop
 // words. n <= 0 returns every term.
-func EmergingTerms(uncoded, all []string, n int) []Term {
+func EmergingTerms(uncoded, all []string, n int) []EmergingTerm {
 	if len(all) == 0 {
 		all = uncoded
 	}
 	target := countTerms(uncoded)
 	ref := countTerms(all)
 	n1, n2 := float64(len(uncoded)), float64(len(all))
-	var terms []Term
+	var terms []EmergingTerm
 	for key, c := range target.docs {
 		if c < minCount {
 			continue
@@ -49,7 +49,7 @@ func EmergingTerms(uncoded, all []string, n int) []Term {
 		if a/n1 <= b/n2 {
 			continue
 		}
-		terms = append(terms, Term{Text: target.surface(key), Count: c, Score: logLikelihood(a, b, n1, n2)})
+		terms = append(terms, EmergingTerm{Text: target.surface(key), Count: c, Score: logLikelihood(a, b, n1, n2)})
 	}
 	sort.Slice(terms, func(i, j int) bool {
 		if terms[i].Score != terms[j].Score {

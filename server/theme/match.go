@@ -1,6 +1,7 @@
 package theme
 
 import (
+	"errors"
 	"slices"
 	"strings"
 	"sync"
@@ -14,146 +15,260 @@ import (
 // Matcher tags answers with the themes of a compiled codebook. It is safe
 // for concurrent use.
 type Matcher struct {
-	ids      []string           // theme ids, by theme index
-	words    map[string][]int   // stem → themes
-	phrases  map[string][]entry // first stem → phrases
-	excludes map[string][]entry // first stem → exclude phrases
+	ids     []string              // theme ids, by theme index
+	byForm  map[string][]*pattern // first word as written → patterns
+	byStem  map[string][]*pattern // stem of a starred first word → patterns
+	exclude [][]pattern           // theme-wide exclude phrases, by theme index
+	// stemmed holds the first two letters of every stem a pattern uses, so
+	// that only words that could match are stemmed (a Snowball stem keeps the
+	// start of its word).
+	stemmed map[string]bool
 }
 
-// entry is a phrase of one theme, as stems.
-type entry struct {
-	theme int
-	stems []string
+// pattern is one term of one theme, compiled.
+type pattern struct {
+	theme, term int
+	words       []patWord
+	except      []pattern
+	negatable   bool
+}
+
+// patWord is one word of a term: a form to match as written, or (stem) a
+// Snowball stem that every word of the same stem matches.
+type patWord struct {
+	form string
+	stem bool
 }
 
 // Compile prepares the codebook for tagging.
 func (cb *Codebook) Compile() *Matcher {
-	m := &Matcher{
-		words:    map[string][]int{},
-		phrases:  map[string][]entry{},
-		excludes: map[string][]entry{},
-	}
+	m := &Matcher{byForm: map[string][]*pattern{}, byStem: map[string][]*pattern{}, stemmed: map[string]bool{}}
 	for ti, t := range cb.Themes {
 		m.ids = append(m.ids, t.ID)
-		for _, w := range t.Words {
-			toks := tokenize(w)
-			if len(toks) != 1 {
-				// "self-esteem" is matched as the phrase "self esteem".
-				addPhrases(m.phrases, ti, []string{w})
-				continue
+		var ex []pattern
+		for _, x := range t.Exclude {
+			ex = append(ex, compileText(x.Text, false)...)
+		}
+		m.noteStems(ex)
+		m.exclude = append(m.exclude, ex)
+		for k, tm := range t.Terms {
+			var except []pattern
+			for _, x := range tm.Except {
+				except = append(except, compileText(x, false)...)
 			}
-			if !slices.Contains(m.words[toks[0].stem], ti) {
-				m.words[toks[0].stem] = append(m.words[toks[0].stem], ti)
+			m.noteStems(except)
+			for _, p := range compileText(tm.Text, tm.Welsh) {
+				p.theme, p.term, p.except, p.negatable = ti, k, except, tm.Negatable
+				m.add(&p)
 			}
 		}
-		addPhrases(m.phrases, ti, t.Phrases)
-		addPhrases(m.excludes, ti, t.Exclude)
 	}
 	return m
 }
 
-func addPhrases(dst map[string][]entry, theme int, phrases []string) {
-	for _, p := range phrases {
-		toks := tokenize(p)
-		if len(toks) == 0 {
-			continue
+func (m *Matcher) add(p *pattern) {
+	for _, w := range p.words {
+		if w.stem {
+			m.stemmed[prefix2(w.form)] = true
 		}
-		stems := make([]string, len(toks))
-		for i, tk := range toks {
-			stems[i] = tk.stem
-		}
-		dst[stems[0]] = append(dst[stems[0]], entry{theme: theme, stems: stems})
+	}
+	first := p.words[0]
+	if first.stem {
+		m.byStem[first.form] = append(m.byStem[first.form], p)
+	} else {
+		m.byForm[first.form] = append(m.byForm[first.form], p)
 	}
 }
 
-// negations suppress a match that follows within three words in the same
-// clause: "I don't miss school".
-var negations = map[string]bool{
-	"not": true, "no": true, "never": true, "nobody": true, "none": true, "nothing": true,
-	"don't": true, "dont": true, "doesn't": true, "doesnt": true, "didn't": true, "didnt": true,
-	"isn't": true, "isnt": true, "aren't": true, "arent": true, "wasn't": true, "wasnt": true,
-	"weren't": true, "werent": true, "can't": true, "cant": true, "cannot": true, "won't": true,
-	"wont": true, "haven't": true, "havent": true, "hasn't": true, "hasnt": true, "hadn't": true,
-	"shouldn't": true, "shouldnt": true, "wouldn't": true, "wouldnt": true, "couldn't": true,
-	"couldnt": true, "ain't": true, "aint": true, "neither": true, "nor": true,
+// noteStems records the stems that phrases use.
+func (m *Matcher) noteStems(phrases []pattern) {
+	for _, p := range phrases {
+		for _, w := range p.words {
+			if w.stem {
+				m.stemmed[prefix2(w.form)] = true
+			}
+		}
+	}
 }
 
-// negationWindow is how many words before a match a negation reaches.
-const negationWindow = 3
+// prefix2 returns the first two bytes of s, or s if shorter.
+func prefix2(s string) string {
+	if len(s) > 2 {
+		return s[:2]
+	}
+	return s
+}
 
-// span is a match of a theme over tokens [start, end).
-type span struct{ theme, start, end int }
+// compileText compiles a term as written into its patterns: one, or one per
+// initial mutation of a Welsh term. A term the loader would refuse compiles
+// to none.
+func compileText(text string, welsh bool) []pattern {
+	words, err := parseTerm(text)
+	if err != nil {
+		return nil
+	}
+	out := []pattern{{words: words}}
+	if welsh && !words[0].stem {
+		for _, f := range mutations(words[0].form) {
+			w := slices.Clone(words)
+			w[0].form = f
+			out = append(out, pattern{words: w})
+		}
+	}
+	return out
+}
+
+// parseTerm reads a term as written: words separated by spaces or
+// punctuation, each of which may end in "*".
+func parseTerm(text string) ([]patWord, error) {
+	var out []patWord
+	for _, f := range strings.Fields(text) {
+		star := strings.HasSuffix(f, "*")
+		f = strings.TrimSuffix(f, "*")
+		if strings.Contains(f, "*") {
+			return nil, errors.New(`has a "*" that does not end a word`)
+		}
+		toks := tokenize(f)
+		if len(toks) == 0 {
+			if star {
+				return nil, errors.New(`has a "*" that does not follow a word`)
+			}
+			continue
+		}
+		for i, tk := range toks {
+			w := patWord{form: tk.form}
+			if star && i == len(toks)-1 {
+				w = patWord{form: tk.stem, stem: true}
+			}
+			out = append(out, w)
+		}
+	}
+	if len(out) == 0 {
+		return nil, errors.New("has no words")
+	}
+	return out, nil
+}
+
+// starAll marks every word of a term to match on its stem.
+func starAll(text string) string {
+	f := strings.Fields(text)
+	for i, w := range f {
+		if !strings.HasSuffix(w, "*") {
+			f[i] = w + "*"
+		}
+	}
+	return strings.Join(f, " ")
+}
+
+// cues are words that make a negatable term not count when they come up to
+// cueWindow words before it in the same clause: negations ("I'm not bullied")
+// and hypotheticals ("if I got bullied I would tell").
+var cues = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`not no never nobody none nothing neither nor without
+		dont doesnt didnt isnt arent wasnt werent cant cannot wont havent hasnt hadnt
+		shouldnt wouldnt couldnt aint if would could might unless whether
+		ddim nid na heb petai pe`) {
+		m[w] = true
+	}
+	return m
+}()
+
+// cueWindow is how many words before a match a cue reaches.
+const cueWindow = 3
+
+// hit is a match of a term over tokens [start, end).
+type hit struct {
+	p          *pattern
+	start, end int
+}
 
 // Tag returns the ids of the themes text matches, sorted and without
 // repeats. An empty result means the answer is uncoded.
 func (m *Matcher) Tag(text string) []string {
-	toks := tokenize(text)
-	if len(toks) == 0 || len(m.ids) == 0 {
-		return nil
-	}
-	var hits, excl []span
-	for i, tk := range toks {
-		for _, ti := range m.words[tk.stem] {
-			hits = append(hits, span{ti, i, i + 1})
-		}
-		for _, e := range m.phrases[tk.stem] {
-			if end, ok := matchPhrase(toks, i, e.stems); ok {
-				hits = append(hits, span{e.theme, i, end})
-			}
-		}
-		for _, e := range m.excludes[tk.stem] {
-			if end, ok := matchPhrase(toks, i, e.stems); ok {
-				excl = append(excl, span{e.theme, i, end})
-			}
-		}
-	}
-	found := make([]bool, len(m.ids))
-	for _, h := range hits {
-		if found[h.theme] || negated(toks, h.start) || excluded(excl, h) {
-			continue
-		}
-		found[h.theme] = true
-	}
 	var ids []string
-	for ti, ok := range found {
-		if ok && !slices.Contains(ids, m.ids[ti]) {
-			ids = append(ids, m.ids[ti])
+	for _, h := range m.hits(m.tokenize(text)) {
+		if id := m.ids[h.p.theme]; !slices.Contains(ids, id) {
+			ids = append(ids, id)
 		}
 	}
 	slices.Sort(ids)
 	return ids
 }
 
-// matchPhrase reports whether stems match toks from i, within one clause.
-func matchPhrase(toks []token, i int, stems []string) (int, bool) {
-	if i+len(stems) > len(toks) {
+// hits returns the matches of terms in toks that count.
+func (m *Matcher) hits(toks []token) []hit {
+	var out []hit
+	try := func(ps []*pattern, i int) {
+		for _, p := range ps {
+			end, ok := matchWords(toks, i, p.words)
+			if !ok {
+				continue
+			}
+			h := hit{p, i, end}
+			if p.negatable && cued(toks, i) || overlaps(toks, h, p.except) || overlaps(toks, h, m.exclude[p.theme]) {
+				continue
+			}
+			out = append(out, h)
+		}
+	}
+	for i, tk := range toks {
+		try(m.byForm[tk.form], i)
+		if tk.stem != "" {
+			try(m.byStem[tk.stem], i)
+		}
+	}
+	return out
+}
+
+// tokenize splits text into words, stemming only the words whose start some
+// stem of the codebook shares.
+func (m *Matcher) tokenize(text string) []token {
+	toks := tokenizeWords(text)
+	for i := range toks {
+		if m.stemmed[prefix2(toks[i].form)] {
+			toks[i].stem = stem(toks[i].form)
+		}
+	}
+	return toks
+}
+
+// matchWords reports whether words match toks from i within one clause, and
+// where the match ends.
+func matchWords(toks []token, i int, words []patWord) (int, bool) {
+	if i+len(words) > len(toks) {
 		return 0, false
 	}
-	for k, s := range stems {
-		if toks[i+k].stem != s || k > 0 && toks[i+k].breakBefore {
+	for k, w := range words {
+		tk := toks[i+k]
+		if k > 0 && tk.breakBefore || w.stem && tk.stem != w.form || !w.stem && tk.form != w.form {
 			return 0, false
 		}
 	}
-	return i + len(stems), true
+	return i + len(words), true
 }
 
-// negated reports whether a negation comes within negationWindow words
-// before toks[start] without a clause break between.
-func negated(toks []token, start int) bool {
-	for j := start - 1; j >= 0 && j >= start-negationWindow; j-- {
-		if toks[j+1].breakBefore || toks[j].lower == "but" {
-			return false
-		}
-		if negations[toks[j].lower] {
-			return true
+// overlaps reports whether any of the phrases matches toks over a span that
+// overlaps h.
+func overlaps(toks []token, h hit, phrases []pattern) bool {
+	for _, x := range phrases {
+		for j := max(0, h.start-len(x.words)+1); j < h.end; j++ {
+			if _, ok := matchWords(toks, j, x.words); ok {
+				return true
+			}
 		}
 	}
 	return false
 }
 
-func excluded(excl []span, h span) bool {
-	for _, x := range excl {
-		if x.theme == h.theme && x.start < h.end && h.start < x.end {
+// cued reports whether a negation or hypothetical comes within cueWindow
+// words before toks[start] without a clause break or "but" between.
+func cued(toks []token, start int) bool {
+	for j := start - 1; j >= 0 && j >= start-cueWindow; j-- {
+		if toks[j+1].breakBefore || toks[j].form == "but" {
+			return false
+		}
+		if cues[toks[j].form] {
 			return true
 		}
 	}
@@ -163,14 +278,25 @@ func excluded(excl []span, h span) bool {
 // token is a word of an answer.
 type token struct {
 	lower       string // lower-case word, apostrophes as "'"
-	stem        string // Snowball English stem
+	form        string // lower without a possessive "'s" and without apostrophes: "dont", "brother"
+	stem        string // Snowball English stem of form; empty if not needed
 	breakBefore bool   // a clause break (. , ; ! ? and the like) comes before it
 }
 
-// tokenize splits text into lower-case words and stems them. Redaction tags
-// such as "[name]" are dropped; a possessive "'s" is dropped for stemming.
+// tokenize splits text into lower-case words and stems them.
 func tokenize(text string) []token {
-	var toks []token
+	toks := tokenizeWords(text)
+	for i := range toks {
+		toks[i].stem = stem(toks[i].form)
+	}
+	return toks
+}
+
+// tokenizeWords splits text into lower-case words. Redaction tags such as
+// "[name]" are dropped.
+func tokenizeWords(text string) []token {
+	toks := make([]token, 0, len(text)/5+1) // about one word in five bytes
+
 	brk := false
 	for i := 0; i < len(text); {
 		r, size := utf8.DecodeRuneInString(text[i:])
@@ -204,11 +330,21 @@ func tokenize(text string) []token {
 			break
 		}
 		lower := strings.ToLower(strings.ReplaceAll(text[i:j], "’", "'"))
-		toks = append(toks, token{lower: lower, stem: stem(lower), breakBefore: brk})
+		form := formOf(lower)
+		toks = append(toks, token{lower: lower, form: form, breakBefore: brk})
 		brk = false
 		i = j
 	}
 	return toks
+}
+
+// formOf returns a lower-case word without a possessive "'s" and without
+// apostrophes, so that "don't" and "dont" are one form.
+func formOf(lower string) string {
+	if !strings.ContainsRune(lower, '\'') {
+		return lower
+	}
+	return strings.ReplaceAll(strings.TrimSuffix(lower, "'s"), "'", "")
 }
 
 func isWordRune(r rune) bool {
@@ -226,19 +362,15 @@ func isTagBody(s string) bool {
 	return s != ""
 }
 
-// stem returns the Snowball English stem of a lower-case word, without a
-// possessive "'s".
-func stem(lower string) string {
-	if s, ok := stems.Load(lower); ok {
+// stem returns the Snowball English stem of a word's form.
+func stem(form string) string {
+	if s, ok := stems.Load(form); ok {
 		return s.(string)
 	}
-	w := strings.TrimSuffix(lower, "'s")
-	if !strings.ContainsRune(w, '\'') { // "don't", "can't": keep as written
-		w = english.Stem(w, false)
-	}
+	w := english.Stem(form, false)
 	if stemsCached.Load() < maxCachedStems {
-		// Cloned: lower may be a slice of a whole answer, which must not be kept.
-		if _, had := stems.LoadOrStore(strings.Clone(lower), strings.Clone(w)); !had {
+		// Cloned: form may be a slice of a whole answer, which must not be kept.
+		if _, had := stems.LoadOrStore(strings.Clone(form), strings.Clone(w)); !had {
 			stemsCached.Add(1)
 		}
 	}
@@ -254,3 +386,35 @@ var (
 )
 
 const maxCachedStems = 50_000
+
+// mutations returns the forms a Welsh word takes after the soft, nasal and
+// aspirate mutations of its first consonant ("teulu": "deulu", "nheulu",
+// "theulu"); none for a word that does not mutate.
+func mutations(w string) []string {
+	for _, mu := range welshMutations {
+		if rest, ok := strings.CutPrefix(w, mu.from); ok {
+			var out []string
+			for _, to := range mu.to {
+				out = append(out, to+rest)
+			}
+			return out
+		}
+	}
+	return nil
+}
+
+// welshMutations are the initial mutations of Welsh, longest radicals first.
+var welshMutations = []struct {
+	from string
+	to   []string
+}{
+	{"ll", []string{"l"}},
+	{"rh", []string{"r"}},
+	{"p", []string{"b", "mh", "ph"}},
+	{"t", []string{"d", "nh", "th"}},
+	{"c", []string{"g", "ngh", "ch"}},
+	{"b", []string{"f", "m"}},
+	{"d", []string{"dd", "n"}},
+	{"g", []string{"", "ng"}},
+	{"m", []string{"f"}},
+}

@@ -1,12 +1,20 @@
 // Package theme codes free-text answers into themes using a codebook: a
-// per-survey YAML file of themes, each with words and phrases that signal it.
+// per-survey YAML file of themes, each with the terms that signal it and a
+// scope note saying what belongs.
 //
-// Words and phrases are matched on Snowball English stems, so "listen"
-// also matches "listened" and "listening". A match is suppressed when a
-// negation ("not", "never", "don't", …) comes within three words before it
-// in the same clause, and when it overlaps one of the theme's exclude
-// phrases. Themes that no word or phrase covers are found with
-// EmergingTerms.
+// A term matches what it says. "house" matches the word "house" only (and
+// "house's"); a word written with a trailing star, "bull*", also matches every
+// word with the same Snowball English stem ("bully", "bullied", "bullying"). A
+// term of several words matches them in a row within one clause. A term can
+// name exceptions: "family" except "part of the family" does not count where
+// the exception overlaps it. A negation or a hypothetical ("not", "never",
+// "if", "would") a few words before a term does not stop it counting — "I
+// don't have a social worker" is about social workers — unless the term is
+// marked negatable: "not bullied" is not about bullying. Welsh terms also
+// match their initial mutations ("teulu" matches "nheulu" and "deulu").
+//
+// Themes that no term covers are found with EmergingTerms; Propose turns
+// people's reviews into suggested changes to the codebook file.
 package theme
 
 import (
@@ -39,13 +47,45 @@ type Theme struct {
 	LabelAdult string
 	// Description says what the theme covers, for people coding by hand.
 	Description string
-	// Words are single words; each matches any word with the same stem.
-	Words []string
-	// Phrases are runs of words, matched word by word on stems.
-	Phrases []string
-	// Exclude are phrases that cancel a match of this theme they overlap
-	// ("leave me alone" for a "leaving care" theme that has "leave").
-	Exclude []string
+	// Scope is the theme's scope note, shown to facilitators who review tags.
+	Scope Scope
+	// Terms signal the theme, from the keys terms, terms_cy, words and phrases.
+	Terms []Term
+	// Exclude are phrases that cancel any match of this theme they overlap
+	// ("leave me alone" for a leaving-care theme that has "leave").
+	Exclude []Term
+	// list is where new terms can be written in the file; zero if nowhere.
+	list termList
+}
+
+// Scope says what belongs in a theme, for people who code or review by hand.
+type Scope struct {
+	// Includes and Excludes say what belongs and what does not.
+	Includes, Excludes string
+	// Borderline are examples that are hard to call, each with how to call it.
+	Borderline []string
+}
+
+// Term is one entry of a theme's terms.
+type Term struct {
+	// Text is the term as written: words, each of which may end in "*" to
+	// match every word with the same stem.
+	Text string
+	// Except are phrases that stop this term counting where they overlap it.
+	Except []string
+	// Negatable terms do not count after a negation or hypothetical.
+	Negatable bool
+	// Welsh terms also match the initial mutations of their first word.
+	Welsh bool
+	// Line and EndLine are the lines the term's entry spans in its file; 0
+	// when it did not come from a file or cannot be edited line by line.
+	Line, EndLine int
+}
+
+// termList is where a theme's block list of terms is written in its file.
+type termList struct {
+	lastLine int    // the last line of the last entry
+	indent   string // what comes before "- " on an entry's line
 }
 
 // Theme returns the theme with the given id.

@@ -26,23 +26,15 @@ func (s *Server) registerAccessCodeRoutes() {
 	s.app.Post("/api/v1/surveys/:survey/codes/:id/revoke", s.handleAccessCodeRevoke)
 }
 
-var errNoCodes = chorus.Errorf(chorus.EUNAVAILABLE, "Group codes can't be checked right now. Please try again soon.")
-
 // grantSubmit turns a code a child typed into a submit token for sv (see
 // auth.AccessCodes.Grant). Wrong guesses are limited per client address, in memory.
 func (s *Server) grantSubmit(c *fiber.Ctx, sv *chorus.Survey, code string) (string, error) {
-	if s.AccessCodes == nil {
-		return "", errNoCodes
-	}
-	token, _, err := s.AccessCodes.Grant(c.UserContext(), sv, code, c.IP())
+	token, _, err := s.AccessCodes.Grant(c.UserContext(), sv, code, s.clientIP(c))
 	return token, err
 }
 
 // verifySubmit checks a submit token for sv: nil, EINVALID on "token", or EUNAVAILABLE.
 func (s *Server) verifySubmit(c *fiber.Ctx, sv *chorus.Survey, token string) error {
-	if s.AccessCodes == nil {
-		return errNoCodes
-	}
 	_, err := s.AccessCodes.Verify(c.UserContext(), sv.ID, token)
 	return err
 }
@@ -52,9 +44,6 @@ func (s *Server) accessCode(c *fiber.Ctx) (*chorus.Survey, *chorus.AccessCode, e
 	sv, err := s.Surveys.FindSurvey(c.UserContext(), c.Params("survey"))
 	if err != nil {
 		return nil, nil, err
-	}
-	if s.AccessCodes == nil {
-		return nil, nil, errNoCodes
 	}
 	if c.Params("id") == "" {
 		return sv, nil, nil
@@ -87,7 +76,7 @@ func (s *Server) revokeAccessCode(c *fiber.Ctx, sv *chorus.Survey, id string) (*
 // line that adds up to the survey's total: small counts are hidden, and another with
 // them where a total would give a hidden one away. ok is false when no results are kept.
 func (s *Server) codeCounts(ctx context.Context, sv *chorus.Survey) (list []*chorus.AccessCode, perCode []disclosure.Value, without, all disclosure.Value, ok bool, err error) {
-	if list, err = s.AccessCodes.List(ctx, sv.ID); err != nil || s.Results == nil {
+	if list, err = s.AccessCodes.List(ctx, sv.ID); err != nil {
 		return list, nil, without, all, false, err
 	}
 	r, err := s.Results.Results(ctx, sv.ID, chorus.Filter{})
@@ -180,7 +169,7 @@ func (s *Server) handleAccessCodeList(c *fiber.Ctx) error {
 		return err
 	}
 	out := accessCodeList{Survey: sv.ID, Access: sv.Access, Codes: make([]accessCodeJSON, len(list))}
-	now := time.Now()
+	now := s.now()
 	for i, ac := range list {
 		out.Codes[i] = accessCodeJSONOf(ac, now)
 		if ok {
@@ -216,7 +205,7 @@ func (s *Server) handleAccessCodeCreate(c *fiber.Ctx) error {
 		return err
 	}
 	c.Location("/api/v1/surveys/" + url.PathEscape(sv.ID) + "/codes")
-	return c.Status(fiber.StatusCreated).JSON(accessCodeJSONOf(ac, time.Now()))
+	return c.Status(fiber.StatusCreated).JSON(accessCodeJSONOf(ac, s.now()))
 }
 
 // handleAccessCodeRevoke stops a code at once: 200 with the code as it now is.
@@ -229,7 +218,7 @@ func (s *Server) handleAccessCodeRevoke(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(accessCodeJSONOf(ac, time.Now()))
+	return c.JSON(accessCodeJSONOf(ac, s.now()))
 }
 
 // accessCodeView is one code on the staff pages.
@@ -281,7 +270,7 @@ func (s *Server) renderAccessCodes(c *fiber.Ctx, status int, sv *chorus.Survey, 
 	if ok {
 		p.Responses, p.WithoutCode = shown(all), shown(without)
 	}
-	now := time.Now()
+	now := s.now()
 	for i, ac := range list {
 		v := accessCodeView{ID: ac.ID, Code: ac.Display(), Label: ac.Label, Link: surveyCodeLink(ac),
 			Created: ac.CreatedAt.UTC().Format("2 Jan 2006"), Expires: ac.ExpiresAt.UTC().Format("2 Jan 2006 15:04 UTC"),
@@ -345,11 +334,11 @@ func (s *Server) handleAccessCodePage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	now := time.Now()
+	now := s.now()
 	p := &accessCodePage{staffPage: s.staffPage(c, "Group code "+ac.Display()), SurveyID: sv.ID, SurveyTitle: sv.Title.In("en"),
 		C: accessCodeView{ID: ac.ID, Code: ac.Display(), Label: ac.Label, Status: codeStatus(ac, now), Active: ac.Active(now),
 			Expires: ac.ExpiresAt.UTC().Format("Monday 2 January 2006, 15:04 UTC")},
-		StartURL: c.BaseURL() + surveyPath(sv.ID), CodeURL: c.BaseURL() + surveyCodeLink(ac)}
+		StartURL: s.absURL(surveyPath(sv.ID)), CodeURL: s.absURL(surveyCodeLink(ac))}
 	return s.render(c, "access-code", p)
 }
 

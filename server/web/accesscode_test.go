@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	crand "crypto/rand"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -16,10 +15,7 @@ import (
 
 	"github.com/chorus-voice/chorus/server/auth"
 	"github.com/chorus-voice/chorus/server/chorus"
-	"github.com/chorus-voice/chorus/server/intake"
 	"github.com/chorus-voice/chorus/server/mongodb"
-	"github.com/chorus-voice/chorus/server/redact"
-	"github.com/chorus-voice/chorus/server/results"
 )
 
 // Surveys of testdata/surveys: two need a group code, one is open to anyone.
@@ -43,28 +39,8 @@ type codeFixture struct {
 func newCodeFixture(t *testing.T) *codeFixture {
 	t.Helper()
 	ctx := context.Background()
-	ts := newTestServer(t)
-	catalog := intake.NewCatalog("testdata/surveys", nil, ts.log)
-	ts.Catalog, ts.Surveys = catalog, catalog
-	secret := make([]byte, 32)
-	_, _ = crand.Read(secret)
-	var err error
-	if ts.Tokens, err = auth.NewTokens(secret); err != nil {
-		t.Fatal(err)
-	}
-	ts.Users, ts.Audit, ts.ShareLinks = mongodb.NewUserService(ts.DB), mongodb.NewAuditService(ts.DB), mongodb.NewShareLinkService(ts.DB)
-	ts.Auth = auth.NewService(ts.Users, ts.Audit, auth.NewHasher(64, 1, 1, 4))
+	ts := newTestServer(t, withSurveys("testdata/surveys"))
 	store := mongodb.NewAccessCodeService(ts.DB)
-	ts.AccessCodes = auth.NewAccessCodes(store, ts.Tokens, ts.log)
-	ts.Server.Responses = &intake.Service{Surveys: catalog, Store: ts.Responses, Redact: redact.Redact,
-		GroupSession: ts.AccessCodes.Verify}
-	agg := ts.DB.NewAggregates(catalog)
-	ts.Responses.OnBatch = agg.OnBatch
-	if err := agg.Load(ctx); err != nil {
-		t.Fatal(err)
-	}
-	ts.Results = &results.Service{Store: agg, Surveys: catalog}
-
 	f := &codeFixture{testServer: ts, t: t, store: store, users: map[string]*chorus.User{},
 		sessions: map[string]*auth.Session{}, bearer: map[string]string{}}
 	for name, role := range map[string]chorus.Role{"admin": chorus.RoleAdmin, "facilitator": chorus.RoleFacilitator, "viewer": chorus.RoleViewer} {
@@ -141,7 +117,7 @@ func TestAccessCodeAPI(t *testing.T) {
 	if !codePattern.MatchString(ac.Code) || ac.Label != "Oakfield CiCC, 12 December" || !ac.Active || ac.Survey != groupVoice {
 		t.Errorf("made %+v", ac)
 	}
-	if d := time.Until(ac.ExpiresAt); d < 13*24*time.Hour || d > 14*24*time.Hour {
+	if d := ac.ExpiresAt.Sub(testNow()); d < 13*24*time.Hour || d > 14*24*time.Hour {
 		t.Errorf("expires in %v, want 14 days", d)
 	}
 	if want := "/s/group-voice?code=" + strings.ReplaceAll(ac.Code, "-", ""); ac.Link != want {

@@ -135,7 +135,7 @@ func (s *Server) handleLoginForm(c *fiber.Ctx) error {
 	if len(fields) > 0 {
 		return s.renderLogin(c, fiber.StatusUnprocessableEntity, email, next, chorus.Invalid("Enter your email and password.", fields))
 	}
-	u, err := s.Auth.Login(c.UserContext(), email, password, c.IP(), "web")
+	u, err := s.Auth.Login(c.UserContext(), email, password, s.clientIP(c), "web")
 	s.logSignIn(c, u, err)
 	switch chorus.ErrorCode(err) {
 	case "":
@@ -228,7 +228,7 @@ func (s *Server) handleAuthLogin(c *fiber.Ctx) error {
 	if strings.TrimSpace(req.Email) == "" || req.Password == "" {
 		return fiber.NewError(fiber.StatusBadRequest, "Send an email and a password.")
 	}
-	u, err := s.Auth.Login(c.UserContext(), req.Email, req.Password, c.IP(), "api")
+	u, err := s.Auth.Login(c.UserContext(), req.Email, req.Password, s.clientIP(c), "api")
 	s.logSignIn(c, u, err)
 	if err != nil {
 		return err
@@ -295,7 +295,7 @@ func (s *Server) handleAuthPassword(c *fiber.Ctx) error {
 		return err
 	}
 	p := principalOf(c)
-	u, err := s.Auth.ChangePassword(c.UserContext(), auth.Actor{UserID: p.user.ID, Via: "api"}, p.user, req.Current, req.Password, c.IP())
+	u, err := s.Auth.ChangePassword(c.UserContext(), auth.Actor{UserID: p.user.ID, Via: "api"}, p.user, req.Current, req.Password, s.clientIP(c))
 	if err != nil {
 		return err
 	}
@@ -315,13 +315,13 @@ func (s *Server) handleAuthPassword(c *fiber.Ctx) error {
 // briefing exists and that the current user may share it.
 func (s *Server) createShareLink(c *fiber.Ctx, briefingID string, ttl time.Duration) (string, *chorus.ShareLink, error) {
 	u := currentUser(c)
-	if u == nil || s.ShareLinks == nil {
+	if u == nil {
 		return "", nil, chorus.Errorf(chorus.EFORBIDDEN, "Only staff can share briefings.")
 	}
 	if ttl <= 0 || ttl > auth.MaxShareTTL {
 		return "", nil, chorus.Invalid("Choose how long the link lasts.", map[string]string{"ttl": "Choose up to 90 days."})
 	}
-	l := &chorus.ShareLink{BriefingID: briefingID, CreatedBy: u.ID, ExpiresAt: time.Now().Add(ttl)}
+	l := &chorus.ShareLink{BriefingID: briefingID, CreatedBy: u.ID, ExpiresAt: s.now().Add(ttl)}
 	if err := s.ShareLinks.CreateShareLink(c.UserContext(), l); err != nil {
 		return "", nil, err
 	}
@@ -337,7 +337,7 @@ func (s *Server) createShareLink(c *fiber.Ctx, briefingID string, ttl time.Durat
 
 // revokeShareLink stops a share link working at once and records it.
 func (s *Server) revokeShareLink(c *fiber.Ctx, linkID string) error {
-	if err := s.ShareLinks.RevokeShareLink(c.UserContext(), linkID, time.Now()); err != nil {
+	if err := s.ShareLinks.RevokeShareLink(c.UserContext(), linkID, s.now()); err != nil {
 		return err
 	}
 	return s.audit(c, chorus.ActionShareRevoke, "share:"+linkID, "")

@@ -3,24 +3,19 @@ package web
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/PuerkitoBio/goquery"
-	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/chorus-voice/chorus/server/auth"
 	"github.com/chorus-voice/chorus/server/chorus"
 	"github.com/chorus-voice/chorus/server/mongodb"
-	"github.com/chorus-voice/chorus/server/mongodb/mongodbtest"
 )
 
 // fixturePassword is every fixture user's password.
@@ -60,41 +55,14 @@ type authFixture struct {
 	logs   *lockedBuffer
 	// users by name: admin, facilitator, viewer (areaA), viewerOther (areaB), viewerAll.
 	users map[string]*chorus.User
+	// stubbed: the handlers are stubs (authz_test), so answers are not checked against openapi.json.
+	stubbed bool
 }
 
 func newAuthFixture(t *testing.T, cfg Config) *authFixture {
 	t.Helper()
-	logs := &lockedBuffer{}
-	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	s, err := New(cfg, log, prometheus.NewRegistry())
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := mongodb.Open(context.Background(), mongodb.Options{URI: mongodbtest.URI(t), Database: mongodbtest.Database(), Logger: log})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	if err := db.WaitReady(ctx); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		_ = db.Drop(ctx)
-		_ = db.Close(ctx)
-	})
-	secret := make([]byte, 32)
-	_, _ = rand.Read(secret)
-	s.Tokens, err = auth.NewTokens(secret)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.Users, s.Audit, s.ShareLinks, s.Store = mongodb.NewUserService(db), mongodb.NewAuditService(db), mongodb.NewShareLinkService(db), db
-	s.Auth = auth.NewService(s.Users, s.Audit, auth.NewHasher(64, 1, 1, 4))
-
-	f := &authFixture{t: t, s: s, db: db, secret: secret, logs: logs, users: map[string]*chorus.User{}}
+	ts := newTestServer(t, withConfig(cfg))
+	f := &authFixture{t: t, s: ts.Server, db: ts.DB, secret: ts.Secret, logs: ts.Logs, users: map[string]*chorus.User{}}
 	for _, u := range []struct {
 		name  string
 		role  chorus.Role
@@ -148,6 +116,12 @@ func (f *authFixture) send(method, target, ctype, body string, headers ...string
 	resp, err := f.s.app.Test(req, -1)
 	if err != nil {
 		f.t.Fatalf("%s %s: %v", method, target, err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	resp.Body = io.NopCloser(bytes.NewReader(b))
+	if !f.stubbed {
+		checkAPIExchange(f.t, method, target, ctype, []byte(body), resp.StatusCode, resp.Header.Get("Content-Type"), b)
 	}
 	return resp
 }
@@ -203,7 +177,7 @@ func (b *browser) do(method, target, ctype, body string) *http.Response {
 	}
 	resp := b.f.send(method, target, ctype, body, h...)
 	for _, c := range resp.Cookies() {
-		if c.Value == "" || c.MaxAge < 0 || !c.Expires.IsZero() && c.Expires.Before(time.Now()) {
+		if c.Value == "" || c.MaxAge < 0 || !c.Expires.IsZero() && c.Expires.Before(testNow()) {
 			delete(b.cookies, c.Name)
 		} else {
 			b.cookies[c.Name] = c.Value

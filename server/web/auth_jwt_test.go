@@ -24,7 +24,7 @@ func TestSessionTokenDefects(t *testing.T) {
 	f := newAuthFixture(t, Config{})
 	admin := f.users["admin"]
 	viewer := f.users["viewer"]
-	now := time.Now()
+	now := testNow()
 	claims := func(edit func(jwt.MapClaims)) jwt.MapClaims {
 		c := jwt.MapClaims{
 			"iss": auth.Issuer, "aud": []string{auth.AudienceSession}, "sub": viewer.ID, "jti": "j1",

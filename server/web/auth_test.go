@@ -29,7 +29,7 @@ func TestLoginAPI(t *testing.T) {
 		Token     string    `json:"token"`
 		ExpiresAt time.Time `json:"expires_at"`
 	}
-	if err := json.Unmarshal([]byte(body), &got); err != nil || got.Token == "" || time.Until(got.ExpiresAt) > auth.SessionTTL {
+	if err := json.Unmarshal([]byte(body), &got); err != nil || got.Token == "" || got.ExpiresAt.Sub(testNow()) > auth.SessionTTL {
 		t.Fatalf("login body %s: %v", body, err)
 	}
 	c, ok := cookieOf(resp, sessionCookie)
@@ -280,7 +280,7 @@ func TestLoginRateLimit(t *testing.T) {
 		if r := f.sendJSON("POST", "/api/v1/auth/login", loginBody("viewer@example.org", fixturePassword)); r.StatusCode != 200 {
 			t.Errorf("another account from the same address: %d, want 200", r.StatusCode)
 		}
-		later := time.Now().Add(16 * time.Minute)
+		later := testNow().Add(16 * time.Minute)
 		f.s.Auth.Now = func() time.Time { return later }
 		if r := f.sendJSON("POST", "/api/v1/auth/login", loginBody("admin@example.org", fixturePassword)); r.StatusCode != 200 {
 			t.Errorf("after the window: %d, want 200 (no permanent lockout)", r.StatusCode)
@@ -361,12 +361,12 @@ func TestCSRF(t *testing.T) {
 
 func TestSessionRenewal(t *testing.T) {
 	f := newAuthFixture(t, Config{})
-	f.s.Tokens.Now = func() time.Time { return time.Now().Add(-10 * time.Minute) }
+	f.s.Tokens.Now = func() time.Time { return testNow().Add(-10 * time.Minute) }
 	tok, _ := f.session("viewer")
-	f.s.Tokens.Now = time.Now
+	f.s.Tokens.Now = testNow
 	r := f.send("GET", "/staff", "", "", "Cookie", sessionCookie+"="+tok)
 	c, ok := cookieOf(r, sessionCookie)
-	if r.StatusCode != 200 || !ok || c.Value == tok || time.Until(c.Expires) < auth.SessionTTL-time.Minute {
+	if r.StatusCode != 200 || !ok || c.Value == tok || c.Expires.Sub(testNow()) < auth.SessionTTL-time.Minute {
 		t.Fatalf("page with a session past half its life: %d, new cookie %v", r.StatusCode, ok)
 	}
 	if r := f.send("GET", "/api/v1/auth/me", "", "", "Authorization", "Bearer "+tok); r.Header.Get("Set-Cookie") != "" {
@@ -378,7 +378,7 @@ func TestSessionRenewal(t *testing.T) {
 	}
 
 	t.Run("RefreshKeepsSignInTime", func(t *testing.T) {
-		signedIn := time.Now().Add(-auth.MaxSessionAge + time.Minute)
+		signedIn := testNow().Add(-auth.MaxSessionAge + time.Minute)
 		old, _, err := f.s.Tokens.IssueSession(f.users["viewer"].ID, &auth.Session{AuthTime: signedIn, SignIn: "s1"})
 		if err != nil {
 			t.Fatal(err)

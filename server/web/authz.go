@@ -6,7 +6,6 @@ import (
 	"reflect"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -72,6 +71,7 @@ var routeTable = map[string]rule{
 	"GET /api/v1/surveys":         {allow: everyone},
 	"GET /api/v1/surveys/:survey": {allow: everyone},
 	"POST /api/v1/responses":      {allow: everyone},
+	"GET /api/v1/openapi.json":    {allow: everyone},
 
 	// Results (results.go): viewers and up, viewers only for their areas and rounded;
 	// the CSV export and recounting for facilitators.
@@ -111,6 +111,8 @@ var routeTable = map[string]rule{
 	"POST /review/reload":                      {allow: facilitators},
 	"GET /review/:survey":                      {allow: facilitators},
 	"POST /review/:survey/answers":             {allow: facilitators},
+	"GET /review/:survey/codebook":             {allow: facilitators},
+	"GET /review/:survey/codebook/changed":     {allow: facilitators},
 	"GET /review/:survey/quotes":               {allow: facilitators},
 	"POST /review/:survey/quotes":              {allow: facilitators},
 	"POST /review/:survey/quotes/:id/withdraw": {allow: facilitators},
@@ -277,7 +279,7 @@ func (s *Server) guard(c *fiber.Ctx) error {
 		s.log.Warn("csrf check failed", "id", requestIDOf(c), "route", routeKey(c.Route().Method, c.Route().Path))
 		return chorus.Errorf(chorus.EFORBIDDEN, "This form has expired. Go back, reload the page and try again.")
 	}
-	if p.session != nil && !p.bearer && time.Until(p.session.ExpiresAt) < auth.SessionTTL/2 {
+	if p.session != nil && !p.bearer && p.session.ExpiresAt.Sub(s.now()) < auth.SessionTTL/2 {
 		if tok, sess, err := s.Tokens.IssueSession(p.user.ID, p.session); err == nil {
 			s.setSessionCookie(c, tok, sess)
 			p.session = sess
@@ -292,9 +294,6 @@ func (s *Server) guard(c *fiber.Ctx) error {
 // store failure is EUNAVAILABLE: fail closed.
 func (s *Server) identify(c *fiber.Ctx, r rule) (*principal, error) {
 	public := r.allow&anonymous != 0
-	if s.Tokens == nil || s.Auth == nil {
-		return nobody, nil
-	}
 	if raw, bearer := sessionToken(c); raw != "" {
 		p, err := s.sessionPrincipal(c, raw, bearer)
 		if err == nil {
@@ -339,7 +338,7 @@ func (s *Server) sessionPrincipal(c *fiber.Ctx, raw string, bearer bool) (*princ
 func (s *Server) shareLink(c *fiber.Ctx, raw, briefingID string) (*auth.Share, error) {
 	expired := chorus.Errorf(chorus.EUNAUTHORIZED, "This link has expired or has been withdrawn.")
 	sh, err := s.Tokens.ParseShare(raw)
-	if err != nil || sh.BriefingID != briefingID || s.ShareLinks == nil {
+	if err != nil || sh.BriefingID != briefingID {
 		return nil, expired
 	}
 	l, err := s.ShareLinks.FindShareLink(c.UserContext(), sh.LinkID)
@@ -348,7 +347,7 @@ func (s *Server) shareLink(c *fiber.Ctx, raw, briefingID string) (*auth.Share, e
 		return nil, expired
 	case err != nil:
 		return nil, err
-	case l.BriefingID != briefingID || !l.Active(time.Now()):
+	case l.BriefingID != briefingID || !l.Active(s.now()):
 		return nil, expired
 	}
 	return sh, nil
@@ -378,9 +377,6 @@ func (s *Server) checkCSRF(c *fiber.Ctx, r rule, p *principal) bool {
 	if r.noCSRF {
 		return true
 	}
-	if s.Tokens == nil {
-		return false
-	}
 	token := c.FormValue("csrf")
 	if token == "" {
 		token = c.Get("X-CSRF-Token")
@@ -400,7 +396,7 @@ func sessionCSRFParts(sess *auth.Session) []string {
 
 // csrfToken returns the CSRF token for the request's forms ("" without a session).
 func (s *Server) csrfToken(c *fiber.Ctx) string {
-	if p := principalOf(c); p.session != nil && s.Tokens != nil {
+	if p := principalOf(c); p.session != nil {
 		return s.Tokens.CSRF(sessionCSRFParts(p.session)...)
 	}
 	return ""

@@ -39,6 +39,7 @@ var wantAccess = map[string]string{
 	"GET /api/v1/surveys":                           "everyone",
 	"GET /api/v1/surveys/:survey":                   "everyone",
 	"POST /api/v1/responses":                        "everyone",
+	"GET /api/v1/openapi.json":                      "everyone",
 	"GET /api/v1/surveys/:survey/results":           "staff:area",
 	"GET /api/v1/surveys/:survey/results.csv":       "facilitators",
 	"POST /api/v1/surveys/:survey/rebuild":          "facilitators",
@@ -89,6 +90,8 @@ var wantAccess = map[string]string{
 	"POST /review/reload":                           "facilitators",
 	"GET /review/:survey":                           "facilitators",
 	"POST /review/:survey/answers":                  "facilitators",
+	"GET /review/:survey/codebook":                  "facilitators",
+	"GET /review/:survey/codebook/changed":          "facilitators",
 	"GET /review/:survey/quotes":                    "facilitators",
 	"POST /review/:survey/quotes":                   "facilitators",
 	"POST /review/:survey/quotes/:id/withdraw":      "facilitators",
@@ -179,7 +182,8 @@ func TestRouteTable(t *testing.T) {
 	})
 
 	stubHandlers(t, f.s)
-	link := &chorus.ShareLink{BriefingID: "b1", CreatedBy: f.users["facilitator"].ID, ExpiresAt: time.Now().Add(time.Hour)}
+	f.stubbed = true // the 204s are the stubs', not the API's
+	link := &chorus.ShareLink{BriefingID: "b1", CreatedBy: f.users["facilitator"].ID, ExpiresAt: testNow().Add(time.Hour)}
 	if err := f.s.ShareLinks.CreateShareLink(t.Context(), link); err != nil {
 		t.Fatal(err)
 	}
@@ -356,14 +360,14 @@ func TestShareLinks(t *testing.T) {
 		}
 	})
 	t.Run("ErrExpired", func(t *testing.T) {
-		f.s.Tokens.Now = func() time.Time { return time.Now().Add(2 * time.Hour) }
-		defer func() { f.s.Tokens.Now = time.Now }()
+		f.s.Tokens.Now = func() time.Time { return testNow().Add(2 * time.Hour) }
+		defer func() { f.s.Tokens.Now = testNow }()
 		if st, _ := get(u.RequestURI()); st != 401 {
 			t.Errorf("status %d, want 401", st)
 		}
 	})
 	t.Run("ErrRevoked", func(t *testing.T) {
-		if err := f.s.ShareLinks.RevokeShareLink(t.Context(), linkID, time.Now()); err != nil {
+		if err := f.s.ShareLinks.RevokeShareLink(t.Context(), linkID, testNow()); err != nil {
 			t.Fatal(err)
 		}
 		if st, _ := get(u.RequestURI()); st != 401 {

@@ -52,10 +52,7 @@ func (s *Server) createBriefing(ctx context.Context, u *chorus.User, survey, are
 	} else if err != nil {
 		return nil, err
 	}
-	if s.Briefings == nil || s.Geo == nil {
-		return nil, chorus.Errorf(chorus.EUNAVAILABLE, "Briefings are not available.")
-	}
-	b := &chorus.Briefing{Survey: sv.ID, Area: area, Level: s.Geo.Level(area), CreatedBy: u.ID, CreatedAt: time.Now()}
+	b := &chorus.Briefing{Survey: sv.ID, Area: area, Level: s.Geo.Level(area), CreatedBy: u.ID, CreatedAt: s.now()}
 	switch b.Level {
 	case geo.LevelCouncil:
 		b.Councils = []string{area}
@@ -144,9 +141,6 @@ func (s *Server) renderBriefingList(c *fiber.Ctx, status int, survey, area strin
 	if formErr != nil {
 		p.Title = "Error: Briefings"
 	}
-	if s.Briefings == nil {
-		return chorus.Errorf(chorus.EUNAVAILABLE, "Briefings are not available.")
-	}
 	list, err := s.Briefings.FindBriefings(ctx, chorus.BriefingFilter{})
 	if err != nil {
 		return err
@@ -216,9 +210,6 @@ func (s *Server) briefingRequest(c *fiber.Ctx, b *chorus.Briefing) results.Reque
 // cannot be probed).
 func (s *Server) briefing(c *fiber.Ctx) (*chorus.Briefing, *report.Briefing, error) {
 	ctx := c.UserContext()
-	if s.Briefings == nil {
-		return nil, nil, chorus.Errorf(chorus.EUNAVAILABLE, "Briefings are not available.")
-	}
 	b, err := s.Briefings.FindBriefing(ctx, c.Params("id"))
 	if err != nil {
 		return nil, nil, err
@@ -247,7 +238,7 @@ func (s *Server) briefing(c *fiber.Ctx) (*chorus.Briefing, *report.Briefing, err
 		name = b.Area
 	}
 	rb := report.ComposeBriefing(report.BriefingInput{Survey: sv, Briefing: b, Report: rep, AreaName: name,
-		Labels: s.themeLabels(ctx, sv.ID, "en"), Quotes: quotes, AsOf: time.Now(), Attribution: s.Geo.Attribution()})
+		Labels: s.themeLabels(ctx, sv.ID, "en"), Quotes: quotes, AsOf: s.now(), Attribution: s.Geo.Attribution()})
 	return b, rb, nil
 }
 
@@ -351,13 +342,13 @@ func (s *Server) renderBriefing(c *fiber.Ctx, status int, b *chorus.Briefing, rb
 		p.CSVHref += q
 		c.Set("X-Robots-Tag", "noindex, nofollow")
 	}
-	if p.Me.Facilitator && s.ShareLinks != nil {
+	if p.Me.Facilitator {
 		p.CanShare = true
 		links, err := s.ShareLinks.FindShareLinks(c.UserContext(), b.ID)
 		if err != nil {
 			return err
 		}
-		now := time.Now()
+		now := s.now()
 		for _, l := range links {
 			lv := shareLinkView{ID: l.ID, Created: l.CreatedAt.UTC().Format("2 Jan 2006 15:04"), Expires: l.ExpiresAt.UTC().Format("2 Jan 2006 15:04 UTC"), Active: l.Active(now)}
 			switch {
@@ -430,7 +421,7 @@ func (s *Server) handleBriefingShare(c *fiber.Ctx) error {
 		return err
 	}
 	p := &briefingSharedPage{staffPage: s.staffPage(c, "Share link made"), BriefingID: b.ID, Title: rb.Title,
-		Link: c.BaseURL() + path, Expires: l.ExpiresAt.UTC().Format("2 January 2006 15:04 UTC")}
+		Link: s.absURL(path), Expires: l.ExpiresAt.UTC().Format("2 January 2006 15:04 UTC")}
 	return s.render(c, "briefing-shared", p)
 }
 

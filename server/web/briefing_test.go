@@ -440,7 +440,7 @@ func TestBriefingShareLink(t *testing.T) {
 	})
 	t.Run("Expires", func(t *testing.T) {
 		now := f.Tokens.Now
-		f.Tokens.Now = func() time.Time { return time.Now().Add(8 * 24 * time.Hour) }
+		f.Tokens.Now = func() time.Time { return testNow().Add(8 * 24 * time.Hour) }
 		defer func() { f.Tokens.Now = now }()
 		if resp, _ := f.request("", http.MethodGet, link.RequestURI(), nil); resp.StatusCode != http.StatusUnauthorized {
 			t.Errorf("after 8 days: %d, want 401", resp.StatusCode)

@@ -29,9 +29,6 @@ func (s *Server) registerDashboardRoutes() {
 // the young people's page (report.Themes picks). It is nil when the survey has no
 // codebook; report.Themes then names a theme from its id.
 func (s *Server) themeLabels(ctx context.Context, survey, lang string) map[string]report.ThemeLabel {
-	if s.Codebooks == nil {
-		return nil
-	}
 	cb, err := s.Codebooks.FindCodebook(ctx, survey)
 	if err != nil {
 		return nil
@@ -47,15 +44,10 @@ func (s *Server) themeLabels(ctx context.Context, survey, lang string) map[strin
 	return out
 }
 
-// surveysForStaff lists every survey staff may report on: all loaded surveys when the
-// survey service can list them, else the open ones.
+// surveysForStaff lists every survey staff may report on: every loaded survey, open
+// or not.
 func (s *Server) surveysForStaff(ctx context.Context) []*chorus.Survey {
-	if all, ok := s.Surveys.(interface {
-		AllSurveys(context.Context) []*chorus.Survey
-	}); ok {
-		return all.AllSurveys(ctx)
-	}
-	return s.Surveys.OpenSurveys(ctx)
+	return s.Surveys.AllSurveys(ctx)
 }
 
 type surveyLink struct{ ID, Title, Status string }
@@ -74,22 +66,10 @@ func (s *Server) handleDashboardIndex(c *fiber.Ctx) error {
 	return s.render(c, "dashboard-index", p)
 }
 
-// publisher returns the results publisher that every figure on the results pages comes
-// from.
-func (s *Server) publisher() (results.Publisher, error) {
-	if p, ok := s.Results.(results.Publisher); ok {
-		return p, nil
-	}
-	return nil, chorus.Errorf(chorus.EUNAVAILABLE, "Results are not available yet.")
-}
-
-// publish returns a survey's published results for a request.
+// publish returns a survey's published results for a request: every figure on the
+// results pages comes from it.
 func (s *Server) publish(ctx context.Context, survey string, req results.Request) (*results.Report, error) {
-	p, err := s.publisher()
-	if err != nil {
-		return nil, err
-	}
-	return p.Publish(ctx, survey, req)
+	return s.Results.Publish(ctx, survey, req)
 }
 
 type option struct {
@@ -227,13 +207,11 @@ func (s *Server) handleDashboard(c *fiber.Ctx) error {
 			p.D.Quotes = append(p.D.Quotes, qt.Text)
 		}
 	}
-	if s.Publications != nil {
-		pub, err := s.Publications.FindPublication(ctx, sv.ID)
-		if err != nil {
-			return err
-		}
-		p.Published = pub.Published
+	pub, err := s.Publications.FindPublication(ctx, sv.ID)
+	if err != nil {
+		return err
 	}
+	p.Published = pub.Published
 	p.Areas = s.areaChoices()
 	return s.render(c.Status(status), "dashboard", p)
 }
@@ -266,9 +244,6 @@ func (s *Server) handleDashboardPublish(c *fiber.Ctx) error {
 	sv, err := s.Surveys.FindSurvey(ctx, c.Params("survey"))
 	if err != nil {
 		return err
-	}
-	if s.Publications == nil {
-		return chorus.Errorf(chorus.EUNAVAILABLE, "Publishing is not available.")
 	}
 	publish := c.FormValue("published") == "1"
 	if err := s.Publications.SetPublication(ctx, &chorus.Publication{Survey: sv.ID, Published: publish, UpdatedBy: currentUser(c).ID}); err != nil {
@@ -328,9 +303,6 @@ func filterFormOf(whole *results.Report, f dashboardFilter) filterForm {
 
 // areaChoices lists every area a briefing can be made for, grouped.
 func (s *Server) areaChoices() []areaChoice {
-	if s.Geo == nil {
-		return nil
-	}
 	var countries []option
 	for _, c := range s.Geo.Countries() {
 		countries = append(countries, option{Value: c.Code, Label: c.Name})

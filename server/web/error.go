@@ -104,7 +104,7 @@ func (s *Server) respondentErrorLang(c *fiber.Ctx) (*chorus.Survey, string) {
 	requested := c.FormValue("lang") // the query string's, else the posted form's
 	rest, _ := strings.CutPrefix(c.Path(), "/s/")
 	id, _, _ := strings.Cut(rest, "/")
-	if id, err := url.PathUnescape(id); err == nil && s.Surveys != nil {
+	if id, err := url.PathUnescape(id); err == nil {
 		if sv, err := s.Surveys.FindSurvey(c.UserContext(), id); err == nil {
 			return sv, pickLang(sv, requested)
 		}

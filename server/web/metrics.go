@@ -1,6 +1,10 @@
 package web
 
 import (
+	"crypto/subtle"
+	"net/netip"
+	"strings"
+
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/adaptor"
 	"github.com/prometheus/client_golang/prometheus"
@@ -45,7 +49,7 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 func (s *Server) registerHealthRoutes() {
 	s.app.Get("/healthz", s.handleHealth)
 	s.app.Get("/readyz", s.handleReady)
-	s.app.Get("/metrics", adaptor.HTTPHandler(promhttp.HandlerFor(s.metrics.gatherer, promhttp.HandlerOpts{})))
+	s.app.Get("/metrics", s.metricsAllowed, adaptor.HTTPHandler(promhttp.HandlerFor(s.metrics.gatherer, promhttp.HandlerOpts{})))
 }
 
 // handleHealth answers 200 while the process runs.
@@ -57,12 +61,29 @@ func (s *Server) handleHealth(c *fiber.Ctx) error {
 // handleReady answers 200 only while the store answers.
 func (s *Server) handleReady(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	if s.Store == nil {
-		return fiber.NewError(fiber.StatusServiceUnavailable, "starting")
-	}
 	if err := s.Store.Ready(c.UserContext()); err != nil {
 		c.Set(fiber.HeaderRetryAfter, "2")
 		return c.Status(fiber.StatusServiceUnavailable).SendString("store unavailable\n")
 	}
 	return c.SendString("ready\n")
 }
+
+// metricsAllowed lets /metrics be read from loopback by a direct caller (no proxy in
+// between), or from anywhere with the bearer token CHORUS_METRICS_TOKEN. Anyone else
+// gets 404, as if there were no such page.
+func (s *Server) metricsAllowed(c *fiber.Ctx) error {
+	if tok := s.cfg.MetricsToken; tok != "" {
+		if got, ok := strings.CutPrefix(c.Get(fiber.HeaderAuthorization), "Bearer "); ok &&
+			subtle.ConstantTimeCompare([]byte(got), []byte(tok)) == 1 {
+			return c.Next()
+		}
+	}
+	direct := len(c.Request().Header.Peek(fiber.HeaderXForwardedFor)) == 0 && len(c.Request().Header.Peek("Forwarded")) == 0
+	if ip, err := netip.ParseAddr(s.clientIP(c)); err == nil && ip.IsLoopback() && direct {
+		return c.Next()
+	}
+	return fiber.ErrNotFound
+}
+
+// absURL is path on the public address (Config.PublicURL).
+func (s *Server) absURL(path string) string { return s.cfg.PublicURL + path }

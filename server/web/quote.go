@@ -24,9 +24,6 @@ func (s *Server) registerQuoteRoutes() {
 // approvedQuotes returns a survey's approved quotes for briefings and dashboards (none
 // without a quote service).
 func (s *Server) approvedQuotes(ctx context.Context, survey string) ([]report.Quote, error) {
-	if s.Quotes == nil {
-		return nil, nil
-	}
 	list, err := s.Quotes.ListApproved(ctx, survey, "")
 	if err != nil {
 		return nil, err
@@ -42,9 +39,6 @@ func (s *Server) approvedQuotes(ctx context.Context, survey string) ([]report.Qu
 func (s *Server) handleQuoteApprove(c *fiber.Ctx) error {
 	if err := s.freeText(); err != nil {
 		return err
-	}
-	if s.Quotes == nil {
-		return chorus.Errorf(chorus.EUNAVAILABLE, "Quotes are not available.")
 	}
 	survey := c.Params("survey")
 	theme, page := formView(c)
@@ -85,9 +79,6 @@ func (s *Server) handleQuotesPage(c *fiber.Ctx) error {
 	if err := s.freeText(); err != nil {
 		return err
 	}
-	if s.Quotes == nil {
-		return chorus.Errorf(chorus.EUNAVAILABLE, "Quotes are not available.")
-	}
 	ctx := c.UserContext()
 	sv, err := s.Surveys.FindSurvey(ctx, c.Params("survey"))
 	if err != nil {
@@ -125,11 +116,9 @@ func (s *Server) handleQuotesPage(c *fiber.Ctx) error {
 // userEmails returns a function naming staff by user id.
 func (s *Server) userEmails(c *fiber.Ctx) func(id string) string {
 	names := map[string]string{}
-	if s.Users != nil {
-		if users, err := s.Users.FindUsers(c.UserContext()); err == nil {
-			for _, u := range users {
-				names[u.ID] = u.Email
-			}
+	if users, err := s.Users.FindUsers(c.UserContext()); err == nil {
+		for _, u := range users {
+			names[u.ID] = u.Email
 		}
 	}
 	return func(id string) string {
@@ -145,9 +134,6 @@ func (s *Server) userEmails(c *fiber.Ctx) func(id string) string {
 
 // handleQuoteWithdraw withdraws an approval.
 func (s *Server) handleQuoteWithdraw(c *fiber.Ctx) error {
-	if s.Quotes == nil {
-		return chorus.Errorf(chorus.EUNAVAILABLE, "Quotes are not available.")
-	}
 	survey := c.Params("survey")
 	q, err := s.Quotes.WithdrawQuote(c.UserContext(), c.Params("id"), currentUser(c).ID)
 	if err != nil {

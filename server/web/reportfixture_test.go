@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	crand "crypto/rand"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -21,7 +20,6 @@ import (
 	"github.com/chorus-voice/chorus/server/auth"
 	"github.com/chorus-voice/chorus/server/chorus"
 	"github.com/chorus-voice/chorus/server/geo"
-	"github.com/chorus-voice/chorus/server/mongodb"
 	"github.com/chorus-voice/chorus/server/results"
 	"github.com/chorus-voice/chorus/server/results/synth"
 )
@@ -43,7 +41,7 @@ type reportFixture struct {
 	*testServer
 	t        *testing.T
 	geo      *geo.Geography
-	agg      *mongodb.Aggregates
+	agg      *results.Counter
 	survey   *chorus.Survey
 	users    map[string]*chorus.User
 	sessions map[string]*auth.Session
@@ -56,40 +54,11 @@ func newReportFixture(t *testing.T) *reportFixture {
 	t.Helper()
 	ctx := context.Background()
 	ts := newTestServer(t)
-	g, err := geo.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	agg := ts.DB.NewAggregates(ts.Catalog)
-	ts.Responses.OnBatch = agg.OnBatch
-	if err := agg.Load(ctx); err != nil {
-		t.Fatal(err)
-	}
-	ts.Results = &results.Service{Store: agg, Surveys: ts.Catalog, Places: &results.Places{
-		Councils: g.Areas(), Nations: map[string]string{geo.WalesCode: geo.WalesName},
-		Constituency: func(code string) (string, []string, bool) {
-			c, ok := g.Constituency(code)
-			return c.Name, c.Councils, ok
-		},
-	}}
-	ts.Geo = g
-	ts.Codebooks = ts.Catalog
-	ts.Briefings = mongodb.NewBriefingService(ts.DB)
-	ts.Publications = mongodb.NewPublicationService(ts.DB)
-
-	secret := make([]byte, 32)
-	_, _ = crand.Read(secret)
-	if ts.Tokens, err = auth.NewTokens(secret); err != nil {
-		t.Fatal(err)
-	}
-	ts.Users, ts.Audit, ts.ShareLinks = mongodb.NewUserService(ts.DB), mongodb.NewAuditService(ts.DB), mongodb.NewShareLinkService(ts.DB)
-	ts.Auth = auth.NewService(ts.Users, ts.Audit, auth.NewHasher(64, 1, 1, 4))
-
 	sv, err := ts.Catalog.FindSurvey(ctx, ylyv)
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &reportFixture{testServer: ts, t: t, geo: g, agg: agg, survey: sv, users: map[string]*chorus.User{},
+	f := &reportFixture{testServer: ts, t: t, geo: ts.Geo, agg: ts.Svc.Counts, survey: sv, users: map[string]*chorus.User{},
 		sessions: map[string]*auth.Session{}, tokens: map[string]string{},
 		gen: &synth.Generator{Survey: sv, Rand: rand.New(rand.NewPCG(7, 11))}}
 	for _, u := range []struct {

@@ -8,7 +8,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -89,6 +88,12 @@ type thanksPage struct {
 	SurveyID, Receipt, ResultsHref string
 	StartHref, RiskHelp            string
 	Help, Already                  bool
+	// HelpLevel and HelpWords say which help to show first (see respondent_help.go).
+	HelpLevel string
+	HelpWords helpWords
+	// PlainHref is the plain thank-you address that replaces this page's history
+	// entry when it shows help, so that nothing in history says so.
+	PlainHref string
 }
 
 // handleSurveyStart shows what the survey is, who will see the answers, and the
@@ -110,7 +115,7 @@ func (s *Server) handleSurveyStart(c *fiber.Ctx) error {
 		Intro:       sv.Intro.In(lang),
 		PrivacyLead: lead,
 		PrivacyMore: more,
-		Open:        sv.IsOpen(time.Now()),
+		Open:        sv.IsOpen(s.now()),
 		Langs:       langLinks(sv, lang, surveyPath(sv.ID)),
 	}
 	query, status := langQuery(sv, lang, "?"), fiber.StatusOK
@@ -138,7 +143,7 @@ func (s *Server) handleQuestionnaire(c *fiber.Ctx) error {
 		return err
 	}
 	lang := pickLang(sv, c.Query("lang"))
-	if !sv.IsOpen(time.Now()) {
+	if !sv.IsOpen(s.now()) {
 		return c.Redirect(surveyPath(sv.ID)+langQuery(sv, lang, "?"), fiber.StatusSeeOther)
 	}
 	var form formValues
@@ -193,15 +198,15 @@ func (s *Server) handleQuestionnaireSubmit(c *fiber.Ctx) error {
 	if len(answers) == 0 && form.first(confirmEmptyField) == "" {
 		return s.renderQuestionnaire(c, sv, v, lang, id, form, nil, w.EmptyAsk)
 	}
-	if s.Responses == nil {
-		return chorus.Errorf(chorus.EUNAVAILABLE, "Answers can't be saved right now. Please try again soon.")
-	}
 	rc, err := s.Responses.Submit(c.UserContext(), &chorus.Submission{
 		Survey: sv.ID, Version: v.ID, Lang: lang, SubmissionID: id, Answers: answers, Token: form.first("token"),
 	})
 	switch chorus.ErrorCode(err) {
 	case "":
-		return c.Redirect(thanksURL(sv, rc, lang), fiber.StatusSeeOther)
+		// The thank-you page is this response: the help it shows depends on the
+		// answers, which must not show in a URL or a cache (respondent_help.go).
+		c.Set(fiber.HeaderCacheControl, "no-store")
+		return s.render(c, "survey-thanks", s.thanks(c, sv, lang, rc))
 	case chorus.EINVALID:
 		fields := chorus.ErrorFields(err)
 		msg := ""
@@ -228,15 +233,16 @@ func (s *Server) handleQuestionnaireSubmit(c *fiber.Ctx) error {
 	return err
 }
 
-// handleThanks thanks the child, gives the receipt code and, when the answers
-// suggested it (h=1), shows where to get help first.
+// handleThanks is the plain thank-you page with the receipt code: what a reload or
+// the history shows after the page that answered the child's answers. It never
+// shows help by level (an old h=1 is ignored): anyone could open this address.
 func (s *Server) handleThanks(c *fiber.Ctx) error {
 	sv, err := s.findSurvey(c)
 	if err != nil {
 		return err
 	}
 	lang := pickLang(sv, c.Query("lang"))
-	p := s.thanks(c, sv, lang, &chorus.Receipt{Code: c.Query("r"), ShowHelp: c.Query("h") == "1"})
+	p := s.thanks(c, sv, lang, &chorus.Receipt{Code: c.Query("r")})
 	return s.render(c, "survey-thanks", p)
 }
 
@@ -254,7 +260,10 @@ func (s *Server) thanks(c *fiber.Ctx, sv *chorus.Survey, lang string, rc *chorus
 		if receiptPattern.MatchString(rc.Code) {
 			p.Receipt = rc.Code
 		}
-		p.Help = rc.ShowHelp
+		p.HelpWords, p.HelpLevel, p.Help = helpFor(rc, lang)
+		if p.Help {
+			p.PlainHref = thanksURL(sv, p.Receipt, lang)
+		}
 	}
 	return p
 }
@@ -328,9 +337,6 @@ func (s *Server) respondentPage(c *fiber.Ctx, title, lang string) Page {
 }
 
 func (s *Server) findSurvey(c *fiber.Ctx) (*chorus.Survey, error) {
-	if s.Surveys == nil {
-		return nil, chorus.Errorf(chorus.ENOTFOUND, "There is no survey here.")
-	}
 	return s.Surveys.FindSurvey(c.UserContext(), c.Params("survey"))
 }
 
@@ -401,12 +407,14 @@ func surveyPath(parts ...string) string {
 	return p
 }
 
-func thanksURL(sv *chorus.Survey, rc *chorus.Receipt, lang string) string {
-	u := surveyPath(sv.ID, "thanks") + "?r=" + url.QueryEscape(rc.Code)
-	if rc.ShowHelp {
-		u += "&h=1"
+// thanksURL is the plain thank-you page's address: the receipt code and language,
+// never anything about the answers.
+func thanksURL(sv *chorus.Survey, receipt, lang string) string {
+	u := surveyPath(sv.ID, "thanks")
+	if receipt != "" {
+		return u + "?r=" + url.QueryEscape(receipt) + langQuery(sv, lang, "&")
 	}
-	return u + langQuery(sv, lang, "&")
+	return u + langQuery(sv, lang, "?")
 }
 
 var (

@@ -14,6 +14,8 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/chorus-voice/chorus/server/chorus"
+	"github.com/chorus-voice/chorus/server/intake"
+	"github.com/chorus-voice/chorus/server/safeguard"
 )
 
 const exampleSurvey = "/s/your-life-your-voice"
@@ -355,11 +357,17 @@ func TestQuestionnaireSubmit(t *testing.T) {
 	f.Set("q.area", "E06000001")
 
 	t.Run("OK", func(t *testing.T) {
-		resp, _ := ts.postForm(t, path, f)
-		location = resp.Header.Get("Location")
-		if resp.StatusCode != 303 || !regexp.MustCompile(`^/s/your-life-your-voice/thanks\?r=[A-Z0-9]{4}-[A-Z0-9]{4}$`).MatchString(location) {
-			t.Fatalf("status %d Location %q, want 303 to the thanks page", resp.StatusCode, location)
+		// The thank-you page is the answer to the post itself: no redirect, nothing
+		// about the answers in an address, and not kept in any cache.
+		resp, doc := ts.postForm(t, path, f)
+		code := strings.TrimSpace(doc.Find("[data-receipt]").Text())
+		if resp.StatusCode != 200 || resp.Header.Get("Location") != "" || !regexp.MustCompile(`^[A-Z0-9]{4}-[A-Z0-9]{4}$`).MatchString(code) {
+			t.Fatalf("status %d Location %q receipt %q, want 200 with the thank-you page", resp.StatusCode, resp.Header.Get("Location"), code)
 		}
+		if cc := resp.Header.Get("Cache-Control"); cc != "no-store" {
+			t.Errorf("Cache-Control %q, want no-store", cc)
+		}
+		location = exampleSurvey + "/thanks?r=" + code
 		if n, _ := ts.Responses.CountResponses(ctx, ""); n != 1 {
 			t.Errorf("%d responses stored, want 1", n)
 		}
@@ -368,23 +376,22 @@ func TestQuestionnaireSubmit(t *testing.T) {
 		if stored == nil || stored.Answers["live_with_other"] != "With my nan" || stored.Version != "8-12" || stored.Lang != "en" {
 			t.Errorf("stored %+v", stored)
 		}
-		resp, doc := ts.getPage(t, location)
-		code := strings.TrimPrefix(location, exampleSurvey+"/thanks?r=")
-		if resp.StatusCode != 200 || strings.TrimSpace(doc.Find("[data-receipt]").Text()) != code {
-			t.Errorf("thanks page: status %d receipt %q, want %q", resp.StatusCode, doc.Find("[data-receipt]").Text(), code)
-		}
 		if doc.Find(`a[href="`+exampleSurvey+`/results"]`).Length() != 1 {
 			t.Error("thanks page has no link to the results")
 		}
-		if doc.Find(".help.urgent").Length() != 0 {
-			t.Error("urgent help shown without h=1")
+		if doc.Find("[data-help]").Length() != 0 || doc.Find("[data-plain]").Length() != 0 {
+			t.Error("help by level shown for answers that suggest no risk")
+		}
+		resp, doc = ts.getPage(t, location)
+		if resp.StatusCode != 200 || strings.TrimSpace(doc.Find("[data-receipt]").Text()) != code {
+			t.Errorf("plain thanks page: status %d receipt %q, want %q", resp.StatusCode, doc.Find("[data-receipt]").Text(), code)
 		}
 	})
 
 	t.Run("RepeatStoresOnce", func(t *testing.T) {
-		resp, _ := ts.postForm(t, path, f)
-		if resp.StatusCode != 303 || resp.Header.Get("Location") != location {
-			t.Fatalf("repeat: status %d Location %q, want 303 %q", resp.StatusCode, resp.Header.Get("Location"), location)
+		resp, doc := ts.postForm(t, path, f)
+		if resp.StatusCode != 200 || exampleSurvey+"/thanks?r="+strings.TrimSpace(doc.Find("[data-receipt]").Text()) != location {
+			t.Fatalf("repeat: status %d receipt %q, want 200 and the same receipt", resp.StatusCode, doc.Find("[data-receipt]").Text())
 		}
 		if n, _ := ts.Responses.CountResponses(ctx, ""); n != 1 {
 			t.Errorf("%d responses stored, want 1", n)
@@ -407,16 +414,49 @@ func TestQuestionnaireSubmit(t *testing.T) {
 	})
 
 	t.Run("ShowHelp", func(t *testing.T) {
+		// The lowest "feeling safe" answer with nothing written: help, gently.
 		g := ts.freshForm(t, "8-12")
 		g.Set("q.life_happy.feeling_safe", "1")
-		resp, _ := ts.postForm(t, path, g)
-		loc := resp.Header.Get("Location")
-		if resp.StatusCode != 303 || !strings.HasSuffix(loc, "&h=1") {
-			t.Fatalf("status %d Location %q, want h=1", resp.StatusCode, loc)
+		resp, doc := ts.postForm(t, path, g)
+		help := doc.Find(".help[data-help]")
+		if resp.StatusCode != 200 || help.AttrOr("data-help", "") != chorus.LevelClosed || help.Find(`a[href="tel:08001111"]`).Length() != 1 {
+			t.Fatalf("status %d help %q, want the closed-answers help with Childline", resp.StatusCode, help.AttrOr("data-help", ""))
 		}
-		_, doc := ts.getPage(t, loc)
-		if doc.Find(".help.urgent").Length() != 1 || !strings.Contains(doc.Find(".help.urgent").Text(), "0800 1111") {
-			t.Error("no prominent help on the thanks page")
+		if resp.Header.Get("Location") != "" || resp.Header.Get("Cache-Control") != "no-store" {
+			t.Errorf("Location %q Cache-Control %q: the page with help must be the POST's own answer, not stored",
+				resp.Header.Get("Location"), resp.Header.Get("Cache-Control"))
+		}
+		plain := doc.Find("[data-plain]").AttrOr("data-plain", "")
+		code := strings.TrimSpace(doc.Find("[data-receipt]").Text())
+		if plain != exampleSurvey+"/thanks?r="+code {
+			t.Errorf("history address %q, want the plain thank-you address with only the receipt", plain)
+		}
+		// The plain address, and an old address with h=1, show no help by level.
+		for _, u := range []string{plain, plain + "&h=1"} {
+			if _, doc := ts.getPage(t, u); doc.Find("[data-help]").Length() != 0 {
+				t.Errorf("GET %s shows help by level", u)
+			}
+		}
+	})
+
+	t.Run("UrgentHelpFirst", func(t *testing.T) {
+		svc := ts.Server.Responses.(*intake.Service)
+		svc.Detect = intake.Detect(func(text string) (bool, []string, string) {
+			r := safeguard.Detect(text)
+			return r.Flagged, r.Categories, r.Level
+		})
+		defer func() { svc.Detect = nil }()
+		g := ts.freshForm(t, "8-12")
+		g.Set("q.better", "my stepdad hits me every night")
+		_, doc := ts.postForm(t, path, g)
+		help := doc.Find(".help[data-help]")
+		calls := help.Find("a.button")
+		if help.AttrOr("data-help", "") != chorus.LevelUrgent || calls.Length() != 2 ||
+			calls.First().AttrOr("href", "") != "tel:999" || calls.Last().AttrOr("href", "") != "tel:08001111" {
+			t.Fatalf("help %q with calls %d: want urgent help with 999 then Childline as buttons", help.AttrOr("data-help", ""), calls.Length())
+		}
+		if doc.Find("[data-done] > *").First().AttrOr("data-help", "") != chorus.LevelUrgent {
+			t.Error("the urgent help is not the first thing on the page")
 		}
 	})
 
@@ -425,8 +465,8 @@ func TestQuestionnaireSubmit(t *testing.T) {
 		g.Set("q.live_with", "foster_carers")
 		g.Set("q.live_with_other", "this should not be kept")
 		resp, _ := ts.postForm(t, exampleSurvey+"/13-17", g)
-		if resp.StatusCode != 303 {
-			t.Fatalf("status %d, want 303", resp.StatusCode)
+		if resp.StatusCode != 200 {
+			t.Fatalf("status %d, want 200", resp.StatusCode)
 		}
 		_ = ts.Responses.EachResponse(ctx, "your-life-your-voice", func(r *chorus.Response) error {
 			if r.SubmissionID == g.Get("submission_id") && r.Answers["live_with_other"] != nil {
@@ -436,16 +476,18 @@ func TestQuestionnaireSubmit(t *testing.T) {
 		})
 	})
 
-	t.Run("WelshRedirectKeepsLanguage", func(t *testing.T) {
+	t.Run("WelshThanksKeepsLanguage", func(t *testing.T) {
 		g := ts.freshForm(t, "8-12")
 		g.Set("lang", "cy")
 		g.Set("q.future", "3")
-		resp, _ := ts.postForm(t, path, g)
-		loc := resp.Header.Get("Location")
-		if !strings.HasSuffix(loc, "&lang=cy") {
-			t.Fatalf("Location %q, want lang=cy", loc)
+		g.Set("q.life_happy.feeling_safe", "1")
+		_, doc := ts.postForm(t, path, g)
+		if plain := doc.Find("[data-plain]").AttrOr("data-plain", ""); !strings.HasSuffix(plain, "&lang=cy") {
+			t.Errorf("history address %q, want lang=cy", plain)
 		}
-		_, doc := ts.getPage(t, loc)
+		if !strings.Contains(doc.Find(".help[data-help]").Text(), "Childline") || !strings.Contains(doc.Find(".help[data-help] h2").Text(), "anodd") {
+			t.Errorf("Welsh help %q", doc.Find(".help[data-help]").Text())
+		}
 		if doc.Find("html").AttrOr("lang", "") != "cy" || doc.Find("h1").Text() != "Diolch" {
 			t.Errorf("thanks page lang %q h1 %q", doc.Find("html").AttrOr("lang", ""), doc.Find("h1").Text())
 		}

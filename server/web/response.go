@@ -48,8 +48,9 @@ func (s *Server) submitLimiter() fiber.Handler {
 		return func(c *fiber.Ctx) error { return c.Next() }
 	}
 	return limiter.New(limiter.Config{
-		Max:        s.cfg.SubmitsPerMinute,
-		Expiration: time.Minute,
+		Max:          s.cfg.SubmitsPerMinute,
+		Expiration:   time.Minute,
+		KeyGenerator: s.clientIP,
 		LimitReached: func(*fiber.Ctx) error {
 			return chorus.Errorf(chorus.ETOOMANY, "Too many answers from this connection. Please wait a minute and try again.")
 		},

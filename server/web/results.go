@@ -127,9 +127,6 @@ const rebuildTimeout = 30 * time.Minute
 // {"survey","status":"started"} at once; the rebuild goes on after the request ends and
 // is logged and audited.
 func (s *Server) handleResultsRebuild(c *fiber.Ctx) error {
-	if s.Results == nil || s.Surveys == nil {
-		return chorus.Errorf(chorus.EUNAVAILABLE, "Results are not available yet.")
-	}
 	sv, err := s.Surveys.FindSurvey(c.UserContext(), c.Params("survey"))
 	if err != nil {
 		return err

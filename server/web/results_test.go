@@ -244,14 +244,14 @@ func TestResultsRebuild(t *testing.T) {
 		t.Fatalf("rebuild as a facilitator = %d, want 202", got)
 	}
 	// The rebuild runs after the answer; the counts come back the same.
-	deadline := time.Now().Add(30 * time.Second)
+	deadline := testNow().Add(30 * time.Second)
 	for {
 		entries, _ := f.Audit.FindAudit(t.Context(), chorus.AuditFilter{Action: chorus.ActionSurveyChange})
 		_, after := f.getResults("facilitator", "")
 		if len(entries) == 1 && after == before {
 			break
 		}
-		if time.Now().After(deadline) {
+		if testNow().After(deadline) {
 			t.Fatalf("after a rebuild: %d audit entries; results changed:\n%.300s\n%.300s", len(entries), before, after)
 		}
 		time.Sleep(100 * time.Millisecond)

@@ -22,6 +22,8 @@ func (s *Server) registerReviewRoutes() {
 	s.app.Post("/review/reload", s.handleReviewReload)
 	s.app.Get("/review/:survey", s.handleReviewPage)
 	s.app.Post("/review/:survey/answers", s.handleReviewAnswer)
+	s.app.Get("/review/:survey/codebook", s.handleCodebookChanges)
+	s.app.Get("/review/:survey/codebook/changed", s.handleCodebookChanged)
 }
 
 // reviewPageSize is how many answers a review page shows.
@@ -29,9 +31,6 @@ const reviewPageSize = 20
 
 // freeText checks that the free-text services are there.
 func (s *Server) freeText() error {
-	if s.Reviews == nil || s.Codebooks == nil {
-		return chorus.Errorf(chorus.EUNAVAILABLE, "Free-text review is not available.")
-	}
 	return nil
 }
 
@@ -72,9 +71,6 @@ func jobViewOf(j *chorus.RetagJob) *jobView {
 }
 
 func (s *Server) retagJob(c *fiber.Ctx, survey string) (*jobView, error) {
-	if s.Jobs == nil {
-		return nil, nil
-	}
 	j, err := s.Jobs.FindRetagJob(c.UserContext(), survey)
 	switch chorus.ErrorCode(err) {
 	case "":
@@ -190,7 +186,15 @@ type answerView struct {
 type agreementView struct {
 	Label                         string
 	Both, MachineOnly, ReviewOnly int
-	Precision, Recall             string
+	// Precision rests on Tagged reviewed answers (the codebook gave the theme),
+	// Recall on Given (people gave it), Kappa on all Reviewed.
+	Precision, Recall, Kappa string
+	Tagged, Given, Reviewed  int
+}
+
+type scopeView struct {
+	ID, Label, Includes, Excludes string
+	Borderline                    []string
 }
 
 type termView struct {
@@ -211,11 +215,15 @@ type reviewPage struct {
 	AsOf                  string
 	Agreement             []agreementView
 	Reviewed              int
-	Terms                 []termView
-	TermsAsOf             string
-	Job                   *jobView
-	Done                  string
-	Errors                *staffErrors
+	// Scope is the scope note of the theme shown (nil for all or uncoded);
+	// Scopes are every theme's.
+	Scope     *scopeView
+	Scopes    []scopeView
+	Terms     []termView
+	TermsAsOf string
+	Job       *jobView
+	Done      string
+	Errors    *staffErrors
 	// FormTheme and FormPage bring forms back to this view.
 	FormTheme string
 	FormPage  int
@@ -231,6 +239,22 @@ func themeLabel(cb *chorus.Codebook, id string) string {
 		}
 	}
 	return id
+}
+
+func kappaOf(v float64, ok bool) string {
+	if !ok {
+		return "–"
+	}
+	return strconv.FormatFloat(v, 'f', 2, 64)
+}
+
+// reviewHrefQuery encodes query parameters.
+func reviewHrefQuery(kv map[string]string) string {
+	q := url.Values{}
+	for k, v := range kv {
+		q.Set(k, v)
+	}
+	return q.Encode()
 }
 
 func percentOf(v float64, ok bool) string {
@@ -315,8 +339,17 @@ func (s *Server) renderReview(c *fiber.Ctx, status int, theme string, page int, 
 	var allThemes []option
 	if cb != nil {
 		for _, t := range cb.Themes {
+			sc := scopeView{ID: t.ID, Label: t.LabelAdult, Includes: t.ScopeIncludes, Excludes: t.ScopeExcludes, Borderline: t.Borderline}
+			if sc.Includes != "" || sc.Excludes != "" || len(sc.Borderline) > 0 {
+				p.Scopes = append(p.Scopes, sc)
+			}
 			p.Themes = append(p.Themes, themeLink{ID: t.ID, Label: t.LabelAdult, Href: reviewHref(sv.ID, t.ID, 1, nil), Count: ap.Counts[t.ID], Current: theme == t.ID})
 			allThemes = append(allThemes, option{Value: t.ID, Label: t.LabelAdult})
+		}
+	}
+	for i := range p.Scopes {
+		if p.Scopes[i].ID == theme {
+			p.Scope = &p.Scopes[i]
 		}
 	}
 	p.Themes = append(p.Themes, themeLink{ID: chorus.ThemeUncoded, Label: "Uncoded", Href: reviewHref(sv.ID, chorus.ThemeUncoded, 1, nil),
@@ -391,8 +424,10 @@ func (s *Server) renderReview(c *fiber.Ctx, status int, theme string, page int, 
 	for _, a := range agr {
 		pr, pok := a.Precision()
 		rc, rok := a.Recall()
+		k, kok := a.Kappa()
 		p.Agreement = append(p.Agreement, agreementView{Label: themeLabel(cb, a.Theme), Both: a.Both, MachineOnly: a.MachineOnly,
-			ReviewOnly: a.ReviewOnly, Precision: percentOf(pr, pok), Recall: percentOf(rc, rok)})
+			ReviewOnly: a.ReviewOnly, Precision: percentOf(pr, pok), Recall: percentOf(rc, rok), Kappa: kappaOf(k, kok),
+			Tagged: a.Both + a.MachineOnly, Given: a.Both + a.ReviewOnly, Reviewed: a.Reviewed()})
 	}
 	terms, at, err := s.Reviews.EmergingTerms(ctx, sv.ID, 20)
 	if err != nil {
@@ -446,5 +481,5 @@ func timeOf(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.UTC().Format("2 Jan 2006 15:04 UTC")
+	return t.UTC().Format("2 Jan 2006") // reviews, quotes and cases keep only the day
 }

@@ -18,8 +18,6 @@ import (
 	"github.com/chorus-voice/chorus/server/chorus"
 	"github.com/chorus-voice/chorus/server/intake"
 	"github.com/chorus-voice/chorus/server/mongodb"
-	"github.com/chorus-voice/chorus/server/safeguard"
-	"github.com/chorus-voice/chorus/server/theme"
 )
 
 // ftSurvey is the shipped example survey, with its codebook.
@@ -40,38 +38,8 @@ func newFreeTextFixture(t *testing.T) *freeTextFixture {
 	t.Helper()
 	rf := newReportFixture(t)
 	f := &freeTextFixture{reportFixture: rf}
-	svc := rf.testServer.Server.Responses.(*intake.Service)
-	svc.Detect = intake.Detect(func(text string) (bool, []string) {
-		r := safeguard.Detect(text)
-		return r.Flagged, r.Categories
-	})
-	svc.Tag = rf.Catalog.Tag
-	f.sg = rf.DB.NewSafeguarding(rf.Catalog)
-	f.Responses.OnBatch = func(ctx context.Context, stored []*chorus.Response) error {
-		if err := rf.agg.OnBatch(ctx, stored); err != nil {
-			return err
-		}
-		return f.sg.OnBatch(ctx, stored)
-	}
-	f.reviews = rf.DB.NewReviews(rf.Catalog, rf.Catalog)
-	f.reviews.Emerging = func(uncoded, all []string, n int) []chorus.Term {
-		var out []chorus.Term
-		for _, x := range theme.EmergingTerms(uncoded, all, n) {
-			out = append(out, chorus.Term{Text: x.Text, Count: x.Count, Score: x.Score})
-		}
-		return out
-	}
-	if err := f.reviews.Load(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	rf.agg.ThemesOf = f.reviews.ThemesOf
-	f.reviews.Retag = rf.agg.Retag
-	f.quotes = rf.DB.NewQuotes(f.reviews, f.sg, rf.Catalog)
-	s := rf.testServer.Server
-	s.Codebooks, s.Reviews, s.Quotes, s.Safeguarding = rf.Catalog, f.reviews, f.quotes, f.sg
-	jobs := rf.DB.NewRetagger()
-	jobs.Surveys, jobs.Codebooks, jobs.Tagger = rf.Catalog, rf.Catalog.Codebooks, rf.Catalog.Tagger
-	s.Jobs = jobs
+	svc := rf.Svc
+	f.reviews, f.sg, f.quotes = svc.Review, svc.Concerns, svc.Quotes.(*mongodb.Quotes)
 	return f
 }
 
@@ -149,6 +117,30 @@ func themeCount(t *testing.T, doc *goquery.Document, label string) string {
 		t.Fatalf("no theme %q in the theme list", label)
 	}
 	return n
+}
+
+// review confirms the themes of the answer containing words, or removes or adds
+// themeID, through the review page's forms.
+func (f *freeTextFixture) review(words, action, themeID string) {
+	t := f.t
+	t.Helper()
+	url0 := "/review/" + ftSurvey
+	a := answerWith(t, f.page(url0), words)
+	form := `form[action$="/answers"]:has(input[name=action][value=` + action + `])`
+	if action == "remove" {
+		form = `form:has(input[name=action][value=remove]):has(input[name=theme][value=` + themeID + `])`
+	}
+	target, v := answerForm(t, a, form)
+	if action == "add" {
+		v.Set("theme", themeID)
+	}
+	resp, body := f.form(target, v)
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("%s %s: %d %.400s", action, themeID, resp.StatusCode, body)
+	}
+	if loc := resp.Header.Get("Location"); !strings.HasPrefix(loc, url0) || !strings.Contains(loc, "#a-") {
+		t.Errorf("redirected to %q, want back to the answer", loc)
+	}
 }
 
 func (f *freeTextFixture) resultsTheme(id string) int {
@@ -303,8 +295,8 @@ func TestFlaggedAnswer(t *testing.T) {
 	})
 	t.Run("MarkReviewed", func(t *testing.T) {
 		doc := f.page("/staff")
-		if badge := strings.TrimSpace(doc.Find(".concerns .badge").Text()); badge != "1" {
-			t.Errorf("staff home badge %q, want 1", badge)
+		if badge := strings.TrimSpace(doc.Find(".concerns .badge.urgent").Text()); badge != "1 urgent" {
+			t.Errorf("staff home badge %q, want 1 urgent", badge)
 		}
 		doc = f.page("/safeguarding")
 		action := doc.Find("article.concern form").AttrOr("action", "")
@@ -338,6 +330,52 @@ func TestFlaggedAnswer(t *testing.T) {
 		f.get("viewer", "/safeguarding", http.StatusForbidden)
 		f.get("viewer", "/review/"+ftSurvey, http.StatusForbidden)
 	})
+}
+
+// TestSafeguardingLevels: the queue lists urgent before concern, keeps closed-answer
+// flags apart, explains each level, and staff home counts them by level.
+func TestSafeguardingLevels(t *testing.T) {
+	f := newFreeTextFixture(t)
+	f.submit(map[string]any{"better": "I used to self harm when I was at my old school"})
+	f.submit(map[string]any{"better": "my stepdad hits me"})
+	for range 3 {
+		f.submit(map[string]any{"life_happy": map[string]any{"feeling_safe": "1"}, "better": "more clubs"})
+	}
+
+	doc := f.page("/safeguarding")
+	arts := doc.Find("article.concern")
+	if arts.Length() != 2 {
+		t.Fatalf("%d concerns in the written-answers view, want 2 (closed answers listed apart)", arts.Length())
+	}
+	if !strings.HasPrefix(strings.TrimSpace(arts.Eq(0).Find("h3").Text()), "Urgent") ||
+		!strings.HasPrefix(strings.TrimSpace(arts.Eq(1).Find("h3").Text()), "Concern") {
+		t.Errorf("order %q, %q: want urgent first", arts.Eq(0).Find("h3").Text(), arts.Eq(1).Find("h3").Text())
+	}
+	if !strings.Contains(arts.Eq(0).Find(".level-action").Text(), "999") {
+		t.Errorf("urgent concern says %q: want what to do, including 999", arts.Eq(0).Find(".level-action").Text())
+	}
+	nav := doc.Find(`nav[aria-label="Queue"]`).Text()
+	if !strings.Contains(nav, "1 urgent, 1 concern") || !strings.Contains(nav, "Closed answers only (3)") {
+		t.Errorf("queue tabs %q: want counts by level", nav)
+	}
+	if doc.Find(".levels dt").Length() != 3 {
+		t.Error("the levels are not explained")
+	}
+
+	doc = f.page("/safeguarding?show=closed")
+	if n := doc.Find("article.concern.level-closed").Length(); n != 3 {
+		t.Errorf("%d closed-answer concerns, want 3", n)
+	}
+	if !strings.Contains(doc.Find("article.concern form").First().Find(`input[name="f_show"]`).AttrOr("value", ""), "closed") {
+		t.Error("reviewing from the closed view does not come back to it")
+	}
+
+	home := f.page("/staff").Find("main").Text()
+	for _, want := range []string{"1 urgent", "1 concern", "3 closed answers only"} {
+		if !strings.Contains(home, want) {
+			t.Errorf("staff home %q: want %q", home, want)
+		}
+	}
 }
 
 type storedID struct {
@@ -392,25 +430,7 @@ func TestReviewPage(t *testing.T) {
 		t.Error("the page shows submission ids")
 	}
 
-	review := func(words, action, themeID string) {
-		t.Helper()
-		a := answerWith(t, f.page(url0), words)
-		form := `form[action$="/answers"]:has(input[name=action][value=` + action + `])`
-		if action == "remove" {
-			form = `form:has(input[name=action][value=remove]):has(input[name=theme][value=` + themeID + `])`
-		}
-		target, v := answerForm(t, a, form)
-		if action == "add" {
-			v.Set("theme", themeID)
-		}
-		resp, body := f.form(target, v)
-		if resp.StatusCode != http.StatusSeeOther {
-			t.Fatalf("%s %s: %d %.400s", action, themeID, resp.StatusCode, body)
-		}
-		if loc := resp.Header.Get("Location"); !strings.HasPrefix(loc, url0) || !strings.Contains(loc, "#a-") {
-			t.Errorf("redirected to %q, want back to the answer", loc)
-		}
-	}
+	review := func(words, action, themeID string) { t.Helper(); f.review(words, action, themeID) }
 
 	t.Run("Remove", func(t *testing.T) {
 		review("see my nan", "remove", "family_contact")
@@ -452,14 +472,17 @@ func TestReviewPage(t *testing.T) {
 			row[strings.TrimSpace(tr.Find("th").Text())] = cells
 		})
 		// Family: the machine tagged two reviewed answers (nan, sister); reviewers kept one.
-		if got := strings.Join(row["Contact with family and siblings"], " "); got != "1 1 0 50% 100%" {
-			t.Errorf("family agreement %q, want 1 1 0 50%% 100%%", got)
+		// Precision rests on the 2 reviewed answers the machine tagged, recall on the 1
+		// reviewers tagged, kappa on all 4 reviewed: (0.75-0.5)/(1-0.5).
+		if got := strings.Join(row["Contact with family and siblings"], " "); got != "1 1 0 50% 2 100% 1 0.50 4" {
+			t.Errorf("family agreement %q, want 1 1 0 50%% 2 100%% 1 0.50 4", got)
 		}
 		// Activities: reviewers added it to two answers the machine missed.
-		if got := strings.Join(row["Activities and fun"], " "); !strings.HasPrefix(got, "0 0 2 – 0%") {
-			t.Errorf("activities agreement %q, want 0 0 2 – 0%%", got)
+		if got := strings.Join(row["Activities and fun"], " "); got != "0 0 2 – 0 0% 2 0.00 4" {
+			t.Errorf("activities agreement %q, want 0 0 2 – 0 0%% 2 0.00 4", got)
 		}
-		if !strings.Contains(doc.Text(), "Over the 4 answers people have reviewed") {
+		// Unreviewed answers never count: 6 answers, 4 reviewed.
+		if !strings.Contains(doc.Text(), "Only the 4 answers people have reviewed count here") {
 			t.Error("the number of reviewed answers is not shown")
 		}
 	})

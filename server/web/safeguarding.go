@@ -44,8 +44,28 @@ type concernTextView struct {
 	Flags          []string
 }
 
+// concernLevels says what each safeguarding level means and what to do, in words a
+// facilitator can act on.
+var concernLevels = map[string]levelView{
+	chorus.LevelUrgent: {Name: "Urgent", Class: "urgent",
+		Meaning: "The words suggest harm happening now, wanting to die, or a plan.",
+		Action:  "Act today: tell your designated safeguarding lead now. If a child may be in danger right now, call 999."},
+	chorus.LevelConcern: {Name: "Concern", Class: "concern",
+		Meaning: "The words suggest harm in the past, neglect, running away, serious bullying or another worry.",
+		Action:  "Pass it to your designated safeguarding lead within one working day, so they can decide what to do."},
+	chorus.LevelClosed: {Name: "Closed answers only", Class: "closed",
+		Meaning: "Nothing written was flagged: a closed answer (for example the lowest answer to feeling safe) suggests the child may be unhappy or unsafe.",
+		Action:  "Chorus cannot say who answered. Look at these together for a pattern in a service and raise it with that service's manager or safeguarding lead."},
+}
+
+// levelView names a safeguarding level and explains it.
+type levelView struct {
+	Name, Class, Meaning, Action string
+}
+
 type concernView struct {
 	ID, Anchor, Survey, Version, Day string
+	Level                            levelView
 	Categories                       []string
 	Texts                            []concernTextView
 	Signals                          []string
@@ -56,41 +76,56 @@ type concernView struct {
 
 type safeguardingPage struct {
 	staffPage
-	Reviewed           bool
-	Concerns           []concernView
-	Open, Total, Start int
-	Prev, Next         string
-	OpenHref, DoneHref string
-	Done               string
-	Errors             *staffErrors
+	Reviewed, Closed               bool
+	Concerns                       []concernView
+	Counts                         concernCounts
+	Total, Start                   int
+	Prev, Next                     string
+	OpenHref, ClosedHref, DoneHref string
+	Done                           string
+	Levels                         []levelView
+	Errors                         *staffErrors
 }
 
-// openConcerns counts the concerns waiting for review, for the staff home page (-1 if
-// unknown).
-func (s *Server) openConcerns(ctx context.Context) int {
-	if s.Safeguarding == nil {
-		return -1
-	}
+// concernCounts counts the concerns waiting for review by level; Known is false when
+// they could not be counted.
+type concernCounts struct {
+	Urgent, Concern, Closed int
+	Known                   bool
+}
+
+// Written is how many open concerns have a free-text flag.
+func (c concernCounts) Written() int { return c.Urgent + c.Concern }
+
+// openConcerns counts the concerns waiting for review, for the staff home page.
+func (s *Server) openConcerns(ctx context.Context) concernCounts {
 	n, err := s.Safeguarding.CountOpenConcerns(ctx)
 	if err != nil {
 		s.log.Warn("count safeguarding concerns", "err", err)
-		return -1
+		return concernCounts{}
 	}
-	return n
+	return concernCounts{Urgent: n[chorus.LevelUrgent], Concern: n[chorus.LevelConcern], Closed: n[chorus.LevelClosed], Known: true}
 }
+
+// The queue's views: written answers to review (urgent first), closed answers only,
+// and reviewed.
+const (
+	showClosed   = "closed"
+	showReviewed = "reviewed"
+)
 
 func (s *Server) handleSafeguardingPage(c *fiber.Ctx) error {
 	page, _ := strconv.Atoi(c.Query("page"))
-	return s.renderSafeguarding(c, fiber.StatusOK, c.Query("show") == "reviewed", page, nil, "")
+	return s.renderSafeguarding(c, fiber.StatusOK, c.Query("show"), page, nil, "")
 }
 
-func safeguardingHref(reviewed bool, page int, extra url.Values) string {
+func safeguardingHref(show string, page int, extra url.Values) string {
 	q := url.Values{}
 	for k, v := range extra {
 		q[k] = v
 	}
-	if reviewed {
-		q.Set("show", "reviewed")
+	if show == showClosed || show == showReviewed {
+		q.Set("show", show)
 	}
 	if page > 1 {
 		q.Set("page", strconv.Itoa(page))
@@ -101,40 +136,48 @@ func safeguardingHref(reviewed bool, page int, extra url.Values) string {
 	return "/safeguarding?" + q.Encode()
 }
 
-func (s *Server) renderSafeguarding(c *fiber.Ctx, status int, reviewed bool, page int, formErr error, errID string) error {
-	if s.Safeguarding == nil {
-		return chorus.Errorf(chorus.EUNAVAILABLE, "The safeguarding queue is not available.")
-	}
+func (s *Server) renderSafeguarding(c *fiber.Ctx, status int, show string, page int, formErr error, errID string) error {
 	ctx := c.UserContext()
 	page = max(page, 1)
-	list, total, err := s.Safeguarding.FindConcerns(ctx, chorus.ConcernFilter{Reviewed: reviewed, Offset: (page - 1) * concernPageSize, Limit: concernPageSize})
+	reviewed, closed := show == showReviewed, show == showClosed
+	if !reviewed && !closed {
+		show = ""
+	}
+	list, total, err := s.Safeguarding.FindConcerns(ctx, chorus.ConcernFilter{Reviewed: reviewed, Closed: closed,
+		Offset: (page - 1) * concernPageSize, Limit: concernPageSize})
 	if err != nil {
 		return err
 	}
 	if len(list) > 0 {
 		detail := "safeguarding queue, open"
-		if reviewed {
+		switch {
+		case reviewed:
 			detail = "safeguarding queue, reviewed"
+		case closed:
+			detail = "safeguarding queue, closed answers only"
 		}
 		if err := s.audit(c, chorus.ActionFreeTextRead, "safeguarding", detail+", page "+strconv.Itoa(page)); err != nil {
 			return err
 		}
 	}
-	p := &safeguardingPage{staffPage: s.staffPage(c, "Safeguarding queue"), Reviewed: reviewed, Total: total,
-		Start: (page-1)*concernPageSize + 1, OpenHref: safeguardingHref(false, 1, nil), DoneHref: safeguardingHref(true, 1, nil),
-		Done: reviewMessages[c.Query("done")]}
-	if reviewed {
+	p := &safeguardingPage{staffPage: s.staffPage(c, "Safeguarding queue"), Reviewed: reviewed, Closed: closed, Total: total,
+		Start: (page-1)*concernPageSize + 1, OpenHref: safeguardingHref("", 1, nil), ClosedHref: safeguardingHref(showClosed, 1, nil),
+		DoneHref: safeguardingHref(showReviewed, 1, nil), Done: reviewMessages[c.Query("done")], Counts: s.openConcerns(ctx)}
+	for _, l := range chorus.Levels {
+		p.Levels = append(p.Levels, concernLevels[l])
+	}
+	switch {
+	case reviewed:
 		p.Title = "Reviewed concerns: " + p.Title
+	case closed:
+		p.Title = "Closed answers only: " + p.Title
 	}
 	if page > 1 {
-		p.Prev = safeguardingHref(reviewed, page-1, nil)
+		p.Prev = safeguardingHref(show, page-1, nil)
 		p.Title += " (page " + strconv.Itoa(page) + ")"
 	}
 	if p.Start+len(list)-1 < total {
-		p.Next = safeguardingHref(reviewed, page+1, nil)
-	}
-	if p.Open = total; reviewed {
-		p.Open = s.openConcerns(ctx)
+		p.Next = safeguardingHref(show, page+1, nil)
 	}
 	if formErr != nil {
 		p.Title = "Error: " + p.Title
@@ -143,7 +186,7 @@ func (s *Server) renderSafeguarding(c *fiber.Ctx, status int, reviewed bool, pag
 	emails := s.userEmails(c)
 	for _, cn := range list {
 		v := concernView{ID: cn.ID, Anchor: "c-" + cn.ID, Day: cn.Day, Survey: cn.Survey, Version: cn.Version, Reviewed: cn.Reviewed(),
-			Note: cn.Note}
+			Note: cn.Note, Level: concernLevels[cn.LevelOf()]}
 		for _, cat := range cn.Categories() {
 			v.Categories = append(v.Categories, concernCategory(cat))
 		}
@@ -209,21 +252,18 @@ func signalText(sv *chorus.Survey, sig chorus.RiskSignal) string {
 
 // handleConcernReview marks a concern reviewed with a note of the action taken.
 func (s *Server) handleConcernReview(c *fiber.Ctx) error {
-	if s.Safeguarding == nil {
-		return chorus.Errorf(chorus.EUNAVAILABLE, "The safeguarding queue is not available.")
-	}
 	id := c.Params("id")
 	cn, err := s.Safeguarding.ReviewConcern(c.UserContext(), id, currentUser(c).ID, c.FormValue("note"))
 	switch chorus.ErrorCode(err) {
 	case "":
 	case chorus.EINVALID, chorus.ECONFLICT:
 		page, _ := strconv.Atoi(c.FormValue("f_page"))
-		return s.renderSafeguarding(c, fiber.StatusUnprocessableEntity, false, page, err, id)
+		return s.renderSafeguarding(c, fiber.StatusUnprocessableEntity, c.FormValue("f_show"), page, err, id)
 	default:
 		return err
 	}
 	if err := s.audit(c, chorus.ActionConcernReview, "concern:"+cn.ID, "marked reviewed with a note"); err != nil {
 		s.log.Error("audit safeguarding review", "id", requestIDOf(c), "err", err)
 	}
-	return c.Redirect(safeguardingHref(false, 1, url.Values{"done": {"reviewed"}}), fiber.StatusSeeOther)
+	return c.Redirect(safeguardingHref(c.FormValue("f_show"), 1, url.Values{"done": {"reviewed"}}), fiber.StatusSeeOther)
 }

@@ -6,8 +6,10 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"log/slog"
 	"net"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -19,6 +21,8 @@ import (
 	"github.com/chorus-voice/chorus/server/auth"
 	"github.com/chorus-voice/chorus/server/chorus"
 	"github.com/chorus-voice/chorus/server/geo"
+	"github.com/chorus-voice/chorus/server/intake"
+	"github.com/chorus-voice/chorus/server/results"
 )
 
 // Config holds what the web layer needs from the program's configuration.
@@ -34,43 +38,44 @@ type Config struct {
 	Version string
 	// SubmitsPerMinute limits submissions per client address (in memory); 0 is no limit.
 	SubmitsPerMinute int
+	// PublicURL is where people reach Chorus (scheme, host, any path prefix, no
+	// trailing slash): every absolute link is built on it, never on the Host header.
+	PublicURL string
+	// MetricsToken, when set, lets a caller that is not on loopback read /metrics by
+	// sending it as a bearer token.
+	MetricsToken string
+	// Now is the clock dates on pages and links are worked out from; nil is time.Now.
+	Now func() time.Time
 }
 
-// Readier reports whether the store answers.
-type Readier interface {
-	// Ready returns nil when the store answers within ctx, EUNAVAILABLE otherwise.
+// Readier reports whether the store answers: Ready returns nil when the store answers
+// within ctx, EUNAVAILABLE otherwise. (An alias, so that app.Handlers converts.)
+type Readier = interface {
 	Ready(ctx context.Context) error
 }
 
-// Server serves every page and API route. Its exported fields are the services the
-// handlers call; main sets them before Listen.
-type Server struct {
-	app     *fiber.App
-	cfg     Config
-	log     *slog.Logger
-	views   *views
-	metrics *metrics
-
+// Services are the services the handlers call, all required; New refuses a nil one.
+// app.Handlers has the same fields: web.Services(svc.Handlers).
+type Services struct {
 	Store     Readier
-	Surveys   chorus.SurveyService
+	Surveys   *intake.Catalog
 	Responses chorus.ResponseService
 
 	// Staff accounts (see auth.go, authz.go): the account service, token signing, and
-	// the stores the pages read. Without Auth and Tokens every caller is anonymous.
+	// the stores the pages read.
 	Auth       *auth.Service
 	Tokens     *auth.Tokens
 	Users      chorus.UserService
 	Audit      chorus.AuditService
 	ShareLinks chorus.ShareLinkService
 	// AccessCodes are the group access codes of surveys that need one, and the submit
-	// tokens they grant (see accesscode.go). Without it such surveys take no answers.
+	// tokens they grant (see accesscode.go).
 	AccessCodes *auth.AccessCodes
 
-	// Results and reports (see dashboard.go, briefing.go, youngpeople.go): raw results,
-	// which every page passes through disclosure control; saved briefings; whether each
-	// survey's page for young people is published; and the geography areas are named
-	// and rolled up by.
-	Results      chorus.ResultService
+	// Results and reports (see dashboard.go, briefing.go, youngpeople.go): the results
+	// publisher every figure comes from; saved briefings; whether each survey's page for
+	// young people is published; and the geography areas are named and rolled up by.
+	Results      *results.Service
 	Briefings    chorus.BriefingService
 	Publications chorus.PublicationService
 	Geo          *geo.Geography
@@ -84,19 +89,59 @@ type Server struct {
 	Safeguarding chorus.SafeguardingService
 }
 
-// New builds the Fiber app with its middleware and routes.
-func New(cfg Config, log *slog.Logger, reg prometheus.Registerer) (*Server, error) {
+// services is Services embedded under an unexported name: handlers read s.Results;
+// only New sets them.
+type services = Services
+
+// Server serves every page and API route with the services it was built with.
+type Server struct {
+	app     *fiber.App
+	cfg     Config
+	log     *slog.Logger
+	views   *views
+	metrics *metrics
+	proxies proxySet
+	services
+}
+
+// check returns an error naming the first missing service.
+func (svc *Services) check() error {
+	v := reflect.ValueOf(svc).Elem()
+	for i := range v.NumField() {
+		if f := v.Field(i); f.IsNil() {
+			return fmt.Errorf("web: the %s service is missing", v.Type().Field(i).Name)
+		}
+	}
+	return nil
+}
+
+// New builds the Fiber app with its middleware and routes on svc, every one of which
+// is required.
+func New(cfg Config, log *slog.Logger, reg prometheus.Registerer, svc Services) (*Server, error) {
+	if err := svc.check(); err != nil {
+		return nil, err
+	}
 	if cfg.RequestTimeout <= 0 {
 		cfg.RequestTimeout = 10 * time.Second
 	}
 	if cfg.BodyLimit <= 0 {
 		cfg.BodyLimit = 64 << 10
 	}
+	if cfg.PublicURL = strings.TrimRight(cfg.PublicURL, "/"); cfg.PublicURL == "" {
+		cfg.PublicURL = "http://localhost" // main always sets it (CHORUS_PUBLIC_URL)
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
 	v, err := loadViews()
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, log: log, views: v, metrics: newMetrics(reg)}
+	proxies, err := parseProxies(cfg.TrustedProxies)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: cfg, log: log, views: v, metrics: newMetrics(reg), proxies: proxies, services: svc}
 	s.app = fiber.New(fiber.Config{
 		AppName:               "chorus",
 		ErrorHandler:          s.handleError,
@@ -154,6 +199,9 @@ func (s *Server) routes() {
 	s.registerSafeguardingRoutes()
 	s.registerAccessCodeRoutes()
 }
+
+// now is the time by the server's clock.
+func (s *Server) now() time.Time { return s.cfg.Now() }
 
 // App returns the Fiber app, for tests that call app.Test.
 func (s *Server) App() *fiber.App { return s.app }

@@ -9,6 +9,7 @@ import (
 func (s *Server) registerSurveyRoutes() {
 	s.app.Get("/api/v1/surveys", s.handleSurveyList)
 	s.app.Get("/api/v1/surveys/:survey", s.handleSurveyGet)
+	s.app.Get("/api/v1/openapi.json", s.handleOpenAPI)
 }
 
 // surveySummary is one entry of GET /api/v1/surveys.

@@ -107,14 +107,14 @@ var accountDoneMessages = map[string]string{
 
 type staffHomePage struct {
 	staffPage
-	// Concerns counts the safeguarding concerns waiting for review (facilitators; -1
-	// when unknown).
-	Concerns int
+	// Concerns counts the safeguarding concerns waiting for review by level
+	// (facilitators).
+	Concerns concernCounts
 }
 
 // handleStaffHome is where staff land after signing in.
 func (s *Server) handleStaffHome(c *fiber.Ctx) error {
-	p := &staffHomePage{staffPage: s.staffPage(c, "Staff"), Concerns: -1}
+	p := &staffHomePage{staffPage: s.staffPage(c, "Staff")}
 	if p.Me.Facilitator {
 		p.Concerns = s.openConcerns(c.UserContext())
 	}
@@ -149,7 +149,7 @@ func (s *Server) handleAccountPassword(c *fiber.Ctx) error {
 		return s.renderAccount(c, fiber.StatusUnprocessableEntity,
 			chorus.Invalid("Check your passwords.", map[string]string{"confirm": "The new passwords do not match."}))
 	}
-	u, err := s.Auth.ChangePassword(c.UserContext(), auth.Actor{UserID: u.ID, Via: "web"}, u, current, next, c.IP())
+	u, err := s.Auth.ChangePassword(c.UserContext(), auth.Actor{UserID: u.ID, Via: "web"}, u, current, next, s.clientIP(c))
 	switch chorus.ErrorCode(err) {
 	case "":
 	case chorus.EINVALID:

@@ -95,9 +95,6 @@ func (s *Server) handleYoungResults(c *fiber.Ctx) error {
 		return err
 	}
 	notFound := chorus.Errorf(chorus.ENOTFOUND, "The results are not ready yet. Please come back later.")
-	if s.Publications == nil {
-		return notFound
-	}
 	pub, err := s.Publications.FindPublication(ctx, sv.ID)
 	if err != nil {
 		return err

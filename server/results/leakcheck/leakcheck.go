@@ -227,15 +227,6 @@ func derivable(vals []published, known [][]int64) []published {
 	return out
 }
 
-func allZero(v []int64) bool {
-	for _, x := range v {
-		if x != 0 {
-			return false
-		}
-	}
-	return true
-}
-
 // World is the data behind some reports: the survey, its councils and every response.
 type World struct {
 	s        *chorus.Survey

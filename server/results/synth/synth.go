@@ -22,8 +22,10 @@ import (
 // or Response. It is not safe for concurrent use.
 type Generator struct {
 	Survey *chorus.Survey
-	// Councils are the areas answers are spread over (weighted by a made-up size).
+	// Councils are the areas answers are spread over, weighted by Sizes (the number of
+	// children each council looks after) where given, or else by a made-up size.
 	Councils []chorus.Area
+	Sizes    map[string]int
 	// From and To bound the days of responses; more arrive in the first weeks.
 	From, To time.Time
 	// Rand is the source of randomness; nil means a fixed seed.
@@ -172,7 +174,8 @@ func (g *Generator) version() *chorus.Version {
 	return g.Survey.Versions[g.pick(weights)]
 }
 
-// council picks an area, weighting councils by a made-up size fixed by their code.
+// council picks an area, weighting councils by their size in Sizes, or by a made-up
+// size fixed by their code. A council missing from Sizes (when it is given) gets none.
 func (g *Generator) council() string {
 	if len(g.Councils) == 0 {
 		return ""
@@ -180,6 +183,10 @@ func (g *Generator) council() string {
 	if g.weights == nil {
 		g.weights = make([]float64, len(g.Councils))
 		for i, a := range g.Councils {
+			if g.Sizes != nil {
+				g.weights[i] = float64(g.Sizes[a.Code])
+				continue
+			}
 			h := fnv.New32a()
 			h.Write([]byte(a.Code))
 			g.weights[i] = 0.3 + float64(h.Sum32()%1000)/1000*math.Exp(float64(h.Sum32()%7)/3)

@@ -1,4 +1,4 @@
-package mongodb_test
+package results_test
 
 import (
 	"context"
@@ -36,7 +36,7 @@ type aggFixture struct {
 	s     *chorus.Survey
 	cat   surveys
 	store *mongodb.ResponseStore
-	agg   *mongodb.Aggregates
+	agg   *results.Counter
 	gen   *synth.Generator
 	mu    sync.Mutex
 }
@@ -62,9 +62,9 @@ func newAggFixture(t *testing.T) *aggFixture {
 	return f
 }
 
-func (f *aggFixture) newAggregates(t *testing.T) *mongodb.Aggregates {
+func (f *aggFixture) newAggregates(t *testing.T) *results.Counter {
 	t.Helper()
-	a := f.db.NewAggregates(f.cat)
+	a := results.NewCounter(mongodb.NewAggregateStore(f.db), f.cat, nil)
 	if err := a.Load(context.Background()); err != nil {
 		t.Fatalf("Load: %v", err)
 	}
@@ -122,7 +122,7 @@ func (f *aggFixture) recount(t *testing.T) *results.Cube {
 	return c
 }
 
-func (f *aggFixture) same(t *testing.T, what string, a *mongodb.Aggregates) {
+func (f *aggFixture) same(t *testing.T, what string, a *results.Counter) {
 	t.Helper()
 	got, err := a.Snapshot(context.Background(), f.s.ID)
 	if err != nil {
@@ -270,7 +270,7 @@ func TestAggregatesReconcile(t *testing.T) {
 
 func TestAggregatesNotLoaded(t *testing.T) {
 	f := newAggFixture(t)
-	a := f.db.NewAggregates(f.cat)
+	a := results.NewCounter(mongodb.NewAggregateStore(f.db), f.cat, nil)
 	if _, err := a.Snapshot(context.Background(), f.s.ID); chorus.ErrorCode(err) != chorus.EUNAVAILABLE {
 		t.Errorf("Snapshot before Load: err = %v, want EUNAVAILABLE", err)
 	}

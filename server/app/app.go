@@ -1,0 +1,247 @@
+// Package app is the composition root: Build makes every service of Chorus from the
+// configuration, the store, a clock and a logger, in one place. The server, every
+// command and every test fixture use it, so they all run the same wiring.
+//
+// What is guaranteed: the services Build returns are connected (stored batches are
+// counted and checked for safeguarding; reviewed themes win in every count, whoever
+// rebuilds; a codebook reload starts a re-tag job that recounts afterwards). What is
+// not: Build does not wait for the store, and starts nothing in the background; Start
+// does that, and Close stops it.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/chorus-voice/chorus/server/auth"
+	"github.com/chorus-voice/chorus/server/chorus"
+	"github.com/chorus-voice/chorus/server/geo"
+	"github.com/chorus-voice/chorus/server/intake"
+	"github.com/chorus-voice/chorus/server/mongodb"
+	"github.com/chorus-voice/chorus/server/redact"
+	"github.com/chorus-voice/chorus/server/results"
+	"github.com/chorus-voice/chorus/server/safeguard"
+	"github.com/chorus-voice/chorus/server/theme"
+)
+
+// Config is what the services need from the program's configuration.
+type Config struct {
+	// SurveysDir holds the survey and codebook files.
+	SurveysDir string
+	// Secret signs staff sessions and group submit tokens (at least auth.MinSecretLen
+	// bytes). Commands that sign nothing may pass any long enough value.
+	Secret []byte
+	// Hasher hashes staff passwords; nil is auth.DefaultHasher (tests pass a cheap one).
+	Hasher *auth.Hasher
+	// MaxStale lets results readers have counts up to this old while responses stream
+	// in (see results.Counter); 0 is always the latest.
+	MaxStale time.Duration
+}
+
+// Handlers are the services the HTTP server calls. web.Services has exactly these
+// fields, so web.Services(svc.Handlers) converts them (and fails to compile if the two
+// drift apart); this package does not import web, so web's tests can use it.
+type Handlers struct {
+	Store interface {
+		Ready(ctx context.Context) error
+	}
+	Surveys   *intake.Catalog
+	Responses chorus.ResponseService
+
+	Auth        *auth.Service
+	Tokens      *auth.Tokens
+	Users       chorus.UserService
+	Audit       chorus.AuditService
+	ShareLinks  chorus.ShareLinkService
+	AccessCodes *auth.AccessCodes
+
+	Results      *results.Service
+	Briefings    chorus.BriefingService
+	Publications chorus.PublicationService
+	Geo          *geo.Geography
+
+	Codebooks    chorus.CodebookService
+	Reviews      chorus.ReviewService
+	Jobs         chorus.JobService
+	Quotes       chorus.QuoteService
+	Safeguarding chorus.SafeguardingService
+}
+
+// Services are the running program's services, typed.
+type Services struct {
+	Handlers
+
+	DB  *mongodb.DB
+	Log *slog.Logger
+	// Now is the clock every service reads dates from.
+	Now func() time.Time
+	// Intake takes responses (Handlers.Responses is the same service).
+	Intake *intake.Service
+	// Writer stores responses in batches (group commit).
+	Writer *mongodb.ResponseStore
+	// Counts keeps the results aggregates of every survey.
+	Counts   *results.Counter
+	Review   *mongodb.Reviews
+	Retagger *mongodb.Retagger
+	Concerns *mongodb.Safeguarding
+
+	mu      sync.Mutex
+	started bool
+	stop    context.CancelFunc
+	loops   sync.WaitGroup
+}
+
+// Build makes every service on db. now is the clock (nil: time.Now). It reads the
+// shipped geography and the survey files; it does not touch the store.
+func Build(ctx context.Context, cfg Config, db *mongodb.DB, now func() time.Time, log *slog.Logger) (*Services, error) {
+	if now == nil {
+		now = time.Now
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	g, err := geo.Load()
+	if err != nil {
+		return nil, fmt.Errorf("load shipped geography: %w", err)
+	}
+	tokens, err := auth.NewTokens(cfg.Secret)
+	if err != nil {
+		return nil, err
+	}
+	tokens.Now = now
+	hasher := cfg.Hasher
+	if hasher == nil {
+		hasher = auth.DefaultHasher()
+	}
+	s := &Services{DB: db, Log: log, Now: now}
+
+	// Surveys and the intake of responses: checks, redaction, risk, tagging.
+	catalog := intake.NewCatalogAt(cfg.SurveysDir, g.Areas(), log, now)
+	users, audit := mongodb.NewUserService(db), mongodb.NewAuditService(db)
+	accounts := auth.NewService(users, audit, hasher)
+	accounts.Now = now
+	codes := auth.NewAccessCodes(mongodb.NewAccessCodeService(db), tokens, log)
+	codes.Now = now
+	s.Writer = db.NewResponseStore(0, 0)
+	s.Intake = &intake.Service{
+		Surveys: catalog, Store: s.Writer, Now: now,
+		Areas:  func(code string) bool { _, ok := g.Area(code); return ok },
+		Redact: redact.Redact,
+		Detect: intake.Detect(func(text string) (bool, []string, string) {
+			r := safeguard.Detect(text)
+			return r.Flagged, r.Categories, r.Level
+		}),
+		Tag:          catalog.Tag,
+		GroupSession: codes.Verify,
+	}
+
+	// Free text and results: reviewed themes win in every count, whoever counts.
+	s.Review = db.NewReviews(catalog, catalog)
+	s.Review.Emerging = emergingTerms
+	s.Counts = results.NewCounter(mongodb.NewAggregateStore(db), catalog, log)
+	s.Counts.MaxStale = cfg.MaxStale
+	s.Counts.ThemesOf = s.Review.ThemesOf
+	s.Review.Retag = s.Counts.Retag
+	resultsService := &results.Service{Store: s.Counts, Surveys: catalog, Places: PlacesOf(g)}
+	s.Concerns = db.NewSafeguarding(catalog)
+	s.Writer.OnBatch = func(ctx context.Context, stored []*chorus.Response) error {
+		return errors.Join(s.Counts.OnBatch(ctx, stored), s.Concerns.OnBatch(ctx, stored))
+	}
+	s.Retagger = db.NewRetagger()
+	s.Retagger.Surveys, s.Retagger.Codebooks, s.Retagger.Tagger = catalog, catalog.Codebooks, catalog.Tagger
+	s.Retagger.Rebuild = resultsService.Rebuild
+	s.Retagger.OnDone = s.Review.Forget
+	catalog.OnReload = s.Retagger.Kick
+	quotes := db.NewQuotes(s.Review, s.Concerns, catalog)
+	quotes.Redact = redact.Redact
+
+	s.Handlers = Handlers{
+		Store: db, Surveys: catalog, Responses: s.Intake,
+		Auth: accounts, Tokens: tokens, Users: users, Audit: audit,
+		ShareLinks: mongodb.NewShareLinkService(db), AccessCodes: codes,
+		Results: resultsService, Briefings: mongodb.NewBriefingService(db),
+		Publications: mongodb.NewPublicationService(db), Geo: g,
+		Codebooks: catalog, Reviews: s.Review, Jobs: s.Retagger, Quotes: quotes, Safeguarding: s.Concerns,
+	}
+	return s, nil
+}
+
+// Load reads what the counts depend on — the reviews, then the aggregates — and
+// returns once both are in memory. Commands call it instead of Start.
+func (s *Services) Load(ctx context.Context) error {
+	if err := s.Review.Load(ctx); err != nil {
+		return fmt.Errorf("load reviews: %w", err)
+	}
+	if err := s.Counts.Load(ctx); err != nil {
+		return fmt.Errorf("load results: %w", err)
+	}
+	return nil
+}
+
+// Start starts every background loop — the aggregates, the reviews, the re-tag jobs,
+// the safeguarding queue and the revoked access codes — which run until Close. Each
+// waits for the store by itself.
+func (s *Services) Start(ctx context.Context) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.started {
+		return
+	}
+	s.started = true
+	ctx, s.stop = context.WithCancel(ctx)
+	s.Counts.Start(ctx)
+	s.Review.Start(ctx)
+	s.Retagger.Start(ctx)
+	s.Concerns.Start(ctx)
+	s.loops.Add(1)
+	go func() {
+		defer s.loops.Done()
+		if s.DB.WaitReady(ctx) == nil {
+			s.AccessCodes.Run(ctx)
+		}
+	}()
+}
+
+// Close stores the responses still queued, then stops the background loops (a re-tag
+// job stops after the batch it is writing and resumes at the next start). It is safe
+// to call whether or not Start was called, and more than once.
+func (s *Services) Close(ctx context.Context) error {
+	err := s.Writer.Close(ctx)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.stop != nil {
+		s.stop()
+	}
+	s.Retagger.Close()
+	s.Review.Close()
+	s.Concerns.Close()
+	s.Counts.Close()
+	s.loops.Wait()
+	return err
+}
+
+// PlacesOf gives the results package the shipped geography.
+func PlacesOf(g *geo.Geography) *results.Places {
+	return &results.Places{
+		Councils: g.Areas(), CountryCode: geo.EnglandCode, CountryName: geo.EnglandName,
+		Nations: map[string]string{geo.WalesCode: geo.WalesName},
+		Constituency: func(code string) (string, []string, bool) {
+			c, ok := g.Constituency(code)
+			return c.Name, c.Councils, ok
+		},
+	}
+}
+
+// emergingTerms adapts theme.EmergingTerms to the review service.
+func emergingTerms(uncoded, all []string, n int) []chorus.Term {
+	terms := theme.EmergingTerms(uncoded, all, n)
+	out := make([]chorus.Term, len(terms))
+	for i, t := range terms {
+		out[i] = chorus.Term{Text: t.Text, Count: t.Count, Score: t.Score}
+	}
+	return out
+}

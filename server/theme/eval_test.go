@@ -1,0 +1,333 @@
+package theme
+
+import (
+	"bufio"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/chorus-voice/chorus/server/chorus"
+)
+
+// The evaluation set: real quotes from care-experienced children and young
+// people, each with its published source, labelled by hand with the shipped
+// codebook's themes following testdata/LABELLING.md. Split "dev" was read while
+// the codebook's terms were written; split "test" was collected and labelled
+// after the terms were settled and is not used to change them.
+var quotesFile = filepath.Join("testdata", "quotes.tsv")
+
+type quote struct {
+	id, split, text             string
+	themes                      []string
+	title, publisher, year, url string
+}
+
+func readQuotes(t testing.TB) []quote {
+	t.Helper()
+	f, err := os.Open(quotesFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out []quote
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 1<<20)
+	for n := 1; sc.Scan(); n++ {
+		if n == 1 {
+			continue // header
+		}
+		c := strings.Split(sc.Text(), "\t")
+		if len(c) != 8 {
+			t.Fatalf("%s:%d: %d columns, want 8", quotesFile, n, len(c))
+		}
+		q := quote{id: c[0], split: c[1], text: c[3], title: c[4], publisher: c[5], year: c[6], url: c[7]}
+		if c[2] != "-" {
+			q.themes = strings.Fields(c[2])
+		}
+		out = append(out, q)
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestQuotesWellFormed checks every quote has a source and known themes.
+func TestQuotesWellFormed(t *testing.T) {
+	cb, err := LoadFile(shippedCodebook)
+	if err != nil {
+		t.Fatal(err)
+	}
+	known := map[string]bool{}
+	for _, th := range cb.Themes {
+		known[th.ID] = true
+	}
+	ids, texts := map[string]bool{}, map[string]bool{}
+	year := regexp.MustCompile(`^(19|20)\d\d$`)
+	splits := map[string]int{}
+	for _, q := range readQuotes(t) {
+		splits[q.split]++
+		switch {
+		case ids[q.id]:
+			t.Errorf("%s: repeated id", q.id)
+		case texts[q.text]:
+			t.Errorf("%s: repeated quote", q.id)
+		case q.split != "dev" && q.split != "test":
+			t.Errorf("%s: split %q, want dev or test", q.id, q.split)
+		case q.title == "" || q.publisher == "" || !year.MatchString(q.year) || !strings.HasPrefix(q.url, "http"):
+			t.Errorf("%s: incomplete source %q %q %q %q", q.id, q.title, q.publisher, q.year, q.url)
+		case !slices.IsSorted(q.themes):
+			t.Errorf("%s: themes %q not sorted", q.id, q.themes)
+		}
+		ids[q.id], texts[q.text] = true, true
+		for _, th := range q.themes {
+			if !known[th] {
+				t.Errorf("%s: unknown theme %q", q.id, th)
+			}
+		}
+	}
+	if n := splits["dev"] + splits["test"]; n < 250 {
+		t.Errorf("%d quotes, want at least 250", n)
+	}
+}
+
+// baselineKeywords is a plain keyword list written from the theme names, the
+// kind of list anyone would write in ten minutes: the baseline the codebook has
+// to beat.
+var baselineKeywords = map[string][]string{
+	"family_contact":     {"family", "mum", "dad", "brother", "sister", "parents"},
+	"social_workers":     {"social worker", "social workers"},
+	"placement_moves":    {"move", "moved", "moving", "placement", "placements"},
+	"school_education":   {"school", "college", "teacher", "teachers", "education"},
+	"mental_health":      {"mental health", "sad", "worried", "anxiety", "lonely", "depressed"},
+	"feeling_safe":       {"safe", "unsafe", "scared"},
+	"having_a_say":       {"listen", "listened", "say", "views", "opinion"},
+	"leaving_care":       {"leaving care", "care leaver", "18", "independent", "flat"},
+	"money_things":       {"money", "bills", "afford", "phone"},
+	"friends":            {"friend", "friends"},
+	"activities_fun":     {"fun", "hobbies", "activities", "sport", "football"},
+	"carers_home":        {"carer", "carers", "foster", "home"},
+	"identity":           {"different", "identity", "culture", "religion"},
+	"bullying":           {"bullied", "bullying", "bully"},
+	"asylum_immigration": {"asylum", "refugee", "home office", "immigration"},
+}
+
+var nonWord = regexp.MustCompile(`[^\p{L}\p{N}]+`)
+
+// baselineTag tags text with every theme one of whose keywords it contains as
+// whole words.
+func baselineTag(text string) []string {
+	padded := " " + strings.TrimSpace(nonWord.ReplaceAllString(strings.ToLower(strings.ReplaceAll(text, "'", "")), " ")) + " "
+	var out []string
+	for id, kws := range baselineKeywords {
+		for _, kw := range kws {
+			if strings.Contains(padded, " "+kw+" ") {
+				out = append(out, id)
+				break
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// scores are a tagger's agreement with people over a set of quotes.
+type scores struct {
+	themes     []chorus.ThemeAgreement
+	microF1    float64
+	lo, hi     float64 // 95% bootstrap interval of microF1
+	macroF1    float64
+	meanKappa  float64
+	uncoded, n int
+}
+
+// microF1 is micro-averaged F1 over the themes of pairs of machine and human tags.
+func microF1(machine, human [][]string) float64 {
+	var both, fp, fn int
+	for i := range machine {
+		for _, t := range machine[i] {
+			if slices.Contains(human[i], t) {
+				both++
+			} else {
+				fp++
+			}
+		}
+		for _, t := range human[i] {
+			if !slices.Contains(machine[i], t) {
+				fn++
+			}
+		}
+	}
+	return 2 * float64(both) / float64(max(2*both+fp+fn, 1))
+}
+
+// bootstrap returns the 95% percentile interval of micro-F1 over 2,000
+// resamples of the quotes, with a fixed seed so the figures repeat.
+func bootstrap(machine, human [][]string) (lo, hi float64) {
+	r := rand.New(rand.NewPCG(14, 2026))
+	n := len(machine)
+	fs := make([]float64, 2000)
+	m, h := make([][]string, n), make([][]string, n)
+	for b := range fs {
+		for i := range n {
+			j := r.IntN(n)
+			m[i], h[i] = machine[j], human[j]
+		}
+		fs[b] = microF1(m, h)
+	}
+	slices.Sort(fs)
+	return fs[len(fs)*25/1000], fs[len(fs)*975/1000-1]
+}
+
+func score(ids []string, qs []quote, tag func(string) []string) scores {
+	answers := make([]*chorus.Answer, len(qs))
+	machine, human := make([][]string, len(qs)), make([][]string, len(qs))
+	s := scores{n: len(qs)}
+	for i, q := range qs {
+		got := tag(q.text)
+		if len(got) == 0 {
+			s.uncoded++
+		}
+		answers[i] = &chorus.Answer{Machine: got, Reviewed: q.themes, IsReviewed: true}
+		machine[i], human[i] = got, q.themes
+	}
+	s.lo, s.hi = bootstrap(machine, human)
+	s.themes, _ = chorus.Agreement(ids, answers)
+	var both, fp, fn, nf, nk int
+	for _, a := range s.themes {
+		both, fp, fn = both+a.Both, fp+a.MachineOnly, fn+a.ReviewOnly
+		if f, ok := a.F1(); ok {
+			s.macroF1 += f
+			nf++
+		}
+		if k, ok := a.Kappa(); ok {
+			s.meanKappa += k
+			nk++
+		}
+	}
+	s.microF1 = 2 * float64(both) / float64(2*both+fp+fn)
+	s.macroF1 /= float64(max(nf, 1))
+	s.meanKappa /= float64(max(nk, 1))
+	return s
+}
+
+func pct(v float64, ok bool) string {
+	if !ok {
+		return "   –"
+	}
+	return fmt.Sprintf("%4.2f", v)
+}
+
+// report writes per-theme precision, recall, F1 and kappa for each tagger.
+func report(t *testing.T, split string, byTagger map[string]scores, order []string) {
+	var b strings.Builder
+	fmt.Fprintf(&b, "\n%s: %d quotes\n%-20s %4s", split, byTagger[order[0]].n, "theme", "n")
+	for _, name := range order {
+		fmt.Fprintf(&b, " | %-23s", name+" P/R/F1/κ")
+	}
+	b.WriteString("\n")
+	for i, a := range byTagger[order[0]].themes {
+		fmt.Fprintf(&b, "%-20s %4d", a.Theme, a.Both+a.ReviewOnly)
+		for _, name := range order {
+			x := byTagger[name].themes[i]
+			p, pok := x.Precision()
+			r, rok := x.Recall()
+			f, fok := x.F1()
+			k, kok := x.Kappa()
+			fmt.Fprintf(&b, " | %s %s %s %s", pct(p, pok), pct(r, rok), pct(f, fok), pct(k, kok))
+		}
+		b.WriteString("\n")
+	}
+	for _, name := range order {
+		s := byTagger[name]
+		fmt.Fprintf(&b, "%-8s micro-F1 %.3f (95%% %.2f–%.2f)  macro-F1 %.2f  mean κ %.2f  uncoded %d of %d\n",
+			name, s.microF1, s.lo, s.hi, s.macroF1, s.meanKappa, s.uncoded, s.n)
+	}
+	t.Log(b.String())
+}
+
+// evalFloors are the micro-F1 below which the evaluation fails, per split:
+// the lower end of each split's 95% bootstrap interval when the held-out split
+// was first run (dev 0.913, 0.89–0.93; test 0.804, 0.76–0.84; all 0.872,
+// 0.85–0.89). Falling below it is a loss bigger than the sampling noise of
+// these quotes, and it is above the old matcher and the keyword baseline
+// (0.68 and 0.60 on the held-out split, intervals ending at 0.72 and 0.66).
+// The test also fails if the codebook stops beating either of them.
+var evalFloors = map[string]float64{"dev": 0.89, "test": 0.76, "all": 0.85}
+
+// TestAgreementWithPeople measures the shipped codebook against the labelled
+// quotes, beside the matcher it replaced and a keyword baseline.
+func TestAgreementWithPeople(t *testing.T) {
+	cb, err := LoadFile(shippedCodebook)
+	if err != nil {
+		t.Fatal(err)
+	}
+	legacyCB, err := LoadFile(filepath.Join("testdata", "legacy.codebook.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, old := cb.Compile(), compileLegacy(legacyCB)
+	var ids []string
+	for _, th := range cb.Themes {
+		ids = append(ids, th.ID)
+	}
+	all := readQuotes(t)
+	for _, split := range []string{"dev", "test", "all"} {
+		qs := slices.DeleteFunc(slices.Clone(all), func(q quote) bool { return split != "all" && q.split != split })
+		if len(qs) == 0 {
+			t.Errorf("no quotes in split %q", split)
+			continue
+		}
+		byTagger := map[string]scores{
+			"codebook": score(ids, qs, m.Tag),
+			"old":      score(ids, qs, old.Tag),
+			"keywords": score(ids, qs, baselineTag),
+		}
+		report(t, split, byTagger, []string{"codebook", "old", "keywords"})
+		got := byTagger["codebook"].microF1
+		if got < evalFloors[split] {
+			t.Errorf("%s: micro-F1 %.3f, below the floor %.2f", split, got, evalFloors[split])
+		}
+		for _, other := range []string{"old", "keywords"} {
+			if o := byTagger[other].microF1; got <= o {
+				t.Errorf("%s: micro-F1 %.3f does not beat %s (%.3f)", split, got, other, o)
+			}
+		}
+	}
+}
+
+// BenchmarkTagQuotes tags the evaluation quotes with the shipped codebook and
+// with the matcher it replaced, in the same run; ns/op is the time per answer.
+func BenchmarkTagQuotes(b *testing.B) {
+	cb, err := LoadFile(shippedCodebook)
+	if err != nil {
+		b.Fatal(err)
+	}
+	legacyCB, err := LoadFile(filepath.Join("testdata", "legacy.codebook.yaml"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	var texts []string
+	for _, q := range readQuotes(b) {
+		texts = append(texts, q.text)
+	}
+	for _, tc := range []struct {
+		name string
+		tag  func(string) []string
+	}{
+		{"codebook", cb.Compile().Tag},
+		{"old", compileLegacy(legacyCB).Tag},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; b.Loop(); i++ {
+				tc.tag(texts[i%len(texts)])
+			}
+		})
+	}
+}
