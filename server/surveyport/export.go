@@ -27,11 +27,23 @@ func exportSkips(name string, s *chorus.Survey) []Skip {
 		if len(q.Wording) > 0 {
 			add(q.ID, "the wording for some versions (%d) is not exported; the question's own text is", len(q.Wording))
 		}
+		if len(q.HelpWording) > 0 || anyWording(q.Options) || anyWording(q.Items) {
+			add(q.ID, "the help, option or row wording for some versions, age bands and symbols are not exported; the own words and every option are")
+		}
 		if q.RiskLowest || anyRisk(q.Options) || anyRisk(q.Items) {
 			add(q.ID, "the risk signals are not exported; mark them again after an import")
 		}
 	}
 	return skips
+}
+
+func anyWording(opts []chorus.Option) bool {
+	for _, o := range opts {
+		if len(o.Wording) > 0 || len(o.AgeBands) > 0 || o.Symbol != "" {
+			return true
+		}
+	}
+	return false
 }
 
 func anyRisk(opts []chorus.Option) bool {
