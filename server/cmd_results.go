@@ -26,6 +26,10 @@ server stores during the recount may be left out until that server's next check.
 
 // runResults runs `chorus results rebuild [SURVEY]`.
 func runResults(args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	if len(args) > 0 && isHelp(args[0]) {
+		fmt.Fprint(stdout, resultsUsage)
+		return 0
+	}
 	if len(args) == 0 || args[0] != "rebuild" || len(args) > 2 {
 		fmt.Fprint(stderr, resultsUsage)
 		return 2

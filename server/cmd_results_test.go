@@ -109,13 +109,19 @@ func TestResultsRebuildKeepsReviewedThemes(t *testing.T) {
 }
 
 // TestDemoHelp: `chorus demo --help` prints its usage once, to standard output, and
-// succeeds.
+// succeeds; so does --help of every other command.
 func TestDemoHelp(t *testing.T) {
 	for _, arg := range []string{"--help", "-h"} {
 		var out, errOut bytes.Buffer
 		code := runDemo([]string{arg}, &out, &errOut, func(string) string { return "" })
 		if code != 0 || strings.Count(out.String(), "Usage:") != 1 || errOut.Len() != 0 {
 			t.Errorf("demo %s: exit %d, stdout %q, stderr %q; want 0 and the usage once on stdout", arg, code, out.String(), errOut.String())
+		}
+	}
+	for _, cmd := range []string{"user", "results", "survey", "demo"} {
+		var out, errOut bytes.Buffer
+		if code := run([]string{cmd, "--help"}, nil, &out, &errOut); code != 0 || !strings.Contains(strings.ToLower(out.String()), "usage") {
+			t.Errorf("%s --help: exit %d, stdout %q; want 0 and its usage", cmd, code, out.String())
 		}
 	}
 	var out, errOut bytes.Buffer

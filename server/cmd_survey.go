@@ -19,6 +19,10 @@ import (
 
 // runSurvey runs `chorus survey validate [FILE...]`, `survey import` and `survey export`.
 func runSurvey(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && isHelp(args[0]) {
+		fmt.Fprintln(stdout, "usage: chorus survey validate [FILE...] | import FILE [--out PATH] | export --format xlsform|surveyjs [--out FILE] SURVEY")
+		return 0
+	}
 	if len(args) > 0 && (args[0] == "import" || args[0] == "export") {
 		return runSurveyPort(args[0], args[1:], stdout, stderr)
 	}

@@ -61,9 +61,13 @@ or else on the embedded store in CHORUS_DATA.
 // runUser runs a user subcommand and returns the exit code: 0, 1 on failure, 2 on
 // bad usage.
 func runUser(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+	if len(args) == 0 {
 		fmt.Fprint(stderr, userUsage)
 		return 2
+	}
+	if isHelp(args[0]) {
+		fmt.Fprint(stdout, userUsage)
+		return 0
 	}
 	sub := args[0]
 	fs := flag.NewFlagSet("chorus user "+sub, flag.ContinueOnError)
@@ -98,7 +102,8 @@ func runUser(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv fu
 		fmt.Fprintln(stderr, "chorus:", err)
 		return 1
 	}
-	svc, closeAll, err := openServices(cfg, slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelError})), time.Now)
+	// Errors reach the console as the command's own; the services log nothing it needs.
+	svc, closeAll, err := openServices(cfg, slog.New(slog.DiscardHandler), time.Now)
 	if err != nil {
 		fmt.Fprintln(stderr, "chorus:", err)
 		return 1

@@ -61,11 +61,17 @@ func TestLayering(t *testing.T) {
 			t.Errorf("server/web depends on %s; the web layer reaches the store only through services", pkg)
 		}
 	}
+	for _, imp := range goList(t, false, "./surveyport")[module+"server/surveyport"] {
+		if !stdlib(imp) && imp != module+"server/chorus" && !strings.HasPrefix(imp, "github.com/xuri/excelize/") {
+			t.Errorf("server/surveyport imports %s; import and export use only the standard library, excelize and the domain", imp)
+		}
+	}
 	only := map[string]string{ // an import path prefix, and the one package of ours that may import it
 		"go.mongodb.org/mongo-driver": "server/mongodb",
 		"github.com/FerretDB/":        "server/mongodb",
 		"github.com/golang-jwt/":      "server/auth",
 		"github.com/gofiber/":         "server/web",
+		"github.com/xuri/excelize":    "server/surveyport",
 	}
 	for pkg, imports := range goList(t, false, "./...") {
 		for _, imp := range imports {

@@ -13,6 +13,7 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -215,11 +216,15 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	}
 	m.Services.Start(ctx)
 	accounts, port := m.Services.Auth, ln.Addr().(*net.TCPAddr).Port
+	base := m.Config.PublicURL
+	if base == "" || strings.HasSuffix(base, ":0") { // PORT=0: the port the system chose
+		base = fmt.Sprintf("http://localhost:%d", port)
+	}
 	go func() {
 		if err := db.WaitReady(ctx); err == nil {
 			m.Log.Info("store ready")
 			// Commands on this store (demo) link to this server.
-			if err := db.SetSetting(ctx, mongodb.SettingServerURL, fmt.Sprintf("http://localhost:%d", port)); err != nil {
+			if err := db.SetSetting(ctx, mongodb.SettingServerURL, base); err != nil {
 				m.Log.Warn("cannot record the server's address", "err", err)
 			}
 			m.ensureFirstAdmin(ctx, accounts)
@@ -275,4 +280,13 @@ func signingSecret(cfg Config) ([]byte, error) {
 		return []byte(cfg.JWTSecret), nil
 	}
 	return auth.LoadOrCreateSecret(cfg.DataDir)
+}
+
+// isHelp reports whether a command's first argument asks for its usage.
+func isHelp(arg string) bool {
+	switch arg {
+	case "help", "-h", "--help", "-help":
+		return true
+	}
+	return false
 }

@@ -62,8 +62,7 @@
 
   // The thank-you page: the answers are stored, so forget the drafts.
   var done = $('[data-done]');
-  // A thank-you page that shows help was the answer to the child's own post: give its
-  // history entry the plain thank-you address, so back, forward and reload say nothing.
+  // Help by level: history gets the plain address (respondent_help.go).
   if (done && done.getAttribute('data-plain') && window.history && history.replaceState) {
     history.replaceState(null, '', done.getAttribute('data-plain'));
   }
@@ -262,13 +261,8 @@
         return r.json().then(function (j) {
           del(queueKey);
           del(draftKey);
-          if (j.show_help) {
-            // The help to show depends on the answers, which never go in an address:
-            // post the form again (an identical repeat, stored once) and the server
-            // answers with the thank-you page itself.
-            form.submit();
-            return;
-          }
+          // Help depends on the answers: post the form too (stored once), never an address.
+          if (j.show_help) return form.submit();
           location.replace(ds.thanks + '?r=' + encodeURIComponent(j.receipt) + '&lang=' + lang);
         });
       }

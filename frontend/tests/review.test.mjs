@@ -29,6 +29,8 @@ before(async () => {
   await send({ better: 'a pet turtle for every kid' });
   const flagged = await send({ better: 'my stepdad hits me and I want to die', anything_else: 'more football' });
   assert.equal(flagged.show_help, true, 'show_help for a disclosure');
+  const closed = await send({ life_happy: { feeling_safe: '1' }, better: 'more clubs' });
+  assert.equal(closed.show_help, true, 'show_help for the lowest feeling-safe answer');
 });
 after(async () => { await browser?.close(); await srv?.stop(); });
 
@@ -181,6 +183,10 @@ test('safeguarding queue: axe-clean and operable by keyboard', { timeout: 120_00
     assert.match(await page.textContent('[role=status]'), /Marked as reviewed/);
     assert.equal(await page.$$eval('article.concern', (a) => a.length), 0);
     await clean(page, 'empty safeguarding queue');
+
+    await page.goto(`${srv.base}/safeguarding?show=closed`);
+    assert.match(await page.textContent('table.signals'), /Feeling safe/);
+    await clean(page, 'closed answers only, grouped');
 
     await page.goto(`${srv.base}/safeguarding?show=reviewed`);
     assert.match(await page.textContent('article.concern'), /designated safeguarding lead/);

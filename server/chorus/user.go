@@ -62,6 +62,28 @@ func (u *User) LimitedToAreas() (limited bool, codes []string) {
 	return true, u.Areas
 }
 
+// MaySee reports whether u may see results that cover these council areas: a staff
+// member not limited to areas may; a viewer limited to some councils only when every
+// one is theirs (and there is at least one). Nobody (nil) may.
+func (u *User) MaySee(councils ...string) bool {
+	if u == nil {
+		return false
+	}
+	limited, own := u.LimitedToAreas()
+	if !limited {
+		return true
+	}
+	if len(councils) == 0 {
+		return false
+	}
+	for _, c := range councils {
+		if !slices.Contains(own, strings.ToUpper(c)) {
+			return false
+		}
+	}
+	return true
+}
+
 // NormalizeEmail trims and lower-cases an email address so each person has one key.
 func NormalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 

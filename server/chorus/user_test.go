@@ -91,3 +91,27 @@ func TestShareLinkActive(t *testing.T) {
 		t.Error("revoked link active")
 	}
 }
+
+func TestUserMaySee(t *testing.T) {
+	limited := &User{Role: RoleViewer, Areas: []string{"E06000001", "E06000002"}}
+	for _, tt := range []struct {
+		name     string
+		u        *User
+		councils []string
+		want     bool
+	}{
+		{"Admin", &User{Role: RoleAdmin}, []string{"E06000003"}, true},
+		{"FacilitatorWithAreas", &User{Role: RoleFacilitator, Areas: []string{"E06000001"}}, []string{"E06000003"}, true},
+		{"ViewerAllAreas", &User{Role: RoleViewer}, []string{"E06000003"}, true},
+		{"LimitedOwn", limited, []string{"E06000001", "e06000002"}, true},
+		{"LimitedOther", limited, []string{"E06000001", "E06000003"}, false},
+		{"LimitedNothing", limited, nil, false},
+		{"Nobody", nil, []string{"E06000001"}, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.u.MaySee(tt.councils...); got != tt.want {
+				t.Errorf("MaySee(%v) = %v, want %v", tt.councils, got, tt.want)
+			}
+		})
+	}
+}

@@ -344,6 +344,8 @@ func FuzzRedact(f *testing.F) {
 	}
 	f.Add("\xff\xfe broken utf8 07700 900123")
 	f.Add("[name [phone]] @[handle] snap: [name]")
+	f.Add("ｊａｙ＠ｇｍａｉｌ．ｃｏｍ ٠٧٧٠٠٩٠٠١٢٣ Ѕаrаh\u200b ＳＷ１Ａ１ＡＡ")
+	f.Add("\u202e07700\u200d900123\u202c ﬁ Ｊａｙｄｅｎ")
 	f.Fuzz(func(t *testing.T, in string) {
 		out := Redact(in)
 		if !utf8.ValidString(out) {

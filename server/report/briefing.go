@@ -251,17 +251,3 @@ func joinAnd(names []string) string {
 	}
 	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }
-
-// CanSee reports whether someone limited to the councils in allowed may read results
-// about the councils covered (empty covered means all of England: never).
-func CanSee(allowed, covered []string) bool {
-	if len(covered) == 0 {
-		return false
-	}
-	for _, c := range covered {
-		if !slices.Contains(allowed, c) {
-			return false
-		}
-	}
-	return true
-}

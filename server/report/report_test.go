@@ -108,22 +108,6 @@ func TestInTen(t *testing.T) {
 	}
 }
 
-func TestCanSee(t *testing.T) {
-	for _, tc := range []struct {
-		allowed, covered []string
-		want             bool
-	}{
-		{[]string{"A", "B"}, []string{"A"}, true},
-		{[]string{"A"}, []string{"A", "B"}, false},
-		{[]string{"A"}, nil, false},
-		{nil, []string{"A"}, false},
-	} {
-		if got := CanSee(tc.allowed, tc.covered); got != tc.want {
-			t.Errorf("CanSee(%v, %v) = %v", tc.allowed, tc.covered, got)
-		}
-	}
-}
-
 func TestComposeBriefingEmpty(t *testing.T) {
 	s := &chorus.Survey{ID: "s", Title: chorus.Text{"en": "S"}}
 	b := ComposeBriefing(BriefingInput{Survey: s, Briefing: &chorus.Briefing{ID: "b1"}, Report: &results.Report{Note: "Too few."}, AreaName: "Hartlepool"})

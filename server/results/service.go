@@ -8,7 +8,7 @@ import (
 	"github.com/chorus-voice/chorus/server/disclosure"
 )
 
-// Store keeps the cubes; the mongodb package's Aggregates implements it.
+// Store keeps the cubes; Counter implements it.
 type Store interface {
 	// Snapshot returns a survey's current counts. The cube must not be changed; it is
 	// empty for a survey with no responses.

@@ -3,11 +3,15 @@
 // them, the answer is kept out of quotes and briefings, and the child is shown
 // where to get help.
 //
-// Detection is by phrase rules over normalized text: misspellings,
-// text-speak and leetspeak are rewritten first (see Normalize), negated
-// phrases ("he never hits me") do not count, and idioms that only look risky
-// ("hit me up", "dying to see my sister", "I ran away from a spider") are
-// excluded. It errs towards flagging: a person reviews every flag.
+// Detection is by phrase rules over normalized text: the text is folded
+// (package fold: full-width, look-alike and zero-width tricks undone), then
+// misspellings, text-speak and leetspeak are rewritten (see Normalize),
+// negated phrases ("he never hits me") do not count, idioms that only look
+// risky ("hit me up", "dying to see my sister", "I ran away from a spider")
+// and things about a film, lesson or game are excluded. Each flag has a
+// level: Urgent for current harm, intent or a plan, Concern for harm told as
+// past and for the less immediate kinds. It errs towards flagging: a person
+// reviews every flag. testdata/ holds the evaluation set (TestEvaluation).
 package safeguard
 
 import (

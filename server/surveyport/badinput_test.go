@@ -1,7 +1,9 @@
 package surveyport
 
 import (
+	"archive/zip"
 	"bytes"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -233,5 +235,49 @@ func TestExportCommand(t *testing.T) {
 	c, _, _ := newCommand(t)
 	if err := c.Export([]string{"--format", "csv", "x"}); err == nil || !strings.Contains(err.Error(), "usage") {
 		t.Errorf("an unknown format gave %v, want a usage error", err)
+	}
+}
+
+// TestImportZipBomb builds a workbook whose sheet unzips to more than the 64 MB limit
+// from a file of a few hundred KB: it must fail with an error, not fill the memory.
+func TestImportZipBomb(t *testing.T) {
+	small := workbook(t, map[string][][]any{"survey": {{"type", "name", "label"}, {"text", "q1", "Hello"}}})
+	zr, err := zip.NewReader(bytes.NewReader(small), int64(len(small)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, f := range zr.File {
+		w, err := zw.Create(f.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.HasPrefix(f.Name, "xl/worksheets/") {
+			io.WriteString(w, `<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>`)
+			row := strings.Repeat(`<c t="inlineStr"><is><t>aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa</t></is></c>`, 100)
+			for i := 0; i < 10000; i++ { // about 70 MB unzipped
+				io.WriteString(w, "<row>"+row+"</row>")
+			}
+			io.WriteString(w, `</sheetData></worksheet>`)
+			continue
+		}
+		r, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(w, r)
+		r.Close()
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if buf.Len() > MaxFileSize {
+		t.Fatalf("the bomb is %d bytes; it must be under the file limit to test the unzip limit", buf.Len())
+	}
+	size := buf.Len()
+	_, _, err = ReadXLSForm("bomb.xlsx", &buf)
+	if err == nil || !strings.Contains(err.Error(), "unzips to more than 64 MB") {
+		t.Fatalf("a %d-byte workbook that unzips to 70 MB gave %v, want a clear error", size, err)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -23,27 +24,27 @@ func exportSkips(name string, s *chorus.Survey) []Skip {
 		add("versions", "the %d versions become one list of every question in the bank; re-import gives one version", len(s.Versions))
 	}
 	add("privacy", "the privacy words are not exported: write them again after an import")
+	if len(s.Measures) > 0 {
+		add("measures", "the %d headline measures are not exported: define them again after an import", len(s.Measures))
+	}
 	for _, q := range s.Questions {
 		if len(q.Wording) > 0 {
 			add(q.ID, "the wording for some versions (%d) is not exported; the question's own text is", len(q.Wording))
 		}
-		if len(q.HelpWording) > 0 || anyWording(q.Options) || anyWording(q.Items) {
-			add(q.ID, "the help, option or row wording for some versions, age bands and symbols are not exported; the own words and every option are")
+		if len(q.HelpWording) > 0 {
+			add(q.ID, "the help for some versions (%d) is not exported; the question's own help is", len(q.HelpWording))
+		}
+		for _, o := range slices.Concat(q.Options, q.Items) {
+			if len(o.Wording) > 0 || len(o.AgeBands) > 0 || o.Symbol != "" {
+				add(q.ID, "the per-version words, age bands and symbols of its answers are not exported; every version gets every answer in its own words")
+				break
+			}
 		}
 		if q.RiskLowest || anyRisk(q.Options) || anyRisk(q.Items) {
 			add(q.ID, "the risk signals are not exported; mark them again after an import")
 		}
 	}
 	return skips
-}
-
-func anyWording(opts []chorus.Option) bool {
-	for _, o := range opts {
-		if len(o.Wording) > 0 || len(o.AgeBands) > 0 || o.Symbol != "" {
-			return true
-		}
-	}
-	return false
 }
 
 func anyRisk(opts []chorus.Option) bool {
@@ -96,20 +97,10 @@ func WriteXLSForm(w io.Writer, name string, s *chorus.Survey) ([]Skip, error) {
 			choices = append(choices, choiceRow(listName, chorus.PreferNot, preferNotText(s.Languages), s.Languages))
 		}
 	}
-	points := func(q *chorus.Question) []chorus.Option {
-		var out []chorus.Option
-		for i, l := range q.ScaleLabels {
-			out = append(out, chorus.Option{ID: strconv.Itoa(i + 1), Text: l})
-		}
-		return out
-	}
 	if len(s.Intro) > 0 {
 		row("note", "intro", s.Intro, nil, false, "", "", "", "")
 	}
-	byID := map[string]*chorus.Question{}
-	for _, q := range s.Questions {
-		byID[q.ID] = q
-	}
+	byID := questionsByID(s)
 	for _, q := range s.Questions {
 		n := xlsName(q.ID)
 		rel := xlsRelevant(q.ShowIf, byID)
@@ -127,14 +118,14 @@ func WriteXLSForm(w io.Writer, name string, s *chorus.Survey) ([]Skip, error) {
 			list(n, q.Options, q.DontWantToSay)
 		case chorus.KindScale:
 			row("select_one "+n, n, q.Text, q.Help, q.Required, rel, "", "likert", chorus.KindScale)
-			list(n, points(q), q.DontWantToSay)
+			list(n, scalePoints(q), q.DontWantToSay)
 		case chorus.KindGrid:
 			row("begin group", n, q.Text, q.Help, q.Required, rel, "", "field-list", chorus.KindGrid)
 			for _, it := range q.Items {
 				row("select_one "+n, n+"__"+it.ID, it.Text, nil, false, "", "", "likert", "")
 			}
 			row("end group", "", nil, nil, false, "", "", "", "")
-			list(n, points(q), q.DontWantToSay)
+			list(n, scalePoints(q), q.DontWantToSay)
 		case chorus.KindShortText, chorus.KindLongText:
 			appearance, constraint := "", ""
 			if q.Kind == chorus.KindLongText {
@@ -246,17 +237,7 @@ func WriteSurveyJS(w io.Writer, name string, s *chorus.Survey) ([]Skip, error) {
 		}
 		return out
 	}
-	points := func(q *chorus.Question) []chorus.Option {
-		var out []chorus.Option
-		for i, l := range q.ScaleLabels {
-			out = append(out, chorus.Option{ID: strconv.Itoa(i + 1), Text: l})
-		}
-		return out
-	}
-	byID := map[string]*chorus.Question{}
-	for _, q := range s.Questions {
-		byID[q.ID] = q
-	}
+	byID := questionsByID(s)
 	var elements []any
 	for _, q := range s.Questions {
 		e := obj{"name": q.ID, "title": loc(q.Text)}
@@ -286,9 +267,9 @@ func WriteSurveyJS(w io.Writer, name string, s *chorus.Survey) ([]Skip, error) {
 				e["maxSelectedChoices"] = q.MaxChoices
 			}
 		case chorus.KindScale:
-			e["type"], e["rateValues"] = "rating", choiceList(points(q), q.DontWantToSay)
+			e["type"], e["rateValues"] = "rating", choiceList(scalePoints(q), q.DontWantToSay)
 		case chorus.KindGrid:
-			e["type"], e["columns"], e["rows"] = "matrix", choiceList(points(q), q.DontWantToSay), choiceList(q.Items, false)
+			e["type"], e["columns"], e["rows"] = "matrix", choiceList(scalePoints(q), q.DontWantToSay), choiceList(q.Items, false)
 		case chorus.KindShortText:
 			e["type"] = "text"
 		case chorus.KindLongText:
@@ -317,4 +298,21 @@ func WriteSurveyJS(w io.Writer, name string, s *chorus.Survey) ([]Skip, error) {
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	return skips, enc.Encode(doc)
+}
+
+// scalePoints returns the points of a scale or grid as options "1".."N" with their labels.
+func scalePoints(q *chorus.Question) []chorus.Option {
+	out := make([]chorus.Option, len(q.ScaleLabels))
+	for i, l := range q.ScaleLabels {
+		out[i] = chorus.Option{ID: strconv.Itoa(i + 1), Text: l}
+	}
+	return out
+}
+
+func questionsByID(s *chorus.Survey) map[string]*chorus.Question {
+	byID := make(map[string]*chorus.Question, len(s.Questions))
+	for _, q := range s.Questions {
+		byID[q.ID] = q
+	}
+	return byID
 }

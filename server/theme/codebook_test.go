@@ -1,12 +1,16 @@
 package theme
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/goccy/go-yaml"
+	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
 const validCodebook = `survey: test-survey
@@ -317,4 +321,60 @@ func FuzzLoad(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestCodebooksMatchSchema checks the shipped codebook, the old one and the
+// terms example against the published JSON Schema, so that editors checking
+// against the schema and the loader agree.
+func TestCodebooksMatchSchema(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join("..", "..", "surveys", "codebook.schema.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := jsonschema.NewCompiler()
+	if err := c.AddResource("codebook.schema.json", doc); err != nil {
+		t.Fatal(err)
+	}
+	sch, err := c.Compile("codebook.schema.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	shipped, err := os.ReadFile(shippedCodebook)
+	if err != nil {
+		t.Fatal(err)
+	}
+	legacy, err := os.ReadFile(filepath.Join("testdata", "legacy.codebook.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, data := range map[string][]byte{"shipped": shipped, "legacy": legacy, "terms": []byte(termsCodebook)} {
+		var v any
+		if err := yaml.Unmarshal(data, &v); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		// Round-trip through JSON so that the validator sees JSON types.
+		j, err := json.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(j))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := sch.Validate(inst); err != nil {
+			t.Errorf("%s codebook does not match the schema: %v", name, err)
+		}
+	}
+	bad := []byte("survey: s\nthemes:\n  - id: a\n    label_young: A\n    label_adult: A\n    terms:\n      - term: x\n        negatable: maybe\n")
+	var v any
+	_ = yaml.Unmarshal(bad, &v)
+	j, _ := json.Marshal(v)
+	inst, _ := jsonschema.UnmarshalJSON(bytes.NewReader(j))
+	if sch.Validate(inst) == nil {
+		t.Error("the schema accepts negatable: maybe")
+	}
 }

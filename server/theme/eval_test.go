@@ -3,6 +3,7 @@ package theme
 import (
 	"bufio"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -220,6 +221,9 @@ func pct(v float64, ok bool) string {
 	if !ok {
 		return "   –"
 	}
+	if math.Abs(v) < 0.005 {
+		v = 0 // no "-0.00"
+	}
 	return fmt.Sprintf("%4.2f", v)
 }
 
@@ -252,26 +256,51 @@ func report(t *testing.T, split string, byTagger map[string]scores, order []stri
 }
 
 // evalFloors are the micro-F1 below which the evaluation fails, per split:
-// the lower end of each split's 95% bootstrap interval when the held-out split
-// was first run (dev 0.913, 0.89–0.93; test 0.804, 0.76–0.84; all 0.872,
-// 0.85–0.89). Falling below it is a loss bigger than the sampling noise of
-// these quotes, and it is above the old matcher and the keyword baseline
-// (0.68 and 0.60 on the held-out split, intervals ending at 0.72 and 0.66).
+// the lower end of each split's 95% bootstrap interval when all the held-out
+// quotes had first been run (dev 0.913, 0.89–0.93; test 0.790, 0.75–0.82; all
+// 0.860, 0.84–0.88). Falling below it is a loss bigger than the sampling noise
+// of these quotes, and it is above the old matcher and the keyword baseline
+// (0.66 and 0.58 on the held-out split, intervals ending at 0.70 and 0.63).
 // The test also fails if the codebook stops beating either of them.
-var evalFloors = map[string]float64{"dev": 0.89, "test": 0.76, "all": 0.85}
+var evalFloors = map[string]float64{"dev": 0.89, "test": 0.75, "all": 0.84}
+
+// loadTaggers returns the shipped codebook with its tagging function, and the
+// old matcher's with the codebook it used.
+func loadTaggers(tb testing.TB) (cb *Codebook, tag, old func(string) []string) {
+	tb.Helper()
+	cb, err := LoadFile(shippedCodebook)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	legacyCB, err := LoadFile(filepath.Join("testdata", "legacy.codebook.yaml"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return cb, cb.Compile().Tag, compileLegacy(legacyCB).Tag
+}
+
+// benchTaggers times both taggers on texts in the same run; ns/op is the time
+// per answer.
+func benchTaggers(b *testing.B, texts []string) {
+	_, tag, old := loadTaggers(b)
+	for _, tc := range []struct {
+		name string
+		tag  func(string) []string
+	}{{"codebook", tag}, {"old", old}} {
+		b.Run(tc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; b.Loop(); i++ {
+				tc.tag(texts[i%len(texts)])
+			}
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "answers/s")
+		})
+	}
+}
 
 // TestAgreementWithPeople measures the shipped codebook against the labelled
 // quotes, beside the matcher it replaced and a keyword baseline.
 func TestAgreementWithPeople(t *testing.T) {
-	cb, err := LoadFile(shippedCodebook)
-	if err != nil {
-		t.Fatal(err)
-	}
-	legacyCB, err := LoadFile(filepath.Join("testdata", "legacy.codebook.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, old := cb.Compile(), compileLegacy(legacyCB)
+	cb, tag, old := loadTaggers(t)
 	var ids []string
 	for _, th := range cb.Themes {
 		ids = append(ids, th.ID)
@@ -284,8 +313,8 @@ func TestAgreementWithPeople(t *testing.T) {
 			continue
 		}
 		byTagger := map[string]scores{
-			"codebook": score(ids, qs, m.Tag),
-			"old":      score(ids, qs, old.Tag),
+			"codebook": score(ids, qs, tag),
+			"old":      score(ids, qs, old),
 			"keywords": score(ids, qs, baselineTag),
 		}
 		report(t, split, byTagger, []string{"codebook", "old", "keywords"})
@@ -304,30 +333,9 @@ func TestAgreementWithPeople(t *testing.T) {
 // BenchmarkTagQuotes tags the evaluation quotes with the shipped codebook and
 // with the matcher it replaced, in the same run; ns/op is the time per answer.
 func BenchmarkTagQuotes(b *testing.B) {
-	cb, err := LoadFile(shippedCodebook)
-	if err != nil {
-		b.Fatal(err)
-	}
-	legacyCB, err := LoadFile(filepath.Join("testdata", "legacy.codebook.yaml"))
-	if err != nil {
-		b.Fatal(err)
-	}
 	var texts []string
 	for _, q := range readQuotes(b) {
 		texts = append(texts, q.text)
 	}
-	for _, tc := range []struct {
-		name string
-		tag  func(string) []string
-	}{
-		{"codebook", cb.Compile().Tag},
-		{"old", compileLegacy(legacyCB).Tag},
-	} {
-		b.Run(tc.name, func(b *testing.B) {
-			b.ReportAllocs()
-			for i := 0; b.Loop(); i++ {
-				tc.tag(texts[i%len(texts)])
-			}
-		})
-	}
+	benchTaggers(b, texts)
 }

@@ -144,6 +144,25 @@ func TestShippedCodebookTags(t *testing.T) {
 		{"IndependentSchool", "I go to an independent school", []string{"school_education"}, []string{"leaving_care"}},
 		{"Uncoded", "pizza every friday", nil, []string{"family_contact", "school_education", "friends"}},
 		{"NotWorried", "I'm not worried about anything", nil, []string{"mental_health"}},
+		// The collisions and misses issue 14 found in the old matcher.
+		{"FeelIsNotFeelings", "I feel fine about it", nil, []string{"mental_health"}},
+		{"HouseIsNotHousing", "my house is nice and big", nil, []string{"leaving_care"}},
+		{"FriendlyIsNotFriends", "the staff are friendly", nil, []string{"friends"}},
+		{"BoxIsNotBoxing", "a box of my things", nil, []string{"activities_fun"}},
+		{"PhoningIsNotMoney", "phoning my mum every night", []string{"family_contact"}, []string{"money_things"}},
+		{"PartOfTheFamily", "I'm part of the family here", []string{"carers_home"}, []string{"family_contact"}},
+		{"NoSocialWorker", "I don't have a social worker", []string{"social_workers"}, nil},
+		{"NotBullied", "I am not bullied at this school", []string{"school_education"}, []string{"bullying"}},
+		{"BulliedAffirmed", "I was bullied for being in care", []string{"bullying"}, nil},
+		{"WhyInCare", "nobody told me why I am in care", []string{"having_a_say"}, nil},
+		{"Review", "my review meetings are boring and long", []string{"having_a_say"}, nil},
+		{"Heating", "I can't afford the heating and the rent", []string{"money_things"}, nil},
+		{"CostOfLiving", "the cost of living is too much", []string{"money_things"}, nil},
+		{"Asylum", "my asylum interview at the Home Office", []string{"asylum_immigration"}, []string{"carers_home"}},
+		{"AgeDispute", "they said I was older and my age was disputed", []string{"asylum_immigration"}, nil},
+		{"Labelled", "teachers treat me differently because I'm in care", []string{"identity", "school_education"}, nil},
+		{"WelshFamily", "dw i eisiau gweld fy nheulu yn amlach", []string{"family_contact"}, nil},
+		{"WelshSocialWorker", "mae fy ngweithiwr cymdeithasol yn newid o hyd", []string{"social_workers"}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -212,36 +231,13 @@ func FuzzTag(f *testing.F) {
 // shipped codebook and with the matcher and codebook it replaced, in the same
 // run: ns/op is the time per answer.
 func BenchmarkTag(b *testing.B) {
-	cb, err := LoadFile(shippedCodebook)
-	if err != nil {
-		b.Fatal(err)
-	}
-	legacyCB, err := LoadFile(filepath.Join("testdata", "legacy.codebook.yaml"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	answers := []string{
+	benchTaggers(b, []string{
 		"I want to see my brother more and my social worker never listens to me",
 		"more pocket money and a new phone",
 		"I've moved placement 5 times and school is hard",
 		"pizza every friday",
 		strings.Repeat("I feel safe with my carers and I love football. ", 4),
-	}
-	for _, tc := range []struct {
-		name string
-		tag  func(string) []string
-	}{
-		{"codebook", cb.Compile().Tag},
-		{"old", compileLegacy(legacyCB).Tag},
-	} {
-		b.Run(tc.name, func(b *testing.B) {
-			b.ReportAllocs()
-			for i := 0; b.Loop(); i++ {
-				tc.tag(answers[i%len(answers)])
-			}
-			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "answers/s")
-		})
-	}
+	})
 }
 
 // TestStemOnlyWhereAsked checks that a starred term matches every word of its

@@ -68,6 +68,11 @@ func Propose(name string, file []byte, reviews []Reviewed, limit int) ([]Proposa
 	// soleTerm[r][ti] is the one term that tags review r with theme ti, or -1
 	// when none or several do.
 	soleTerm := make([][]int, len(reviews))
+	// firedBy[ti][k] are the reviews where term k of theme ti counted.
+	firedBy := make([]map[int][]int, len(cb.Themes))
+	for ti := range firedBy {
+		firedBy[ti] = map[int][]int{}
+	}
 	for r, rv := range reviews {
 		toks[r] = tokenize(rv.Text)
 		ev.human[r] = make([]bool, len(cb.Themes))
@@ -86,6 +91,7 @@ func Propose(name string, file []byte, reviews []Reviewed, limit int) ([]Proposa
 				continue
 			}
 			seen[key] = true
+			firedBy[h.p.theme][h.p.term] = append(firedBy[h.p.theme][h.p.term], r)
 			if ev.now[r][h.p.theme] {
 				soleTerm[r][h.p.theme] = -1 // a second term: removing one changes nothing
 				continue
@@ -112,7 +118,12 @@ func Propose(name string, file []byte, reviews []Reviewed, limit int) ([]Proposa
 			if edited, ok := removeLines(file, th.Terms[k]); ok {
 				p.File = edited
 			}
-			if ev.check(name, file, &p, func(c *Codebook) { c.Themes[ti].Terms = slices.Delete(slices.Clone(c.Themes[ti].Terms), k, k+1) }) {
+			changed := th
+			changed.Terms = slices.Delete(slices.Clone(th.Terms), k, k+1)
+			if len(changed.Terms) == 0 {
+				continue // a theme needs a term; this one wants rewriting by hand
+			}
+			if ev.check(&p, firedBy[ti][k], changed) {
 				out = append(out, p)
 			}
 		}
@@ -160,9 +171,15 @@ func Propose(name string, file []byte, reviews []Reviewed, limit int) ([]Proposa
 			if edited, ok := insertTerm(file, th, g); ok {
 				p.File = edited
 			}
-			if ev.check(name, file, &p, func(c *Codebook) {
-				c.Themes[ti].Terms = append(slices.Clone(c.Themes[ti].Terms), Term{Text: g})
-			}) {
+			var having []int
+			for r := range reviews {
+				if grams[r][g] {
+					having = append(having, r)
+				}
+			}
+			changed := th
+			changed.Terms = append(slices.Clone(th.Terms), Term{Text: g})
+			if ev.check(&p, having, changed) {
 				out = append(out, p)
 				taken = append(taken, g)
 			}
@@ -183,6 +200,14 @@ func Propose(name string, file []byte, reviews []Reviewed, limit int) ([]Proposa
 	if limit > 0 && len(out) > limit {
 		out = out[:limit]
 	}
+	// Edits add or delete whole entries of a block list, so the changed file
+	// loads (the tests and FuzzPropose load every one); loading each here would
+	// cost more than working out all the proposals.
+	for i := range out {
+		if out[i].File != nil {
+			out[i].Diff = unifiedDiff(filepath.Base(name), file, out[i].File)
+		}
+	}
 	return out, nil
 }
 
@@ -194,32 +219,19 @@ type evaluation struct {
 	now     [][]bool // now[r][ti]: the codebook tags review r with theme ti
 }
 
-// check counts what a proposal fixes and breaks by tagging every review with
-// the changed codebook: the edited file when there is one (which must load),
-// else the codebook changed in memory by change. It reports whether the
-// proposal is worth making.
-func (ev *evaluation) check(name string, file []byte, p *Proposal, change func(*Codebook)) bool {
-	var changed *Codebook
-	if p.File != nil {
-		cb, err := Load(name, p.File)
-		if err != nil {
-			return false
-		}
-		changed = cb
-		p.Diff = unifiedDiff(filepath.Base(name), file, p.File)
-	} else {
-		c := *ev.cb
-		c.Themes = slices.Clone(c.Themes)
-		change(&c)
-		changed = &c
-	}
-	ti := slices.IndexFunc(changed.Themes, func(t Theme) bool { return t.ID == p.Theme })
+// check counts what a proposal fixes and breaks by tagging again, with the
+// proposal's theme changed to theme, the reviews it can change (affected:
+// those holding the words of a new term, or where a removed term counted; the
+// tags of the others stay as they are). It reports whether the proposal is
+// worth making.
+func (ev *evaluation) check(p *Proposal, affected []int, theme Theme) bool {
+	ti := slices.IndexFunc(ev.cb.Themes, func(t Theme) bool { return t.ID == p.Theme })
 	if ti < 0 {
 		return false
 	}
-	m := changed.Compile()
-	for r, rv := range ev.reviews {
-		after := slices.Contains(m.Tag(rv.Text), p.Theme)
+	m := (&Codebook{Themes: []Theme{theme}}).Compile()
+	for _, r := range affected {
+		after := len(m.Tag(ev.reviews[r].Text)) > 0
 		before := ev.now[r][ti]
 		switch {
 		case before == after:

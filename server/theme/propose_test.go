@@ -1,6 +1,7 @@
 package theme
 
 import (
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -205,4 +206,25 @@ func FuzzPropose(f *testing.F) {
 			}
 		}
 	})
+}
+
+// BenchmarkPropose works out suggestions from about a thousand reviewed answers
+// (the evaluation quotes four times over) against the shipped codebook.
+func BenchmarkPropose(b *testing.B) {
+	data, err := os.ReadFile(shippedCodebook)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var rs []Reviewed
+	for range 4 {
+		for _, q := range readQuotes(b) {
+			rs = append(rs, Reviewed{Text: q.text, Themes: q.themes})
+		}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Propose("c.yaml", data, rs, 20); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/chorus-voice/chorus/server/chorus"
 	"github.com/chorus-voice/chorus/server/disclosure"
+	"github.com/chorus-voice/chorus/server/results"
 )
 
 // Group access codes: facilitators make a code for one group session of a survey that
@@ -72,33 +73,21 @@ func (s *Server) revokeAccessCode(c *fiber.Ctx, sv *chorus.Survey, id string) (*
 }
 
 // codeCounts returns a survey's codes, newest first, with the responses given through
-// each, those given without one, and all of them, through disclosure control as one
-// line that adds up to the survey's total: small counts are hidden, and another with
-// them where a total would give a hidden one away. ok is false when no results are kept.
-func (s *Server) codeCounts(ctx context.Context, sv *chorus.Survey) (list []*chorus.AccessCode, perCode []disclosure.Value, without, all disclosure.Value, ok bool, err error) {
-	if list, err = s.AccessCodes.List(ctx, sv.ID); err != nil {
-		return list, nil, without, all, false, err
-	}
-	r, err := s.Results.Results(ctx, sv.ID, chorus.Filter{})
+// each, those given without one, and all of them, as results publishes them.
+func (s *Server) codeCounts(ctx context.Context, sv *chorus.Survey) ([]*chorus.AccessCode, *results.GroupCounts, error) {
+	list, err := s.AccessCodes.List(ctx, sv.ID)
 	if err != nil {
-		return nil, nil, without, all, false, err
+		return nil, nil, err
 	}
-	counts := make([]int, len(list)+1)
-	through := 0
+	ids := make([]string, len(list))
 	for i, ac := range list {
-		counts[i] = r.GroupSessions[ac.ID]
-		through += counts[i]
+		ids[i] = ac.ID
 	}
-	counts[len(list)] = max(0, r.Base-through)
-	line, err := disclosure.Policy{Threshold: sv.Threshold, ShowZero: true}.Single(counts)
+	counts, err := s.Results.PublishGroupSessions(ctx, sv.ID, ids)
 	if err != nil {
-		return nil, nil, without, all, false, err
+		return nil, nil, err
 	}
-	perCode = make([]disclosure.Value, len(list))
-	for i := range list {
-		perCode[i] = line.Options[i].Count
-	}
-	return list, perCode, line.Options[len(list)].Count, line.Base, true, nil
+	return list, counts, nil
 }
 
 // surveyCodeLink is the start page with the code filled in, for a printed QR code or a
@@ -164,20 +153,16 @@ func (s *Server) handleAccessCodeList(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	list, perCode, without, all, ok, err := s.codeCounts(c.UserContext(), sv)
+	list, counts, err := s.codeCounts(c.UserContext(), sv)
 	if err != nil {
 		return err
 	}
-	out := accessCodeList{Survey: sv.ID, Access: sv.Access, Codes: make([]accessCodeJSON, len(list))}
+	out := accessCodeList{Survey: sv.ID, Access: sv.Access, Codes: make([]accessCodeJSON, len(list)),
+		Responses: &counts.All, WithoutCode: &counts.WithoutCode}
 	now := s.now()
 	for i, ac := range list {
 		out.Codes[i] = accessCodeJSONOf(ac, now)
-		if ok {
-			out.Codes[i].Responses = &perCode[i]
-		}
-	}
-	if ok {
-		out.Responses, out.WithoutCode = &all, &without
+		out.Codes[i].Responses = &counts.PerCode[i]
 	}
 	return c.JSON(out)
 }
@@ -233,7 +218,6 @@ type accessCodesPage struct {
 	// NeedsCode is false for a survey open to anyone: it takes no codes.
 	NeedsCode              bool
 	Codes                  []accessCodeView
-	Counted                bool
 	Responses, WithoutCode string
 	Threshold              int
 	// Label and Days are the form's values, kept when it fails.
@@ -251,12 +235,12 @@ func (s *Server) handleAccessCodesPage(c *fiber.Ctx) error {
 }
 
 func (s *Server) renderAccessCodes(c *fiber.Ctx, status int, sv *chorus.Survey, label, days string, formErr error) error {
-	list, perCode, without, all, ok, err := s.codeCounts(c.UserContext(), sv)
+	list, counts, err := s.codeCounts(c.UserContext(), sv)
 	if err != nil {
 		return err
 	}
 	p := &accessCodesPage{staffPage: s.staffPage(c, "Group codes: "+sv.Title.In("en")), SurveyID: sv.ID,
-		SurveyTitle: sv.Title.In("en"), NeedsCode: sv.NeedsCode(), Counted: ok, Threshold: sv.Threshold,
+		SurveyTitle: sv.Title.In("en"), NeedsCode: sv.NeedsCode(), Threshold: sv.Threshold,
 		Label: label, Days: days, Errors: newStaffErrors(formErr, "label", "days")}
 	if formErr != nil {
 		p.Title = "Error: " + p.Title
@@ -267,17 +251,13 @@ func (s *Server) renderAccessCodes(c *fiber.Ctx, status int, sv *chorus.Survey, 
 		}
 		return v.String()
 	}
-	if ok {
-		p.Responses, p.WithoutCode = shown(all), shown(without)
-	}
+	p.Responses, p.WithoutCode = shown(counts.All), shown(counts.WithoutCode)
 	now := s.now()
 	for i, ac := range list {
 		v := accessCodeView{ID: ac.ID, Code: ac.Display(), Label: ac.Label, Link: surveyCodeLink(ac),
 			Created: ac.CreatedAt.UTC().Format("2 Jan 2006"), Expires: ac.ExpiresAt.UTC().Format("2 Jan 2006 15:04 UTC"),
 			Status: codeStatus(ac, now), Active: ac.Active(now)}
-		if ok {
-			v.Responses = shown(perCode[i])
-		}
+		v.Responses = shown(counts.PerCode[i])
 		p.Codes = append(p.Codes, v)
 	}
 	return s.render(c.Status(status), "access-codes", p)

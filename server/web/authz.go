@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/url"
 	"reflect"
-	"slices"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -39,7 +38,7 @@ const (
 type rule struct {
 	allow access
 	// area names the path or query parameter holding a council area code: a viewer
-	// limited to other areas gets 403. Handlers still filter with allowedAreas.
+	// limited to other areas gets 403. Handlers still limit results (results.RequestFor).
 	area string
 	// shareParam names the path parameter holding the briefing id that a share link
 	// must match. Only routes with one admit share links.
@@ -212,26 +211,6 @@ func currentUser(c *fiber.Ctx) *chorus.User { return principalOf(c).user }
 // on routes whose rule has a shareParam, and only for that briefing.
 func currentShare(c *fiber.Ctx) *auth.Share { return principalOf(c).share }
 
-// allowedAreas says which council areas the request may see: all for admins,
-// facilitators and viewers without a limit; the viewer's codes otherwise. Anonymous
-// requests and share links get (false, nil): only what their route shows.
-func (s *Server) allowedAreas(c *fiber.Ctx) (all bool, codes []string) {
-	u := currentUser(c)
-	if u == nil {
-		return false, nil
-	}
-	if limited, codes := u.LimitedToAreas(); limited {
-		return false, slices.Clone(codes)
-	}
-	return true, nil
-}
-
-// canSeeArea reports whether the request may see results for the area code.
-func (s *Server) canSeeArea(c *fiber.Ctx, code string) bool {
-	all, codes := s.allowedAreas(c)
-	return all || slices.Contains(codes, strings.ToUpper(code))
-}
-
 func isAPIRequest(c *fiber.Ctx) bool { return strings.HasPrefix(c.Path(), "/api/") }
 
 func isUnsafeMethod(m string) bool {
@@ -270,7 +249,7 @@ func (s *Server) guard(c *fiber.Ctx) error {
 			if code == "" {
 				code = c.Query(r.area)
 			}
-			if code != "" && !s.canSeeArea(c, code) {
+			if code != "" && !p.user.MaySee(code) {
 				return chorus.Errorf(chorus.EFORBIDDEN, "Your account does not cover that area.")
 			}
 		}

@@ -179,14 +179,14 @@ func (s *Server) canReadBriefing(c *fiber.Ctx, b *chorus.Briefing) bool {
 	if sh := currentShare(c); sh != nil {
 		return sh.BriefingID == b.ID
 	}
-	all, codes := s.allowedAreas(c)
-	return all || report.CanSee(codes, b.Councils)
+	return currentUser(c).MaySee(b.Councils...)
 }
 
-// briefingRequest returns the publish request for a briefing's area, rounded for
-// readers outside the organisation, and limited to a viewer's areas.
+// briefingRequest returns the publish request for a briefing's area, for figures that
+// leave the organisation (rounded), limited to a viewer's areas unless a share link
+// brought the reader.
 func (s *Server) briefingRequest(c *fiber.Ctx, b *chorus.Briefing) results.Request {
-	req := results.Request{RoundTo: 5}
+	var req results.Request
 	switch b.Level {
 	case geo.LevelCouncil:
 		req.Area = b.Area
@@ -199,10 +199,11 @@ func (s *Server) briefingRequest(c *fiber.Ctx, b *chorus.Briefing) results.Reque
 			req.Region = b.Area // Wales has no regions: results treat it as one, of its councils
 		}
 	}
-	if all, codes := s.allowedAreas(c); !all && currentShare(c) == nil {
-		req.Limit = codes
+	reader := currentUser(c)
+	if currentShare(c) != nil {
+		reader = nil
 	}
-	return req
+	return results.RequestFor(req, reader, true)
 }
 
 // briefing finds the briefing in the path and lays it out with freshly published

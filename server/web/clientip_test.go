@@ -22,7 +22,8 @@ import (
 func (f *codeFixture) behindProxy(cfg Config) *Server {
 	f.t.Helper()
 	cfg.RequestTimeout = 10 * time.Second
-	s, err := New(cfg, slog.New(slog.DiscardHandler), prometheus.NewRegistry(), f.Server.services)
+	cfg.Now = testNow
+	s, err := New(cfg, slog.New(slog.DiscardHandler), prometheus.NewRegistry(), f.services)
 	if err != nil {
 		f.t.Fatal(err)
 	}

@@ -225,7 +225,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 			table[method+" "+toOpenAPI(path)] = true
 		}
 	}
-	s := newTestServer(t).Server
+	s := newTestServer(t)
 	registered := map[string]bool{}
 	for _, routes := range s.app.Stack() {
 		for _, r := range routes {

@@ -27,8 +27,7 @@ import (
 func TestNothingStoredFinerThanADay(t *testing.T) {
 	ctx := context.Background()
 	f := newCodeFixture(t)
-	sg := f.Svc.Concerns // the composition root feeds it from the response writer
-
+	sg := f.Svc.Concerns // fed by the response writer, as app.Build wires it
 	token := f.grant(groupVoice, f.makeCode(groupVoice, "Oakfield CiCC").Code)
 	subs := map[string]responseRequest{
 		"privacy-open-0001":    {Survey: "group-open", Version: "all", Answers: chorus.Answers{"feel": "good"}},

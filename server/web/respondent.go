@@ -163,8 +163,9 @@ func (s *Server) handleQuestionnaire(c *fiber.Ctx) error {
 }
 
 // handleQuestionnaireSubmit takes the form: bad answers show the form again with
-// every answer kept and a message per question; stored answers go to the thank-you
-// page (post/redirect/get).
+// every answer kept and a message per question; stored answers get the thank-you page
+// as the answer to this post, never a redirect, since its help depends on the answers
+// (see respondent_help.go).
 func (s *Server) handleQuestionnaireSubmit(c *fiber.Ctx) error {
 	sv, v, err := s.findVersion(c)
 	if err != nil {

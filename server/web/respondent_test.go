@@ -14,8 +14,6 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/chorus-voice/chorus/server/chorus"
-	"github.com/chorus-voice/chorus/server/intake"
-	"github.com/chorus-voice/chorus/server/safeguard"
 )
 
 const exampleSurvey = "/s/your-life-your-voice"
@@ -440,12 +438,7 @@ func TestQuestionnaireSubmit(t *testing.T) {
 	})
 
 	t.Run("UrgentHelpFirst", func(t *testing.T) {
-		svc := ts.Server.Responses.(*intake.Service)
-		svc.Detect = intake.Detect(func(text string) (bool, []string, string) {
-			r := safeguard.Detect(text)
-			return r.Flagged, r.Categories, r.Level
-		})
-		defer func() { svc.Detect = nil }()
+		// The test server is built as the program builds it, with the safeguarding check.
 		g := ts.freshForm(t, "8-12")
 		g.Set("q.better", "my stepdad hits me every night")
 		_, doc := ts.postForm(t, path, g)

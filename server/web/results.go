@@ -57,16 +57,7 @@ func (s *Server) resultsRequest(c *fiber.Ctx) (results.Request, error) {
 		Area: strings.ToUpper(values["area"]), Region: strings.ToUpper(values["region"]),
 		Constituency: strings.ToUpper(values["constituency"]), From: values["from"], To: values["to"],
 	}
-	if principalOf(c).kind == viewer {
-		req.RoundTo = 5
-	}
-	if all, codes := s.allowedAreas(c); !all {
-		if codes == nil {
-			codes = []string{}
-		}
-		req.Limit = codes
-	}
-	return req, nil
+	return results.RequestFor(req, currentUser(c), false), nil
 }
 
 // handleResultsGet answers GET /api/v1/surveys/:survey/results with the survey's results

@@ -366,6 +366,10 @@ func TestSafeguardingLevels(t *testing.T) {
 	if n := doc.Find("article.concern.level-closed").Length(); n != 3 {
 		t.Errorf("%d closed-answer concerns, want 3", n)
 	}
+	row := doc.Find("table.signals tbody tr").First()
+	if !strings.Contains(row.Text(), "Feeling safe") || strings.TrimSpace(row.Find("td").Last().Text()) != "3" {
+		t.Errorf("closed answers grouped as %q: want feeling safe, 3", row.Text())
+	}
 	if !strings.Contains(doc.Find("article.concern form").First().Find(`input[name="f_show"]`).AttrOr("value", ""), "closed") {
 		t.Error("reviewing from the closed view does not come back to it")
 	}

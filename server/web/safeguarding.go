@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/url"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -84,7 +85,51 @@ type safeguardingPage struct {
 	OpenHref, ClosedHref, DoneHref string
 	Done                           string
 	Levels                         []levelView
-	Errors                         *staffErrors
+	// Signals groups the open closed-answer concerns by the answer that raised them,
+	// most common first (the closed-answers view only).
+	Signals []signalCount
+	Errors  *staffErrors
+}
+
+// signalCount is how many open closed-answer concerns one answer raised.
+type signalCount struct {
+	Survey, Signal string
+	Count          int
+}
+
+// closedSignals groups the open closed-answer concerns by survey and answer, so that a
+// facilitator sees the pattern (for example, how many chose the lowest "feeling safe").
+func (s *Server) closedSignals(ctx context.Context) ([]signalCount, error) {
+	all, _, err := s.Safeguarding.FindConcerns(ctx, chorus.ConcernFilter{Closed: true, Limit: 1 << 30})
+	if err != nil {
+		return nil, err
+	}
+	counts := map[[2]string]int{}
+	for _, cn := range all {
+		title := cn.Survey
+		sv, _ := s.Surveys.FindSurvey(ctx, cn.Survey)
+		if sv != nil {
+			title = sv.Title.In("en")
+		}
+		for _, sig := range cn.Signals {
+			text := sig.Question + ": " + sig.Option
+			if sv != nil {
+				text = signalText(sv, sig)
+			}
+			counts[[2]string{title, text}]++
+		}
+	}
+	out := make([]signalCount, 0, len(counts))
+	for k, n := range counts {
+		out = append(out, signalCount{Survey: k[0], Signal: k[1], Count: n})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Count != out[j].Count {
+			return out[i].Count > out[j].Count
+		}
+		return out[i].Survey+out[i].Signal < out[j].Survey+out[j].Signal
+	})
+	return out, nil
 }
 
 // concernCounts counts the concerns waiting for review by level; Known is false when
@@ -171,6 +216,9 @@ func (s *Server) renderSafeguarding(c *fiber.Ctx, status int, show string, page 
 		p.Title = "Reviewed concerns: " + p.Title
 	case closed:
 		p.Title = "Closed answers only: " + p.Title
+		if p.Signals, err = s.closedSignals(ctx); err != nil {
+			return err
+		}
 	}
 	if page > 1 {
 		p.Prev = safeguardingHref(show, page-1, nil)

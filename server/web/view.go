@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"compress/gzip"
+
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/chorus-voice/chorus/frontend"

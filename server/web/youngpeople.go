@@ -104,7 +104,7 @@ func (s *Server) handleYoungResults(c *fiber.Ctx) error {
 	}
 	lang := pickLang(sv, c.Query("lang"))
 	w, yw := wordsFor(lang), youngWordsFor(lang)
-	rep, err := s.publish(ctx, sv.ID, results.Request{RoundTo: 5})
+	rep, err := s.publish(ctx, sv.ID, results.RequestFor(results.Request{}, nil, true))
 	if err != nil {
 		return err
 	}
