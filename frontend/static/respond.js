@@ -170,8 +170,7 @@
     if (/^[0-9a-f]{32}$/.test(dr.sid)) sid.value = dr.sid;
   }
 
-  // A limit ("choose up to 5") is kept as the child answers: the tick one too many
-  // is undone and the child is told why, next to the question.
+  // "Choose up to 5": undo the tick one too many and say why.
   function limit(t) {
     var q = t.closest('.q'), max = q && parseInt(q.dataset.max, 10);
     var note = q && $('.limit', q);
@@ -299,7 +298,7 @@
     var code = form.elements.code, token = form.elements.token;
     if (!window.fetch || (code && code.value.trim())) { form.submit(); return; }
     var a = answers();
-    // Nothing answered: ask first, as the server does without JavaScript.
+    // Nothing answered: ask first (as the server does without JavaScript).
     if (!Object.keys(a).length && !anyway) {
       askEmpty.hidden = false;
       window.scrollTo(0, 0);
