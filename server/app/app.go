@@ -78,6 +78,7 @@ type Handlers struct {
 	Jobs         chorus.JobService
 	Quotes       chorus.QuoteService
 	Safeguarding chorus.SafeguardingService
+	Retention    chorus.RetentionService
 }
 
 // Services are the running program's services, typed.
@@ -97,6 +98,9 @@ type Services struct {
 	Review   *mongodb.Reviews
 	Retagger *mongodb.Retagger
 	Concerns *mongodb.Safeguarding
+	// Retainer deletes answers older than their survey keeps them, taking them out of
+	// the counts first.
+	Retainer *mongodb.Retention
 
 	mu      sync.Mutex
 	started bool
@@ -169,6 +173,8 @@ func Build(ctx context.Context, cfg Config, db *mongodb.DB, now func() time.Time
 	s.Retagger.Rebuild = resultsService.Rebuild
 	s.Retagger.OnDone = s.Review.Forget
 	catalog.OnReload = s.Retagger.Kick
+	s.Retainer = db.NewRetention(catalog)
+	s.Retainer.Now, s.Retainer.Forget = now, s.Counts.Forget
 	quotes := db.NewQuotes(s.Review, s.Concerns, catalog)
 	quotes.Redact = redact.Redact
 
@@ -194,6 +200,7 @@ func Build(ctx context.Context, cfg Config, db *mongodb.DB, now func() time.Time
 		Results: resultsService, Briefings: mongodb.NewBriefingService(db),
 		Publications: mongodb.NewPublicationService(db), Geo: g, Briefs: briefs, Releases: releases,
 		Codebooks: catalog, Reviews: s.Review, Jobs: s.Retagger, Quotes: quotes, Safeguarding: s.Concerns,
+		Retention: s.Retainer,
 	}
 	return s, nil
 }
@@ -226,6 +233,7 @@ func (s *Services) Start(ctx context.Context) {
 	s.Retagger.Start(ctx)
 	s.Concerns.Start(ctx)
 	s.Briefs.Start(ctx)
+	s.Retainer.Start(ctx)
 	s.loops.Add(2)
 	go func() {
 		defer s.loops.Done()
@@ -255,6 +263,7 @@ func (s *Services) Close(ctx context.Context) error {
 	s.Retagger.Close()
 	s.Review.Close()
 	s.Concerns.Close()
+	s.Retainer.Close()
 	s.Counts.Close()
 	s.loops.Wait()
 	return err

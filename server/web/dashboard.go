@@ -124,6 +124,9 @@ type dashboardPage struct {
 	CSVHref   string
 	Published bool
 	Areas     []areaChoice
+	// Retention says how long answers are kept and when the next are deleted
+	// (facilitators and admins).
+	Retention string
 }
 
 // dashboardFilter is the filter chosen on the dashboard: at most one condition.
@@ -202,6 +205,9 @@ func (s *Server) handleDashboard(c *fiber.Ctx) error {
 	}
 	p.Published = pub.Published
 	p.Areas = s.areaChoices()
+	if p.Retention, err = s.retentionLine(c, sv); err != nil {
+		return err
+	}
 	return s.render(c.Status(status), "dashboard", p)
 }
 

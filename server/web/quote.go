@@ -128,7 +128,7 @@ func (s *Server) userEmails(c *fiber.Ctx) func(id string) string {
 // handleQuoteWithdraw withdraws an approval.
 func (s *Server) handleQuoteWithdraw(c *fiber.Ctx) error {
 	survey := c.Params("survey")
-	q, err := s.Quotes.WithdrawQuote(c.UserContext(), c.Params("id"), currentUser(c).ID)
+	q, err := s.Quotes.WithdrawQuote(c.UserContext(), survey, c.Params("id"), currentUser(c).ID)
 	if err != nil {
 		return err
 	}

@@ -93,6 +93,8 @@ type Services struct {
 	Jobs         chorus.JobService
 	Quotes       chorus.QuoteService
 	Safeguarding chorus.SafeguardingService
+	// Retention deletes answers older than their survey keeps them (see retention.go).
+	Retention chorus.RetentionService
 }
 
 // services is Services embedded under an unexported name: handlers read s.Results;
