@@ -7,13 +7,16 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"math/rand/v2"
 	"net/http"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/chorus-voice/chorus/server/chorus"
+	"github.com/chorus-voice/chorus/server/geo"
 	"github.com/chorus-voice/chorus/server/mongodb"
 	"github.com/chorus-voice/chorus/server/results"
 	"github.com/chorus-voice/chorus/server/results/synth"
@@ -22,11 +25,13 @@ import (
 const demoUsage = `Usage:
   chorus demo [--responses N] [--survey ID] [--seed S]
 
-demo loads N (default 2000) synthetic responses to a survey (default the first open
-one) so that the dashboards, briefings and results show something at once. They are
-made up — spread over councils, ages, versions and the weeks since the survey opened,
-with some free text — and go through the same checks, redaction and counting as real
-answers. Every one has a submission id starting "demo-", and pages say that the results
+demo loads N synthetic responses to a survey (default the first open one) so that the
+dashboards, briefings and results show something at once. By default N is one in five
+of the children looked after in England (about 16,000), spread over councils in
+proportion to the children each looks after (DfE, 31 March 2025), as a real survey's
+responses would be. They are made up — spread over ages, versions and the weeks since
+the survey opened, with some free text — and go through the same checks, redaction and
+counting as real answers. Every one has a submission id starting "demo-", and pages say that the results
 contain demo data. Do not load demo data into a store that holds real responses.
 
 It works on the store named by MONGODB_URI, or else on the embedded store in
@@ -43,14 +48,14 @@ func runDemo(args []string, stdout, stderr io.Writer, getenv func(string) string
 func demo(args []string, stdout, stderr io.Writer, getenv func(string) string, clock func() time.Time) int {
 	fs := flag.NewFlagSet("chorus demo", flag.ContinueOnError)
 	fs.SetOutput(io.Discard) // demoUsage says it all, once
-	n := fs.Int("responses", 2000, "how many synthetic responses to load")
+	n := fs.Int("responses", 0, "how many synthetic responses to load (default: one in five of the children looked after)")
 	surveyID := fs.String("survey", "", "the survey to load them into (default: the first open survey)")
 	seed := fs.Uint64("seed", 0, "random seed (default: a new one each time)")
 	switch err := fs.Parse(args); {
 	case errors.Is(err, flag.ErrHelp):
 		fmt.Fprint(stdout, demoUsage)
 		return 0
-	case err != nil || fs.NArg() > 0 || *n < 1 || *n > 10_000_000:
+	case err != nil || fs.NArg() > 0 || *n < 0 || *n > 10_000_000:
 		if err != nil {
 			fmt.Fprintln(stderr, "chorus demo:", err)
 		}
@@ -99,7 +104,25 @@ func demo(args []string, stdout, stderr io.Writer, getenv func(string) string, c
 	if *seed == 0 {
 		*seed = uint64(now.UnixNano())
 	}
-	gen := &synth.Generator{Survey: sv, Councils: svc.Geo.Areas(), From: from, To: now,
+	cla, err := geo.ChildrenLookedAfter()
+	if err != nil {
+		fmt.Fprintln(stderr, "chorus:", err)
+		return 1
+	}
+	if *n == 0 {
+		total, _ := cla.Sum(slices.Collect(maps.Keys(cla.ByCode)))
+		*n = total / 5
+	}
+	sizes := maps.Clone(cla.ByCode)
+	for _, a := range svc.Geo.Areas() {
+		if _, ok := sizes[a.Code]; !ok && a.RegionCode == geo.WalesCode {
+			// No trustworthy per-council Welsh figures are shipped (see
+			// surveys/population/SOURCES.md): Wales's 7,198 children looked after on
+			// 31 March 2024, shared evenly among its 22 councils.
+			sizes[a.Code] = 7198 / 22
+		}
+	}
+	gen := &synth.Generator{Survey: sv, Councils: svc.Geo.Areas(), Sizes: sizes, Versions: synth.SurveyShaped, From: from, To: now,
 		Rand: rand.New(rand.NewPCG(*seed, 0x5eed))}
 
 	fmt.Fprintf(stdout, "Loading %d synthetic responses into %q (submission ids start %q)...\n", *n, sv.ID, results.DemoPrefix)

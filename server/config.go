@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/chorus-voice/chorus/server/mongodb"
+	"github.com/chorus-voice/chorus/server/report"
 )
 
 // Config is the whole configuration, read from the environment and validated at start.
@@ -28,12 +29,16 @@ type Config struct {
 	LogLevel       string
 	// PProf is a loopback address for net/http/pprof; empty (the default) serves none.
 	PProf string
-	// ReleaseInterval is the least time between two releases of a survey's results.
-	ReleaseInterval time.Duration
 	// PublicURL is the address people use to reach Chorus; absolute links use it.
 	PublicURL string
 	// MetricsToken lets callers off loopback read /metrics as a bearer token.
 	MetricsToken string
+	// OrgName, OrgContact and DayOfAction are printed on every briefing: who made it,
+	// how to reach them, and the day of the Day of Action (zero: none).
+	OrgName, OrgContact string
+	DayOfAction         time.Time
+	// ReleaseInterval is the least time between two releases of a survey's results.
+	ReleaseInterval time.Duration
 }
 
 // setting documents one environment variable for --help.
@@ -61,6 +66,18 @@ var settings = []setting{
 	{"CHORUS_PUBLIC_URL", "http://localhost:PORT", "the address people reach Chorus at, such as https://chorus.example.org; share links and printed group-code pages are built on it"},
 	{"CHORUS_METRICS_TOKEN", "", "bearer token (16+ characters) that lets a caller off loopback read /metrics; unset, /metrics answers loopback only"},
 	{"CHORUS_PPROF", "", "loopback address such as 127.0.0.1:6060 to serve Go profiles (net/http/pprof) on, for performance work only"},
+	{"CHORUS_ORG_NAME", "", "the organisation's name, printed on every briefing (\"Made by …\")"},
+	{"CHORUS_ORG_CONTACT", "", "a contact line printed on every briefing, such as an email address and phone number"},
+	{"CHORUS_DAY_OF_ACTION", "", "the Day of Action's date (YYYY-MM-DD), printed on every briefing"},
+}
+
+// Org is who makes the briefings, as they print it.
+func (c Config) Org() report.Org {
+	o := report.Org{Name: c.OrgName, Contact: c.OrgContact}
+	if !c.DayOfAction.IsZero() {
+		o.DayOfAction = c.DayOfAction.Format("2 January 2006")
+	}
+	return o
 }
 
 // LoadConfig reads the configuration from getenv. Each error names its variable.
@@ -131,6 +148,15 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		host, _, err := net.SplitHostPort(c.PProf)
 		if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
 			return c, fmt.Errorf("CHORUS_PPROF: must be a loopback address such as 127.0.0.1:6060, got %q", c.PProf)
+		}
+	}
+	c.OrgName, c.OrgContact = strings.TrimSpace(get("CHORUS_ORG_NAME")), strings.TrimSpace(get("CHORUS_ORG_CONTACT"))
+	if len(c.OrgName) > 200 || len(c.OrgContact) > 200 {
+		return c, fmt.Errorf("CHORUS_ORG_NAME, CHORUS_ORG_CONTACT: at most 200 characters each")
+	}
+	if d := get("CHORUS_DAY_OF_ACTION"); d != "" {
+		if c.DayOfAction, err = time.Parse(time.DateOnly, d); err != nil {
+			return c, fmt.Errorf("CHORUS_DAY_OF_ACTION: must be a date such as 2027-03-10, got %q", d)
 		}
 	}
 	if c.PublicURL = strings.TrimRight(getenv("CHORUS_PUBLIC_URL"), "/"); c.PublicURL == "" {

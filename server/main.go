@@ -196,8 +196,8 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	}
 	// Pages read releases, never the live counts, so the releaser gets the latest counts
 	// (no MaxStale).
-	m.Services, err = app.Build(ctx, app.Config{SurveysDir: m.Config.SurveysDir, Secret: secret, ReleaseInterval: m.Config.ReleaseInterval},
-		db, m.Now, m.Log)
+	m.Services, err = app.Build(ctx, app.Config{SurveysDir: m.Config.SurveysDir, Secret: secret, ReleaseInterval: m.Config.ReleaseInterval,
+		Org: m.Config.Org()}, db, m.Now, m.Log)
 	if err != nil {
 		return err
 	}

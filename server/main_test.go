@@ -164,6 +164,9 @@ func TestStartRefusesBadConfig(t *testing.T) {
 		{"ErrMalformedMongoURI", []string{"PORT=0", "MONGODB_URI=postgres://x", "CHORUS_JWT_SECRET=" + strings.Repeat("s", 32)}, "MONGODB_URI:"},
 		{"ErrShortJWTSecret", []string{"PORT=0", "CHORUS_JWT_SECRET=short"}, "CHORUS_JWT_SECRET:"},
 		{"ErrBadTimeout", []string{"PORT=0", "CHORUS_REQUEST_TIMEOUT=soon"}, "CHORUS_REQUEST_TIMEOUT:"},
+		{"ErrPublicURLNotHTTP", []string{"PORT=0", "CHORUS_PUBLIC_URL=chorus.example.org"}, "CHORUS_PUBLIC_URL:"},
+		{"ErrPublicURLWithQuery", []string{"PORT=0", "CHORUS_PUBLIC_URL=https://chorus.example.org/?a=1"}, "CHORUS_PUBLIC_URL:"},
+		{"ErrShortMetricsToken", []string{"PORT=0", "CHORUS_METRICS_TOKEN=short"}, "CHORUS_METRICS_TOKEN:"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -135,7 +135,8 @@
     return 0;
   }
 
-  // The draft: every answer, kept on this device for a day until the answers are sent.
+  // The draft: kept until sent, at most 2 hours from the first answer; noticed at the top.
+  var draftMS = 2 * 36e5, since = 0, expired = false, note = d.getElementById('draft');
   function snapshot() {
     var out = [];
     Array.prototype.forEach.call(form.elements, function (el) {
@@ -145,7 +146,18 @@
     });
     return out;
   }
-  function save() { put(draftKey, { at: Date.now(), sid: sid.value, step: cur, a: snapshot() }); }
+  function save() {
+    var a = snapshot();
+    if (expired || !a.length) return forget();
+    since = since || Date.now();
+    if (old()) return expire();
+    put(draftKey, { since: since, sid: sid.value, step: cur, a: a });
+    note.hidden = false;
+  }
+  function old() { return Date.now() - since > draftMS; }
+  function forget() { del(draftKey); since = 0; note.hidden = true; }
+  function expire() { forget(); expired = true; }
+  setInterval(function () { if (since && old()) expire(); }, 6e4);
   function restore(dr) {
     var want = {};
     dr.a.forEach(function (p) { (want[p[0]] = want[p[0]] || []).push(p[1]); });
@@ -158,8 +170,7 @@
     if (/^[0-9a-f]{32}$/.test(dr.sid)) sid.value = dr.sid;
   }
 
-  // A limit ("choose up to 5") is kept as the child answers: the tick one too many
-  // is undone and the child is told why, next to the question.
+  // "Choose up to 5": undo the tick one too many and say why.
   function limit(t) {
     var q = t.closest('.q'), max = q && parseInt(q.dataset.max, 10);
     var note = q && $('.limit', q);
@@ -287,7 +298,7 @@
     var code = form.elements.code, token = form.elements.token;
     if (!window.fetch || (code && code.value.trim())) { form.submit(); return; }
     var a = answers();
-    // Nothing answered: ask first, as the server does without JavaScript.
+    // Nothing answered: ask first (as the server does without JavaScript).
     if (!Object.keys(a).length && !anyway) {
       askEmpty.hidden = false;
       window.scrollTo(0, 0);
@@ -308,7 +319,7 @@
   back.addEventListener('click', function () { show(cur - 1, true); });
   next.addEventListener('click', function () { show(cur + 1, true); });
   var dr = get(draftKey), start = 0;
-  if (dr && Date.now() - dr.at > 864e5) { del(draftKey); dr = null; }
+  if (dr && !(Date.now() - dr.since <= draftMS)) { del(draftKey); dr = null; }
   if (summary) {
     // The server found problems: start at the first, and follow the summary's links.
     var first = $('[aria-invalid=true]', form);
@@ -326,18 +337,16 @@
   } else if (dr && dr.a && dr.a.length) {
     restore(dr);
     start = dr.step || 0;
+    since = dr.since;
+    note.hidden = false;
     say(ds.tRestored);
-    // On a shared phone the draft may be someone else's: let the child start afresh.
-    var again = $('[data-clear]', form);
-    again.hidden = false;
-    again.addEventListener('click', function () {
-      del(draftKey);
-      form.reset();
-      again.hidden = true;
-      say('');
-      show(0, true);
-    });
   }
+  $('[data-clear]', note).addEventListener('click', function () {
+    forget();
+    form.reset();
+    say('');
+    show(0, true);
+  });
   show(start, false);
   if (summary) summary.focus();
   pending = get(queueKey);

@@ -74,9 +74,13 @@ test('a form with a validation error', async () => {
           await page.waitForSelector('.stepper:not([hidden])');
           while (!(await page.isVisible('#q-matters_most'))) await page.click('[data-next]');
         }
-        for (const o of ['family', 'friends', 'home', 'trusted_adult', 'listened_to', 'health']) {
+        for (const o of ['family', 'friends', 'home', 'trusted_adult', 'listened_to']) {
           await page.check(`input[name="q.matters_most"][value="${o}"]`);
         }
+        // With JavaScript a sixth tick is undone as the child answers: set it unseen by
+        // the script so the server's error page is what is checked.
+        if (js) await page.evaluate(() => { document.querySelector('input[name="q.matters_most"][value="health"]').checked = true; });
+        else await page.check('input[name="q.matters_most"][value="health"]');
         if (js) while (await page.isVisible('[data-next]')) await page.click('[data-next]');
         await Promise.all([page.waitForURL(/13-17/, { waitUntil: 'load' }), page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/13-17')), page.click('[data-send]')]);
         await page.waitForSelector('.error-summary');

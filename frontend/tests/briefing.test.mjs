@@ -1,7 +1,9 @@
-// Day of Action briefings: made from the dashboard, axe-clean, one printed A4 page with
-// themes named by the codebook's adult labels and long approved quotes; the PDF opens,
-// is one page, and its text (pdftotext) holds the headline figures, the themes and the
-// quotes; a share link opens it read-only without an account.
+// Day of Action briefings, read as an MP's caseworker would: made from the dashboard,
+// axe-clean, one printed A4 page that opens with headline sentences true to the API's
+// figures, every measure with England's beside it, the organisation's line, themes named
+// by the codebook's adult labels and long approved quotes; the PDF opens, is one page,
+// and its text (pdftotext) holds the same; a constituency's briefing says which councils
+// run children's services there; a share link opens it read-only without an account.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -12,6 +14,52 @@ import { startServer, launch, openPage, axe, SURVEY } from './helpers.mjs';
 import { addFacilitator, seed, signIn, HARTLEPOOL, MIDDLESBROUGH, DARLINGTON } from './results-helpers.mjs';
 
 const LAPTOP = { width: 1280, height: 800 };
+const ORG = 'Care Voices Together';
+const CONTACT = 'dayofaction@example.org';
+const MIDDLESBROUGH_SEAT = 'E14001367'; // Middlesbrough and Thornaby East: Middlesbrough and Stockton-on-Tees
+
+// shareWords mirrors report.ShareWords: a share in plain words.
+function shareWords(share) {
+  if (typeof share === 'object') {
+    if ('fewer_than' in share) return `fewer than ${share.fewer_than}%`;
+    if ('more_than' in share) return `more than ${share.more_than}%`;
+    return '';
+  }
+  if (share === 50) return 'half';
+  if (share % 10 === 0) return `about ${share / 10} in 10`;
+  return { 25: 'about 1 in 4', 75: 'about 3 in 4', 35: 'about 1 in 3', 65: 'about 2 in 3' }[share] ?? `about ${share}%`;
+}
+
+// readBriefing reads a briefing page as a reader would and checks what every briefing
+// must show: 3 to 5 headline sentences, the organisation's line with the day of the
+// figures, and England's figure beside every measure. It returns what it read.
+async function readBriefing(page) {
+  const sentences = await page.$$eval('article .sentences li', (li) => li.map((e) => e.textContent.trim()));
+  assert.ok(sentences.length >= 3 && sentences.length <= 5, `headline sentences: ${sentences.join(' | ')}`);
+  const madeBy = (await page.textContent('article .madeby')).trim();
+  assert.match(madeBy, new RegExp(`Made by ${ORG} · Contact: ${CONTACT} · Day of Action 10 March 2027 · Figures as at \\d+ \\w+ \\d{4}`));
+  const rows = await page.$$eval('article table.measures tbody tr', (trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent.trim())));
+  assert.ok(rows.length >= 20, `measures: ${rows.length}`);
+  for (const r of rows) assert.match(r[r.length - 1], /^(<|>)?\d+%$|^c$/, `England's figure beside “${r[0]}”: ${r}`);
+  const shown = rows.filter((r) => /%/.test(r[1]));
+  assert.ok(shown.length >= 10, `measures shown as figures: ${shown.length}`);
+  for (const r of shown) assert.match(r[r.length - 1], /%$/, `a measure shown without England's figure: ${r}`);
+  return { sentences, madeBy, rows };
+}
+
+// checkLead checks the first headline sentence against the API's figure for the lead
+// measure: its share in words and its comparison with England.
+async function checkLead(request, query, sentence) {
+  const resp = await request.get(`${srv.base}/api/v1/surveys/${SURVEY}/results?${query}`);
+  assert.equal(resp.status(), 200);
+  const lead = (await resp.json()).measures.find((m) => typeof m.share === 'number' || m.share.fewer_than || m.share.more_than);
+  assert.ok(lead, 'a measure shown in the API');
+  const words = shareWords(lead.share);
+  assert.ok(sentence.toLowerCase().startsWith(words.toLowerCase()), `“${sentence}” does not start with the API's ${JSON.stringify(lead.share)} (${words})`);
+  assert.ok(sentence.includes(lead.label), `“${sentence}” lacks “${lead.label}”`);
+  if (lead.versus_england) assert.ok(sentence.includes(`${lead.versus_england} than England`) || sentence.includes('similar to England'), `comparison ${lead.versus_england} not in “${sentence}”`);
+  return lead;
+}
 const REDCAR = 'E06000003';
 // Answers as long as a briefing prints a quote (report.MaxQuoteLen, 160 characters), on
 // the themes young people write about most, to be approved as quotes. Quotes serve every
@@ -28,7 +76,7 @@ const LONG = [
 ];
 let srv, browser, tmp;
 before(async () => {
-  srv = await startServer();
+  srv = await startServer({ env: { CHORUS_ORG_NAME: ORG, CHORUS_ORG_CONTACT: CONTACT, CHORUS_DAY_OF_ACTION: '2027-03-10', CHORUS_RELEASE_INTERVAL: '0' } });
   browser = await launch();
   tmp = mkdtempSync(join(tmpdir(), 'chorus-briefing-'));
   addFacilitator(srv);
@@ -99,10 +147,12 @@ test('briefing: page, print, PDF, CSV and share link', async () => {
     const id = await makeBriefing(page, HARTLEPOOL);
     assert.equal(await page.textContent('article h1'), 'Day of Action briefing: Hartlepool');
     assert.deepEqual(await axe(page), [], 'briefing');
-    const base = (await page.textContent('article .headline .big')).trim();
+    const read = await readBriefing(page);
+    await checkLead(context.request, `area=${HARTLEPOOL}`, read.sentences[0]);
+    const base = (await page.textContent('article section:has(#b-who) .base')).trim();
     assert.equal(base, '150');
-    const headline = (await page.$$eval('article table.compact td.n', (tds) => tds.map((t) => t.textContent.trim())))
-      .filter((t) => t.endsWith('%')).slice(0, 3);
+    assert.ok(read.sentences.some((x) => x.includes(`${base} young people in Hartlepool answered`)), 'base in the sentences');
+    const headline = read.rows.map((r) => r[1]).filter((t) => /^\d+%$/.test(t)).slice(0, 3);
     assert.equal(headline.length, 3, 'headline percentages');
     const themes = await page.$$eval('article .themes > li > strong', (s) => s.map((e) => e.textContent));
     assert.equal(themes.length, 5, 'top themes');
@@ -128,7 +178,7 @@ test('briefing: page, print, PDF, CSV and share link', async () => {
     assert.match(text, new RegExp(`\\b${base}\\b`), 'base in the PDF');
     for (const fig of headline) assert.ok(text.includes(fig), `PDF lacks headline figure ${fig}`);
     const words = text.replace(/\s+/g, ' ');
-    for (const want of [...themes, ...quotes, 'What young people want changed', 'Who answered (base sizes)', 'About these figures']) {
+    for (const want of [...themes, ...quotes, ...read.sentences, read.madeBy, 'What young people want changed', 'Who answered', 'About these figures']) {
       assert.ok(words.includes(want), `PDF lacks “${want}”`);
     }
 
@@ -155,6 +205,24 @@ test('briefing: page, print, PDF, CSV and share link', async () => {
       await anon.context.close();
     }
 
+    // A constituency split between two councils: the briefing says which councils run
+    // children's services there and that the figures are theirs.
+    await page.goto(`${srv.base}/briefings`);
+    await page.selectOption('#area', MIDDLESBROUGH_SEAT);
+    await Promise.all([page.waitForURL(/\/briefings\/[0-9a-f]{24}$/), page.click('form[action="/briefings"] button[type=submit]')]);
+    assert.equal(await page.textContent('article h1'), 'Day of Action briefing: Middlesbrough and Thornaby East');
+    const why = (await page.textContent('article .why')).trim();
+    assert.match(why, /Children's services are run by councils, not constituencies: Middlesbrough and Thornaby East is split between 2 councils, Middlesbrough and Stockton-on-Tees, so these are those councils' figures together\./);
+    const seat = await readBriefing(page);
+    assert.deepEqual(await axe(page), [], 'constituency briefing');
+    await page.emulateMedia({ media: 'print' });
+    assert.equal(pdfText(await page.pdf({ format: 'A4', printBackground: true, preferCSSPageSize: true }), 'seat.pdf').pages, 1, 'printed constituency briefing pages');
+    await page.emulateMedia({ media: 'screen' });
+    const seatPDF = pdfText(await (await context.request.get(`${page.url()}.pdf`)).body(), 'seat-go.pdf');
+    assert.equal(seatPDF.pages, 1);
+    assert.ok(seatPDF.text.replace(/\s+/g, ' ').includes(why), 'the PDF says which councils run children\'s services');
+    assert.ok(seat.sentences.length >= 3);
+
     // A rolled-up area says so.
     await makeBriefing(page, DARLINGTON);
     assert.match(await page.textContent('article .notice'), /North East/);
@@ -162,7 +230,13 @@ test('briefing: page, print, PDF, CSV and share link', async () => {
 
     await page.goto(`${srv.base}/briefings`);
     assert.deepEqual(await axe(page), [], 'briefings list');
-    assert.equal(await page.$$eval('tbody tr', (r) => r.length), 2);
+    // Every MP at once: the page action starts a batch and shows its progress (the Go
+    // tests in server/briefing read a finished batch's ZIP).
+    await Promise.all([page.waitForURL(/\/briefings\/batch\/[0-9a-f]{24}$/), page.click('form[action="/briefings/batch"] button[type=submit]')]);
+    assert.match(await page.textContent('[role=status]'), /of \d+|briefings are made/);
+    assert.deepEqual(await axe(page), [], 'batch progress page');
+    await page.goto(`${srv.base}/briefings`);
+    assert.equal(await page.$$eval('tbody tr', (r) => r.length), 3);
 
     assert.deepEqual(foreign, [], 'requests to other hosts');
     assert.deepEqual(csp, [], 'CSP or script errors');

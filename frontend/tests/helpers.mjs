@@ -1,7 +1,7 @@
 // Shared setup for the browser tests: start the real server on a free port with a
 // fresh data directory, and drive Debian's Chromium through playwright-core.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, readFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, rmSync, readFileSync, existsSync, cpSync, readdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -41,14 +41,27 @@ export function serverBinary() {
   return bin;
 }
 
-// startServer runs the server binary (on the shipped surveys, or the directory given)
-// and resolves once /readyz answers 200.
-export async function startServer({ surveys = join(repo, 'surveys') } = {}) {
+// openSurveys copies a survey directory into dir with every survey's closing date moved
+// to a year from today, so that no browser test depends on today's date (the shipped
+// example closes on a fixed day).
+function openSurveys(from, dir) {
+  cpSync(from, dir, { recursive: true });
+  const closes = new Date(Date.now() + 365 * 86400e3).toISOString().slice(0, 10);
+  for (const name of readdirSync(dir).filter((n) => /\.ya?ml$/.test(n) && !n.includes('.codebook.'))) {
+    const file = join(dir, name);
+    writeFileSync(file, readFileSync(file, 'utf8').replace(/^closes: \S+$/m, `closes: ${closes}`));
+  }
+  return dir;
+}
+
+// startServer runs the server binary (on the shipped surveys, or the directory given,
+// open until a year from today) and resolves once /readyz answers 200.
+export async function startServer({ surveys = join(repo, 'surveys'), env = {}, data = mkdtempSync(join(tmpdir(), 'chorus-browser-')) } = {}) {
   const port = await freePort();
-  const data = mkdtempSync(join(tmpdir(), 'chorus-browser-'));
+  surveys = openSurveys(surveys, join(data, 'surveys'));
   let output = '';
   const child = spawn(serverBinary(), [], {
-    env: { ...process.env, PORT: String(port), CHORUS_DATA: data, CHORUS_SURVEYS: surveys, CHORUS_LOG_LEVEL: 'warn', CHORUS_RELEASE_INTERVAL: '0' },
+    env: { ...process.env, PORT: String(port), CHORUS_DATA: data, CHORUS_SURVEYS: surveys, CHORUS_LOG_LEVEL: 'warn', CHORUS_RELEASE_INTERVAL: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout.on('data', (b) => { output += b; });

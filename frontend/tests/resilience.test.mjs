@@ -104,13 +104,45 @@ test('the draft is kept on the device across a reload, and can be cleared', { ti
   await page.waitForSelector('.stepper:not([hidden])');
   await page.check('input[name="q.life_happy.friends"][value="5"]');
   await page.click('[data-next]');
+  const reached = await page.evaluate(() => [...document.querySelectorAll('[id^="i-life_happy-"]')].find((e) => e.offsetParent !== null)?.id);
   await page.reload();
   await page.waitForSelector('.stepper:not([hidden])');
   assert.equal(await page.isChecked('input[name="q.life_happy.friends"][value="5"]'), true);
   assert.match(await page.textContent('#status'), /We kept your answers/);
-  assert.ok(await page.isVisible('#i-life_happy-carers'), 'back at the step the child reached');
+  assert.ok(reached && await page.isVisible('#' + reached), `back at the step the child reached (${reached})`);
   await page.click('[data-clear]');
   assert.equal(await page.isChecked('input[name="q.life_happy.friends"][value="5"]'), false);
+  await context.close();
+});
+
+test('the draft notice is at the top of the form, clears in one tap, and a draft lasts at most 2 hours', { timeout: 60_000 }, async () => {
+  const { context, page } = await openPage(browser, srv.base);
+  await page.goto(`${srv.base}/s/${SURVEY}/8-12-easy`);
+  await page.waitForSelector('.stepper:not([hidden])');
+  assert.equal(await page.isVisible('#draft'), false, 'no notice before any answer');
+  await page.check('input[name="q.life_happy.friends"][value="5"]');
+  assert.equal(await page.isVisible('#draft'), true, 'the notice shows once a draft is kept');
+  assert.match(await page.textContent('#draft'), /until you send them, for up to 2 hours/);
+  const box = await page.locator('#draft').boundingBox();
+  assert.ok(box && box.y < (await page.locator('form#survey .q').first().boundingBox()).y, 'the notice is above the questions');
+  assert.ok(box.y + box.height < 640, 'the notice is on the first screen of a phone');
+  await page.click('#draft [data-clear]');
+  assert.equal(await page.isVisible('#draft'), false);
+  assert.deepEqual(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('chorus.draft.'))), [], 'one tap clears the draft');
+
+  // A draft begun more than 2 hours ago is dropped, not restored.
+  await page.check('input[name="q.life_happy.friends"][value="4"]');
+  await page.evaluate(() => {
+    for (const k of Object.keys(localStorage).filter((k) => k.startsWith('chorus.draft.'))) {
+      const dr = JSON.parse(localStorage.getItem(k));
+      dr.since = Date.now() - 2 * 3600e3 - 60e3;
+      localStorage.setItem(k, JSON.stringify(dr));
+    }
+  });
+  await page.reload();
+  await page.waitForSelector('.stepper:not([hidden])');
+  assert.equal(await page.isChecked('input[name="q.life_happy.friends"][value="4"]'), false, 'an old draft is not restored');
+  assert.deepEqual(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('chorus.draft.'))), [], 'an old draft is deleted');
   await context.close();
 });
 

@@ -153,9 +153,14 @@ for (const js of [true, false]) {
     }
     await page.check('input[name="q.life_happy.health"][value="2"]');
     if (js) while (!(await page.isVisible('#q-matters_most'))) await page.click('[data-next]');
-    for (const o of ['family', 'friends', 'home', 'trusted_adult', 'listened_to', 'health']) {
+    for (const o of ['family', 'friends', 'home', 'trusted_adult', 'listened_to']) {
       await page.check(`input[name="q.matters_most"][value="${o}"]`);
     }
+    // With JavaScript the page undoes a sixth tick as the child answers (limits.test.mjs);
+    // tick it without telling the script, as an old or broken page would, so the server's
+    // own check and message are tested.
+    if (js) await page.evaluate(() => { document.querySelector('input[name="q.matters_most"][value="health"]').checked = true; });
+    else await page.check('input[name="q.matters_most"][value="health"]');
     if (js) while (await page.isVisible('[data-next]')) await page.click('[data-next]');
     const [resp] = await Promise.all([
       page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/s/' + SURVEY + '/18-25')),

@@ -18,11 +18,13 @@ import (
 	"time"
 
 	"github.com/chorus-voice/chorus/server/auth"
+	"github.com/chorus-voice/chorus/server/briefing"
 	"github.com/chorus-voice/chorus/server/chorus"
 	"github.com/chorus-voice/chorus/server/geo"
 	"github.com/chorus-voice/chorus/server/intake"
 	"github.com/chorus-voice/chorus/server/mongodb"
 	"github.com/chorus-voice/chorus/server/redact"
+	"github.com/chorus-voice/chorus/server/report"
 	"github.com/chorus-voice/chorus/server/results"
 	"github.com/chorus-voice/chorus/server/safeguard"
 	"github.com/chorus-voice/chorus/server/theme"
@@ -43,6 +45,8 @@ type Config struct {
 	// ReleaseInterval is the least time between two releases of a survey's results
 	// (see results.Releaser); 0 releases as soon as the step rule allows.
 	ReleaseInterval time.Duration
+	// Org is who makes the briefings: printed on every one.
+	Org report.Org
 }
 
 // Handlers are the services the HTTP server calls. web.Services has exactly these
@@ -66,6 +70,7 @@ type Handlers struct {
 	Briefings    chorus.BriefingService
 	Publications chorus.PublicationService
 	Geo          *geo.Geography
+	Briefs       *briefing.Service
 	Releases     *results.Releaser
 
 	Codebooks    chorus.CodebookService
@@ -73,6 +78,7 @@ type Handlers struct {
 	Jobs         chorus.JobService
 	Quotes       chorus.QuoteService
 	Safeguarding chorus.SafeguardingService
+	Retention    chorus.RetentionService
 }
 
 // Services are the running program's services, typed.
@@ -92,6 +98,9 @@ type Services struct {
 	Review   *mongodb.Reviews
 	Retagger *mongodb.Retagger
 	Concerns *mongodb.Safeguarding
+	// Retainer deletes answers older than their survey keeps them, taking them out of
+	// the counts first.
+	Retainer *mongodb.Retention
 
 	mu      sync.Mutex
 	started bool
@@ -164,16 +173,34 @@ func Build(ctx context.Context, cfg Config, db *mongodb.DB, now func() time.Time
 	s.Retagger.Rebuild = resultsService.Rebuild
 	s.Retagger.OnDone = s.Review.Forget
 	catalog.OnReload = s.Retagger.Kick
+	s.Retainer = db.NewRetention(catalog)
+	s.Retainer.Now, s.Retainer.Forget = now, s.Counts.Forget
 	quotes := db.NewQuotes(s.Review, s.Concerns, catalog)
 	quotes.Redact = redact.Redact
+
+	// Briefings, and batches of them for every constituency, from pinned releases.
+	briefs := &briefing.Service{Surveys: catalog, Results: resultsService, Pin: resultsService.Pin, Geo: g,
+		Batches: mongodb.NewBriefingBatches(db), Org: cfg.Org, Now: now, Log: log, Ready: db.WaitReady,
+		Quotes: func(ctx context.Context, survey string) ([]report.Quote, error) {
+			return briefing.ApprovedQuotes(ctx, quotes, survey)
+		},
+		Labels: func(ctx context.Context, survey, lang string) map[string]report.ThemeLabel {
+			return briefing.ThemeLabels(ctx, catalog, survey, lang)
+		}}
+	if cla, err := geo.ChildrenLookedAfter(); err == nil {
+		briefs.Children = cla
+	} else {
+		log.Error("children looked after: briefings will not give response rates", "err", err)
+	}
 
 	s.Handlers = Handlers{
 		Store: db, Surveys: catalog, Responses: s.Intake,
 		Auth: accounts, Tokens: tokens, Users: users, Audit: audit,
 		ShareLinks: mongodb.NewShareLinkService(db), AccessCodes: codes,
 		Results: resultsService, Briefings: mongodb.NewBriefingService(db),
-		Publications: mongodb.NewPublicationService(db), Geo: g, Releases: releases,
+		Publications: mongodb.NewPublicationService(db), Geo: g, Briefs: briefs, Releases: releases,
 		Codebooks: catalog, Reviews: s.Review, Jobs: s.Retagger, Quotes: quotes, Safeguarding: s.Concerns,
+		Retention: s.Retainer,
 	}
 	return s, nil
 }
@@ -205,6 +232,8 @@ func (s *Services) Start(ctx context.Context) {
 	s.Review.Start(ctx)
 	s.Retagger.Start(ctx)
 	s.Concerns.Start(ctx)
+	s.Briefs.Start(ctx)
+	s.Retainer.Start(ctx)
 	s.loops.Add(2)
 	go func() {
 		defer s.loops.Done()
@@ -230,9 +259,11 @@ func (s *Services) Close(ctx context.Context) error {
 	if s.stop != nil {
 		s.stop()
 	}
+	s.Briefs.Close()
 	s.Retagger.Close()
 	s.Review.Close()
 	s.Concerns.Close()
+	s.Retainer.Close()
 	s.Counts.Close()
 	s.loops.Wait()
 	return err

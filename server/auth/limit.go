@@ -1,6 +1,8 @@
 package auth
 
 import (
+	"crypto/hmac"
+	"crypto/rand"
 	"crypto/sha256"
 	"sync"
 	"time"
@@ -8,7 +10,9 @@ import (
 
 // Limiter counts events per key over a sliding window, in memory. A key over its
 // limit is refused until its oldest event leaves the window: nothing locks for good.
-// Keys are hashed, so the limiter holds no email address or IP address.
+// Keys are hashed with a key made at start and kept only in memory (HMAC-SHA-256), so
+// the limiter holds no email address or IP address, nor a hash anyone could match
+// against a list of them.
 type Limiter struct {
 	max     int
 	window  time.Duration
@@ -26,8 +30,17 @@ func NewLimiter(max int, window time.Duration) *Limiter {
 	return &Limiter{max: max, window: window, maxKeys: 100_000, Now: time.Now, hits: map[[16]byte][]time.Time{}}
 }
 
+// limiterSecret keys the hashes of limiter keys; it lives as long as the process.
+var limiterSecret = func() []byte {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b)
+	return b
+}()
+
 func limiterKey(key string) [16]byte {
-	sum := sha256.Sum256([]byte(key))
+	m := hmac.New(sha256.New, limiterSecret)
+	m.Write([]byte(key))
+	sum := m.Sum(nil)
 	var k [16]byte
 	copy(k[:], sum[:])
 	return k

@@ -151,7 +151,8 @@ func loadCommon(text string) (full, words map[string]bool) {
 	return full, words
 }
 
-// CheckPassword applies the password policy: 12 to 256 characters, not on the list of
+// CheckPassword applies the password policy: 12 to 256 characters, of which at least 8
+// are not spaces and at least 5 differ, not on the list of
 // common passwords or a common word padded with digits and symbols, not a simple
 // repetition or sequence, and not containing the email address. It returns EINVALID
 // with a message for the field "password".
@@ -168,7 +169,21 @@ func CheckPassword(password, email string) error {
 	case n > MaxPasswordLength:
 		return fail(fmt.Sprintf("Use at most %d characters.", MaxPasswordLength))
 	}
+	// Spaces count towards the length but not as the password: at least 8 characters
+	// that are not spaces, and at least 5 different ones (a sanity floor, not a
+	// composition rule).
 	lower := strings.ToLower(password)
+	kept := strings.Join(strings.Fields(lower), "")
+	distinct := map[rune]bool{}
+	for _, r := range kept {
+		distinct[r] = true
+	}
+	switch {
+	case utf8.RuneCountInString(kept) < 8:
+		return fail("Use at least 8 characters that are not spaces. A few unrelated words make a good password.")
+	case len(distinct) < 5:
+		return fail("Use at least 5 different characters. A few unrelated words make a good password.")
+	}
 	if isCommon(lower) {
 		return fail("That password is too common. Try three or four unrelated words.")
 	}

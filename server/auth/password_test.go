@@ -87,6 +87,10 @@ func TestCheckPassword(t *testing.T) {
 		{"ErrEmail", "ana.smith@example.org!", "ana.smith@example.org", false},
 		{"ErrEmailLocalPart", "Ana.Smith rules 2024", "ana.smith@example.org", false},
 		{"ErrInvalidUTF8", "abcdefghijk\xff", "", false},
+		{"ErrSpacesAndALetter", "           x", "", false},
+		{"ErrSpacesAroundFewLetters", "   zq   zq   zq  ", "", false},
+		{"ErrFewDifferent", "zxzx zxzx zxzx", "", false},
+		{"ErrTabsAndNewlines", "\t\t\t\n\n\nab\t\t\n\n", "", false},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			err := CheckPassword(tt.password, tt.email)

@@ -2,8 +2,6 @@ package auth
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"slices"
 	"strings"
@@ -74,7 +72,9 @@ func (s *Service) Login(ctx context.Context, email, password, address, via strin
 	if chorus.ErrorCode(err) == chorus.ENOTFOUND {
 		_, _, _ = s.Hasher.Verify(ctx, s.dummy(ctx), password)
 		s.failed(email, address)
-		s.record(ctx, Actor{Via: via}, chorus.ActionSignInFailed, "account:unknown", "email sha256 "+emailHash(email))
+		// Nothing of what was typed is kept: a short unsalted hash of it could be
+		// matched against a list of addresses.
+		s.record(ctx, Actor{Via: via}, chorus.ActionSignInFailed, "account:unknown", "no account has that email")
 		return nil, errBadLogin
 	} else if err != nil {
 		return nil, err
@@ -134,11 +134,6 @@ func (s *Service) failed(email, address string) {
 func (s *Service) dummy(ctx context.Context) string {
 	s.dummyOnce.Do(func() { s.dummyHash, _ = s.Hasher.Hash(ctx, GeneratePassword()) })
 	return s.dummyHash
-}
-
-func emailHash(email string) string {
-	sum := sha256.Sum256([]byte(email))
-	return hex.EncodeToString(sum[:6])
 }
 
 // SessionUser returns the user a verified session belongs to. It returns

@@ -26,8 +26,9 @@ const (
 	pageW, pageH = 210.0, 297.0
 	margin       = 13.0
 	gutter       = 7.0
-	colW         = (pageW - 2*margin - gutter) / 2
-	maxFooterH   = 85.0 // the most the methods note may take at the bottom of the page
+	leftW        = 100.0                             // the measures
+	rightW       = pageW - 2*margin - gutter - leftW // themes, quotes, what to change
+	maxFooterH   = 85.0                              // the most the methods note may take at the bottom of the page
 )
 
 // Colours.
@@ -145,12 +146,17 @@ func (d *doc) row(x, w float64, label, figure string, maxY float64) bool {
 // right column, and the base sizes go where there is room. Whatever does not fit is left
 // out whole, never cut in the middle: the base sizes first, then quotes, then themes.
 func Write(w io.Writer, b *report.Briefing) error {
+	if b.Words.Lang == "" {
+		c := *b
+		c.Words = report.WordsFor(b.Lang)
+		b = &c
+	}
 	pdf := fpdf.New("P", "mm", "A4", "")
 	pdf.SetTitle(b.Title, true)
 	pdf.SetSubject(b.SurveyTitle, true)
 	pdf.SetCreator("Chorus", true)
 	pdf.SetAuthor("Chorus", true)
-	pdf.SetLang("en-GB")
+	pdf.SetLang(map[bool]string{true: "cy-GB", false: "en-GB"}[b.Lang == "cy"])
 	// The same figures make the same file, byte for byte: no clock, catalogs in order.
 	pdf.SetCatalogSort(true)
 	pdf.SetCreationDate(b.AsOf)
@@ -168,7 +174,15 @@ func Write(w io.Writer, b *report.Briefing) error {
 	d.SetXY(margin, margin)
 	d.para(margin, pageW-2*margin, 7.5, b.Title, pageH)
 	d.style("", 9.5, muted)
-	d.para(margin, pageW-2*margin, 4.5, fmt.Sprintf("%s · figures as at %s", b.SurveyTitle, b.AsOf.UTC().Format("2 January 2006")), pageH)
+	d.para(margin, pageW-2*margin, 4.5, b.SurveyTitle, pageH)
+	if b.MadeBy != "" {
+		d.style("B", 8.5, ink)
+		d.para(margin, pageW-2*margin, 4, b.MadeBy, pageH)
+	}
+	if b.WhyCouncil != "" {
+		d.style("I", 8.5, ink)
+		d.para(margin, pageW-2*margin, 4, b.WhyCouncil, pageH)
+	}
 	d.SetY(d.GetY() + 2)
 
 	if b.RolledUp || b.Empty {
@@ -176,7 +190,7 @@ func Write(w io.Writer, b *report.Briefing) error {
 		d.style("", 8.5, ink)
 		text := b.Reason
 		if b.RolledUp {
-			text = "Results shown are for " + b.ShownName + ". " + b.Reason
+			text = b.Words.RolledTo + " " + b.ShownName + ". " + b.Reason
 		}
 		lines := d.SplitText(text, pageW-2*margin-6)
 		h := float64(len(lines))*4 + 4
@@ -193,18 +207,23 @@ func Write(w io.Writer, b *report.Briefing) error {
 	y := d.GetY()
 	footerTop := footer(d, b)
 	d.SetY(y)
-	if !b.Empty {
-		d.style("B", 22, accent)
-		d.SetX(margin)
-		base := b.Base.String() + " "
-		d.CellFormat(d.GetStringWidth(base), 10, base, "", 0, "L", false, 0, "")
-		d.style("", 9.5, ink)
-		d.CellFormat(0, 10, "young people answered in "+b.ShownName, "", 1, "L", false, 0, "")
+	if len(b.Sentences) > 0 {
+		d.heading(margin, pageW-2*margin, b.Words.Headline)
+		for _, sent := range b.Sentences {
+			y := d.GetY()
+			d.style("B", 8.5, accent)
+			d.SetXY(margin, y)
+			d.CellFormat(3, 3.9, "•", "", 0, "L", false, 0, "")
+			d.style("", 8.5, ink)
+			d.para(margin+3.5, pageW-2*margin-3.5, 3.9, sent, footerTop)
+		}
 		d.SetY(d.GetY() + 2)
+	}
+	if !b.Empty {
 		top := d.GetY()
 		maxY := footerTop - 3
 		left := leftColumn(d, b, margin, top, maxY)
-		right := rightColumn(d, b, margin+colW+gutter, top, maxY)
+		right := rightColumn(d, b, margin+leftW+gutter, top, maxY)
 		whoAnswered(d, b, left, right, maxY)
 	}
 
@@ -214,34 +233,83 @@ func Write(w io.Writer, b *report.Briefing) error {
 	return pdf.Output(w)
 }
 
-// leftColumn writes the headline figures and returns where it stopped.
+// leftColumn writes the headline measures, with the region's and England's beside
+// them, and returns where it stopped.
 func leftColumn(d *doc, b *report.Briefing, x, y, maxY float64) float64 {
 	d.SetXY(x, y)
-	d.heading(x, colW, "Headline figures")
-	for _, g := range b.Groups {
-		title := g.Title
-		items := g.Items
-		if g.Kind == "multi" {
-			if len(items) > report.TopAnswers {
-				items = items[:report.TopAnswers]
+	d.heading(x, leftW, b.Words.Measures)
+	if len(b.Measures) == 0 {
+		return d.GetY()
+	}
+	cols := []string{b.ShownName}
+	if b.RegionName != "" {
+		cols = append(cols, b.RegionName)
+	}
+	cols = append(cols, b.Words.England, b.Words.ComparedWithEngland)
+	const figW = 11.5
+	labelW := leftW - figW*float64(len(cols))
+	// Column heads, wrapped to their width, bottom-aligned; a name with a word too long
+	// for its column is written "Here" (the title names the area).
+	d.style("B", 6.5, muted)
+	for i, c := range cols {
+		for _, word := range strings.Fields(c) {
+			if d.GetStringWidth(word) > figW-1.5 {
+				cols[i] = b.Words.Area
+				if i > 0 {
+					cols[i] = b.Words.Region
+				}
 			}
-			title += " (most chosen)"
-		} else if len(items) > 0 {
-			title += " — % " + items[0].Answer
 		}
-		if !d.write(x, colW, block{weight: "B", size: 8.5, lineH: 4, colour: ink, text: title}, maxY) {
+	}
+	lines := 1
+	for _, c := range cols {
+		lines = max(lines, len(d.SplitText(c, figW)))
+	}
+	d.SetXY(x, y+headingH)
+	d.CellFormat(labelW, 3.2*float64(lines), "% of those who answered", "", 0, "LB", false, 0, "")
+	for i, c := range cols {
+		ls := d.SplitText(c, figW)
+		for j, l := range ls {
+			d.SetXY(x+labelW+figW*float64(i), y+headingH+3.2*float64(lines-len(ls)+j))
+			d.CellFormat(figW, 3.2, l, "", 0, "R", false, 0, "")
+		}
+	}
+	d.SetY(y + headingH + 3.2*float64(lines) + 0.8)
+	for _, m := range b.Measures {
+		label := m.Label
+		here := m.Here
+		if m.Of != "" {
+			here += "*"
+		}
+		d.style("", 7, ink)
+		ls := d.SplitText(label, labelW-1.5)
+		h := float64(len(ls))*2.95 + 0.45
+		if d.GetY()+h > maxY {
 			break
 		}
-		for _, h := range items {
-			fig := report.Percent(h.Percent)
-			if fig == "" {
-				fig = "c"
-			}
-			if !d.row(x+2, colW-2, h.Label, fig, maxY) {
-				return d.GetY()
-			}
+		top := d.GetY()
+		for i, l := range ls {
+			d.SetXY(x, top+float64(i)*2.95)
+			d.CellFormat(labelW-1.5, 2.95, l, "", 0, "L", false, 0, "")
 		}
-		d.SetY(d.GetY() + 1.5)
+		figs := []string{here}
+		if b.RegionName != "" {
+			figs = append(figs, m.Region)
+		}
+		figs = append(figs, m.England, m.VersusShort)
+		for i, f := range figs {
+			d.style(map[bool]string{true: "B", false: ""}[i == 0], 7, ink)
+			d.SetXY(x+labelW+figW*float64(i), top)
+			d.CellFormat(figW, 2.95, f, "", 0, "R", false, 0, "")
+		}
+		d.SetY(top + h)
+	}
+	for _, m := range b.Measures {
+		if m.Of != "" {
+			d.style("", 6.5, muted)
+			d.para(x, leftW, 3, "* "+m.Of+"'s figure: too few answered here to show this on its own.", maxY)
+			break
+		}
 	}
 	return d.GetY()
 }
@@ -252,27 +320,27 @@ func rightColumn(d *doc, b *report.Briefing, x, y, maxY float64) float64 {
 	changes := changeBlocks(b)
 	themesMaxY := maxY
 	if len(changes) > 0 {
-		themesMaxY -= headingH + 1.2 + d.heights(changes, colW)
+		themesMaxY -= headingH + 1.2 + d.heights(changes, rightW)
 	}
 	d.SetXY(x, y)
-	d.heading(x, colW, "What young people talked about most")
+	d.heading(x, rightW, b.Words.Themes)
 	if len(b.Themes) == 0 {
-		d.write(x, colW, block{size: 8, lineH: 3.6, colour: ink, text: "No themes can be shown yet.", skip: 2}, themesMaxY)
+		d.write(x, rightW, block{size: 8, lineH: 3.6, colour: ink, text: b.Words.NoThemes, skip: 2}, themesMaxY)
 	}
 	for _, t := range b.Themes {
-		if !d.row(x, colW, t.Label, t.Count.String()+" young people", themesMaxY) {
+		if !d.row(x, rightW, t.Label, t.Count.String()+" "+b.Words.YoungPeople, themesMaxY) {
 			break
 		}
 		for _, q := range t.Quotes {
-			d.write(x, colW, quote(q), themesMaxY)
+			d.write(x, rightW, quote(q), themesMaxY)
 		}
 		d.SetY(d.GetY() + 0.8)
 	}
 	if len(changes) > 0 {
 		d.SetY(d.GetY() + 1.2)
-		d.heading(x, colW, "What young people want changed")
+		d.heading(x, rightW, b.Words.Changes)
 		for _, bl := range changes {
-			d.write(x, colW, bl, maxY)
+			d.write(x, rightW, bl, maxY)
 		}
 	}
 	return d.GetY()
@@ -288,9 +356,9 @@ func changeBlocks(b *report.Briefing) []block {
 	if b.ChangeTitle == "" {
 		return nil
 	}
-	out := []block{{size: 8, lineH: 3.6, colour: muted, text: "Asked: “" + b.ChangeTitle + "”", skip: 0.6}}
+	out := []block{{size: 8, lineH: 3.6, colour: muted, text: b.Words.Asked + ": “" + b.ChangeTitle + "”", skip: 0.6}}
 	if len(b.ChangeQuotes) == 0 {
-		out = append(out, block{size: 8, lineH: 3.6, colour: ink, text: "No answers to this question have been approved for quoting yet. The themes above include what young people wrote here."})
+		out = append(out, block{size: 8, lineH: 3.6, colour: ink, text: b.Words.NoChanges})
 	}
 	for _, q := range b.ChangeQuotes {
 		out = append(out, quote(q))
@@ -301,12 +369,12 @@ func changeBlocks(b *report.Briefing) []block {
 // whoAnswered writes the base sizes (everyone and by age; by who they live with) under the right column if they fit there, else under the left, else
 // across the page under both, else not at all: the headline already gives the base.
 func whoAnswered(d *doc, b *report.Briefing, left, right, maxY float64) {
-	all := "All young people in " + b.ShownName + ": " + b.Base.String() + "."
+	all := b.Words.AllIn + " " + b.ShownName + ": " + b.Base.String() + b.ResponseRate + "."
 	var blocks []block
 	for _, part := range []struct {
 		title string
 		s     report.Series
-	}{{"By age", b.AgeBands}, {"By who they live with", b.LiveWith}} {
+	}{{b.Words.ByAge, b.AgeBands}, {b.Words.ByLive, b.LiveWith}} {
 		if len(part.s.Bars) == 0 {
 			continue
 		}
@@ -314,16 +382,16 @@ func whoAnswered(d *doc, b *report.Briefing, left, right, maxY float64) {
 		for _, bar := range part.s.Bars {
 			xs = append(xs, bar.Label+": "+bar.Count.String())
 		}
-		blocks = append(blocks, block{size: 8, lineH: 3.6, colour: ink, text: part.title + ": " + strings.Join(xs, "; ") + ".", skip: 0.6})
+		blocks = append(blocks, block{size: 7.5, lineH: 3.3, colour: ink, text: part.title + ": " + strings.Join(xs, "; ") + ".", skip: 0.5})
 	}
 	if len(blocks) == 0 {
-		blocks = append(blocks, block{size: 8, lineH: 3.6, colour: ink, skip: 0.6})
+		blocks = append(blocks, block{size: 7.5, lineH: 3.3, colour: ink, skip: 0.5})
 	}
 	blocks[0].text = strings.TrimSpace(all + " " + blocks[0].text)
 	const gap = 2.5
 	places := []struct{ x, y, w float64 }{
-		{margin + colW + gutter, right + gap, colW},
-		{margin, left + gap, colW},
+		{margin + leftW + gutter, right + gap, rightW},
+		{margin, left + gap, leftW},
 		{margin, max(left, right) + gap, pageW - 2*margin},
 	}
 	i := slices.IndexFunc(places, func(p struct{ x, y, w float64 }) bool {
@@ -334,7 +402,7 @@ func whoAnswered(d *doc, b *report.Briefing, left, right, maxY float64) {
 	}
 	x, y, w := places[i].x, places[i].y, places[i].w
 	d.SetXY(x, y)
-	d.heading(x, w, "Who answered (base sizes)")
+	d.heading(x, w, b.Words.Who)
 	for _, bl := range blocks {
 		d.write(x, w, bl, maxY)
 	}
@@ -346,7 +414,7 @@ func whoAnswered(d *doc, b *report.Briefing, left, right, maxY float64) {
 // kept, in order, then the wordings if they still fit.
 func footer(d *doc, b *report.Briefing) float64 {
 	w := pageW - 2*margin
-	head := block{weight: "B", size: 8.5, lineH: 4.5, colour: ink, text: "About these figures"}
+	head := block{weight: "B", size: 8.5, lineH: 4.5, colour: ink, text: b.Words.About}
 	attribution := block{size: 6.5, lineH: 3, colour: muted, text: b.Attribution + " Made with Chorus."}
 	var wordings []block
 	if len(b.Wordings) > 0 {
@@ -354,7 +422,12 @@ func footer(d *doc, b *report.Briefing) float64 {
 		for _, wd := range b.Wordings {
 			parts = append(parts, strings.Join(wd.Texts, " / "))
 		}
-		wordings = append(wordings, block{size: 6.5, lineH: 3, colour: muted, text: "Wordings pooled: " + strings.Join(parts, ". ") + ".", skip: 1})
+		text := "Wordings pooled: " + strings.Join(parts, ". ") + "."
+		if len(b.Wordings) > 3 {
+			// Many wordings would take the room of who answered: the web page lists them.
+			text = fmt.Sprintf("Wordings pooled: %d questions are worded differently in some versions (easy read, younger children, care leavers); the web page of this briefing lists every wording.", len(b.Wordings))
+		}
+		wordings = append(wordings, block{size: 6.5, lineH: 3, colour: muted, text: text, skip: 1})
 	}
 	methods := func(text string) block { return block{size: 7, lineH: 3.2, colour: ink, text: text, skip: 1} }
 	fits := func(bs ...block) bool { return d.heights(bs, w)+d.height(attribution, w) <= maxFooterH-1.5 }

@@ -20,10 +20,9 @@ func briefing() *report.Briefing {
 	return &report.Briefing{
 		ID: "b1", Title: "Day of Action briefing: Gŵyr", SurveyTitle: "Dy fywyd, dy lais", AreaName: "Gŵyr", ShownName: "Gŵyr",
 		AsOf: time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC), Base: n(150),
-		Groups: []report.Group{{Title: "How happy are you?", Kind: "scale", Items: []report.Headline{
-			{Label: "My friends", Answer: "happy or very happy", Percent: pct(56), Base: n(125)},
-			{Label: "Money", Answer: "happy or very happy", Base: n(125)},
-		}}},
+		Measures: []report.MeasureRow{{Label: "Happy with their friends", Here: "55%", England: "60%"},
+			{Label: "Happy with their money", Here: "c", England: "45%"}},
+		Sentences: []string{"About half of young people in care in Gŵyr who answered said they are happy with their friends — similar to England."},
 		Themes: []report.BriefingTheme{{Theme: report.Theme{ID: "money_things", Label: "Money (£20 a week)", Count: n(40)},
 			Quotes: []string{"I get £20 a week and it's not enough"}}},
 		ChangeTitle:  "What would make your life better?",
@@ -64,7 +63,7 @@ func writeOnePage(t *testing.T, b *report.Briefing) string {
 
 func TestWrite(t *testing.T) {
 	text := writeOnePage(t, briefing()) // one page however long the methods note
-	for _, want := range []string{"Day of Action briefing: Gŵyr", "150", "56%", "My friends", "£20", "“Seeing my brother more”",
+	for _, want := range []string{"Day of Action briefing: Gŵyr", "150", "55%", "Happy with their friends", "About half of young people", "£20", "“Seeing my brother more”",
 		"What young people want changed", "Who answered", "About these figures", "Office for National Statistics"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("PDF text lacks %q", want)
@@ -86,21 +85,25 @@ func full() *report.Briefing {
 		s := start + strings.Repeat(" and it goes on", report.MaxQuoteLen)
 		return strings.TrimSpace(string([]rune(s)[:report.MaxQuoteLen]))
 	}
-	life := report.Group{Title: "How happy are you with these parts of your life?", Kind: "scale"}
-	for _, l := range []string{"My friends", "My family life", "Seeing my family", "Where I live", "School or college", "My health",
-		"Feeling safe", "My social worker or personal adviser", "Having a say in decisions about my life", "Things to do", "Money", "My life overall"} {
-		life.Items = append(life.Items, report.Headline{Label: l, Answer: "happy or very happy", Percent: pct(52), Base: n(125)})
+	b.Measures = nil
+	for _, l := range []string{"their friends", "their family life", "how often they see their family", "where they live", "school or college", "their health",
+		"how safe they feel", "their social worker or personal adviser", "having a say in decisions about their life", "the things there are to do", "their money", "their life overall"} {
+		b.Measures = append(b.Measures, report.MeasureRow{Label: "Happy with " + l, Here: "55%", Region: "60%", England: "65%", Versus: "lower than England", VersusShort: "lower"})
 	}
-	young := report.Group{Title: "How do you feel about these things?", Kind: "scale"}
-	for _, l := range []string{"My friends", "My family", "Seeing my family", "Where I live", "School", "Feeling safe", "Playing and things to do", "My life"} {
-		young.Items = append(young.Items, report.Headline{Label: l, Answer: "happy", Percent: pct(61), Base: n(40)})
+	b.Measures = append(b.Measures, report.MeasureRow{Label: "Hopeful about their future", Here: "45%", Region: "50%", England: ">90%"})
+	for _, l := range []string{"their friends", "their family", "seeing their family", "where they live", "school", "how safe they feel", "playing and things to do", "their life"} {
+		b.Measures = append(b.Measures, report.MeasureRow{Label: "Happy with " + l + " (age 4 to 7)", Here: "60%", Of: "North East", Region: "60%", England: "70%"})
 	}
-	matters := report.Group{Title: "What matters most for a good life? Choose up to 5.", Kind: "multi"}
-	for _, l := range []string{"A safe home where I can stay", "My family", "Friends", "Enough money", "Being listened to", "Health"} {
-		matters.Items = append(matters.Items, report.Headline{Label: l, Percent: pct(24), Base: n(125)})
+	b.RegionName = "North East"
+	b.MadeBy = "Made by Care Voices Together · Contact: dayofaction@example.org, 020 7946 0000 · Day of Action 10 March 2027 · Figures as at 6 December 2026 (release 3f9a1c2b7d4e)"
+	b.WhyCouncil = "Children's services are run by councils, not constituencies: Stockton North is split between 2 councils, Redcar and Cleveland and Stockton-on-Tees, so these are those councils' figures together."
+	b.Sentences = []string{
+		"About 1 in 2 young people in care in Redcar and Cleveland who answered said they are happy with their life overall — lower than England.",
+		"They were most often happy with their friends (about 6 in 10) and least often happy with their money (about 4 in 10).",
+		"Compared with England, fewer said they are happy with where they live, happy with how safe they feel and happy with having a say in decisions about their life.",
+		"What they wrote about most was social workers changing or not listening (30 young people).",
+		"150 young people in Redcar and Cleveland answered, about 1 in 5 of the 790 children looked after by Redcar and Cleveland.",
 	}
-	b.Groups = []report.Group{life, young, {Title: "How do you feel about your future?", Kind: "scale", Items: []report.Headline{
-		{Label: "How do you feel about your future?", Answer: "hopeful or very hopeful", Percent: pct(44), Base: n(125)}}}, matters}
 	b.Themes = nil
 	for _, l := range []string{"Social workers changing or not listening", "Mental health and someone to talk to",
 		"Contact with family and siblings", "Identity and feeling different", "Being listened to and having a say"} {
@@ -133,7 +136,7 @@ func TestWriteFull(t *testing.T) {
 	rolledUp := full()
 	rolledUp.RolledUp, rolledUp.ShownName = true, "North East"
 	rolledUp.Reason = "Too few young people in Redcar and Cleveland have answered so far to show its results on their own without risking someone being identified, so these are the results for the region, North East."
-	rolledUp.Methods = append(rolledUp.Methods, rolledUp.Reason, "These results include synthetic demo responses, not real young people's answers.")
+	rolledUp.Methods = append(rolledUp.Methods, "These results include synthetic demo responses, not real young people's answers.")
 	for _, tc := range []struct {
 		name string
 		b    *report.Briefing
@@ -142,16 +145,23 @@ func TestWriteFull(t *testing.T) {
 			b := tc.b
 			words := func(s string) string { return strings.Join(strings.Fields(s), " ") }
 			text := words(writeOnePage(t, b))
-			want := []string{"Headline figures", "My life overall", "Having a say in decisions about my life", "44%", "Playing and things to do", "61%", "Enough money", "Being listened to",
-				"What young people talked about most", "What young people want changed", "Who answered (base sizes)",
+			want := []string{"How young people feel", "Happy with their life overall", "Happy with having a say in decisions about their life", "45%", "playing and things to do", ">90%",
+				"North East's figure", "What young people talked about most", "What young people want changed", "Who answered", b.MadeBy, b.WhyCouncil,
 				"By who they live with: With foster carers: 35", "About these figures", "Numbers from 0 to 9 are not shown",
 				"Wordings pooled", "Made with Chorus."}
-			for _, th := range b.Themes {
+			themes := b.Themes
+			if b.RolledUp {
+				// The notice takes room: the last theme is left out whole, as Write
+				// leaves out what does not fit.
+				themes = themes[:len(themes)-1]
+			}
+			for _, th := range themes {
 				want = append(want, th.Label, "“"+th.Quotes[0]+"”")
 			}
 			for _, q := range b.ChangeQuotes {
 				want = append(want, "“"+q+"”")
 			}
+			want = append(want, b.Sentences...)
 			want = append(want, b.Methods...)
 			for _, w := range want {
 				if !strings.Contains(text, words(w)) {

@@ -54,6 +54,10 @@ type AuditFilter struct {
 	Object  string
 	// Before returns entries older than this time, for paging back.
 	Before time.Time
+	// SeenAtBefore, with Before, says how many entries at exactly Before the previous
+	// pages showed: those at Before are returned too, less that many. (Entries that
+	// name a child's answer keep only their day, so many can share one time.)
+	SeenAtBefore int
 	// Limit caps the number of entries; 0 means 100, and at most 1000 are returned.
 	Limit int
 }
@@ -65,4 +69,23 @@ type AuditService interface {
 	RecordAudit(ctx context.Context, e *AuditEntry) error
 	// FindAudit returns the entries matching f, newest first.
 	FindAudit(ctx context.Context, f AuditFilter) ([]*AuditEntry, error)
+}
+
+// Next returns the filter for the page after entries, the page f found.
+func (f AuditFilter) Next(entries []*AuditEntry) AuditFilter {
+	if len(entries) == 0 {
+		return f
+	}
+	last := entries[len(entries)-1].Time
+	seen := 0
+	for _, e := range entries {
+		if e.Time.Equal(last) {
+			seen++
+		}
+	}
+	if last.Equal(f.Before) {
+		seen += f.SeenAtBefore
+	}
+	f.Before, f.SeenAtBefore = last, seen
+	return f
 }

@@ -42,3 +42,65 @@ type BriefingService interface {
 	// FindBriefings returns the briefings matching f, newest first.
 	FindBriefings(ctx context.Context, f BriefingFilter) ([]*Briefing, error)
 }
+
+// Batch states.
+const (
+	BatchRunning = "running"
+	BatchDone    = "done"
+	BatchFailed  = "failed"
+)
+
+// BriefingBatch is a background job that makes a briefing for every area of a level
+// (every Westminster constituency) from one release of a survey's results, as PDFs
+// gathered into one ZIP.
+type BriefingBatch struct {
+	ID, Survey, Level string
+	Lang              string
+	State             string // BatchRunning, BatchDone or BatchFailed
+	// Release identifies the counts every briefing in the batch uses; ReleaseAt is the
+	// day they were read ("figures as at"). Empty until the job starts.
+	Release   string
+	ReleaseAt time.Time
+	Done      int
+	Total     int
+	Error     string
+	CreatedBy string
+	CreatedAt time.Time
+	// FinishedAt is when the job finished (done or failed).
+	FinishedAt time.Time
+}
+
+// BriefingFile is one PDF of a batch, with the row of index.csv that describes it.
+type BriefingFile struct {
+	Batch string
+	// Name is the file's name in the ZIP.
+	Name     string
+	Code     string // the area's code
+	AreaName string
+	Councils string // the councils whose figures it shows, "; " between them
+	Release  string
+	PDF      []byte
+}
+
+// BriefingBatchService stores batches, their files and the lease that says which
+// instance is running a batch.
+type BriefingBatchService interface {
+	// CreateBatch stores b (running, with no owner) and sets its ID.
+	CreateBatch(ctx context.Context, b *BriefingBatch) error
+	// FindBatch returns ENOTFOUND if no batch has that id.
+	FindBatch(ctx context.Context, id string) (*BriefingBatch, error)
+	// ClaimBatch takes the lease of a running batch that no instance holds (or whose
+	// lease ran out) for owner until lease from now, and returns it; nil if none.
+	ClaimBatch(ctx context.Context, owner string, lease time.Duration) (*BriefingBatch, error)
+	// UpdateBatch saves b's release, progress, state and error and renews the lease, if
+	// owner still holds it; ECONFLICT if it does not.
+	UpdateBatch(ctx context.Context, b *BriefingBatch, owner string, lease time.Duration) error
+	// AddBatchFiles stores files of a batch (a file already stored is kept).
+	AddBatchFiles(ctx context.Context, files []*BriefingFile) error
+	// BatchFileNames lists the names of a batch's stored files.
+	BatchFileNames(ctx context.Context, batch string) ([]string, error)
+	// DeleteBatchFiles removes every file of a batch (a restart from the beginning).
+	DeleteBatchFiles(ctx context.Context, batch string) error
+	// EachBatchFile calls fn with each of a batch's files, in name order.
+	EachBatchFile(ctx context.Context, batch string, fn func(*BriefingFile) error) error
+}

@@ -36,7 +36,7 @@ type QuoteService interface {
 	ApproveQuote(ctx context.Context, q *Quote) error
 	// WithdrawQuote withdraws an approval; ENOTFOUND for an unknown quote. Withdrawing
 	// twice changes nothing.
-	WithdrawQuote(ctx context.Context, id, by string) (*Quote, error)
+	WithdrawQuote(ctx context.Context, survey, id, by string) (*Quote, error)
 	// FindQuotes returns a survey's quotes, approved and withdrawn, newest first.
 	FindQuotes(ctx context.Context, survey string) ([]*Quote, error)
 	// ListApproved returns the approved quotes of a survey for a theme ("" for every

@@ -65,7 +65,13 @@ func (s *AuditService) FindAudit(ctx context.Context, f chorus.AuditFilter) ([]*
 	eq("action", f.Action)
 	eq("actor_id", f.ActorID)
 	eq("object", f.Object)
-	if !f.Before.IsZero() {
+	opts := options.Find().SetSort(bson.D{{Key: "time", Value: -1}, {Key: "_id", Value: -1}})
+	switch {
+	case !f.Before.IsZero() && f.SeenAtBefore > 0:
+		// Newest first, so the entries at Before come first: skip those already seen.
+		filter = append(filter, bson.E{Key: "time", Value: bson.D{{Key: "$lte", Value: f.Before.UTC()}}})
+		opts.SetSkip(int64(f.SeenAtBefore))
+	case !f.Before.IsZero():
 		filter = append(filter, bson.E{Key: "time", Value: bson.D{{Key: "$lt", Value: f.Before.UTC()}}})
 	}
 	limit := f.Limit
@@ -76,5 +82,5 @@ func (s *AuditService) FindAudit(ctx context.Context, f chorus.AuditFilter) ([]*
 	return findAll(ctx, s.db.db.Collection("audit"), "audit entries", filter, func(d *auditDoc) *chorus.AuditEntry {
 		return &chorus.AuditEntry{ID: d.ID.Hex(), Time: d.Time, ActorID: d.ActorID, Via: d.Via,
 			Action: d.Action, Object: d.Object, Detail: d.Detail}
-	}, options.Find().SetSort(bson.D{{Key: "time", Value: -1}, {Key: "_id", Value: -1}}).SetLimit(int64(limit)))
+	}, opts.SetLimit(int64(limit)))
 }

@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
@@ -162,10 +163,15 @@ func (d *DB) startEmbedded(dataDir string) (string, error) {
 		return "", err
 	}
 	uri := SocketURI(sock)
-	if socketAnswers(sock) {
+	switch err := dialSocket(sock); {
+	case err == nil:
 		return uri, nil
+	case errors.Is(err, syscall.ECONNREFUSED):
+		_ = os.Remove(sock) // left by a process that stopped without removing it
+	case !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, syscall.ENOENT):
+		// Someone else's store (another OS user's): never remove or take it over.
+		return "", fmt.Errorf("CHORUS_DATA: the store's socket %s is there but cannot be opened by this user (%v); run Chorus as the user that owns CHORUS_DATA", sock, err)
 	}
-	_ = os.Remove(sock) // left by a process that stopped without removing it
 
 	sqliteURL := (&url.URL{Scheme: "file", Opaque: dir + "/", RawQuery: url.Values{
 		"_pragma": {"busy_timeout(10000)", "journal_mode(wal)", "synchronous(full)"},
@@ -179,7 +185,7 @@ func (d *DB) startEmbedded(dataDir string) (string, error) {
 		Logger: slog.New(slog.DiscardHandler),
 	})
 	if err != nil {
-		if socketAnswers(sock) { // another process started it just now
+		if dialSocket(sock) == nil { // another process started it just now
 			return uri, nil
 		}
 		return "", fmt.Errorf("embedded store: %w", err)
@@ -229,13 +235,13 @@ func socketPath(dir string) (string, error) {
 	return filepath.Join(short, SocketName), nil
 }
 
-func socketAnswers(path string) bool {
+// dialSocket connects to the socket and hangs up: nil if something listens there.
+func dialSocket(path string) error {
 	c, err := net.DialTimeout("unix", path, time.Second)
 	if err != nil {
-		return false
+		return err
 	}
-	_ = c.Close()
-	return true
+	return c.Close()
 }
 
 func (d *DB) stopEmbedded() {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -130,5 +131,46 @@ func copyFile(t *testing.T, from, to string) {
 	}
 	if err := out.Close(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestEmbeddedStoreSocketReuse: a command started while the server runs uses the
+// server's socket rather than a second store; a socket left by a process that died is
+// replaced.
+func TestEmbeddedStoreSocketReuse(t *testing.T) {
+	ctx := context.Background()
+	data := filepath.Join(t.TempDir(), "d")
+	sock := filepath.Join(data, "db", SocketName)
+	if err := os.MkdirAll(filepath.Dir(sock), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	// A stale socket: bound, then closed without being removed.
+	ln, err := net.ListenUnix("unix", &net.UnixAddr{Name: sock, Net: "unix"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln.SetUnlinkOnClose(false)
+	_ = ln.Close()
+
+	server, err := Open(ctx, Options{DataDir: data, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatalf("open over a stale socket: %v", err)
+	}
+	t.Cleanup(func() { _ = server.Close(ctx) })
+	if !server.Embedded() {
+		t.Fatal("the first process did not start the store")
+	}
+	command, err := Open(ctx, Options{DataDir: data, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = command.Close(ctx) }()
+	if command.Embedded() || command.URI != server.URI {
+		t.Errorf("the second process started its own store (%v) or another URI %q", command.Embedded(), command.URI)
+	}
+	wctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if err := command.WaitReady(wctx); err != nil {
+		t.Fatalf("the second process cannot use the first one's store: %v", err)
 	}
 }

@@ -120,16 +120,16 @@ func (s *Quotes) ApproveQuote(ctx context.Context, q *chorus.Quote) error {
 	return nil
 }
 
-// WithdrawQuote implements chorus.QuoteService.
-func (s *Quotes) WithdrawQuote(ctx context.Context, id, by string) (*chorus.Quote, error) {
+// WithdrawQuote implements chorus.QuoteService. A quote of another survey is not found.
+func (s *Quotes) WithdrawQuote(ctx context.Context, survey, id, by string) (*chorus.Quote, error) {
 	oid, err := bson.ObjectIDFromHex(id)
 	if err != nil {
 		return nil, chorus.Errorf(chorus.ENOTFOUND, "That quote does not exist.")
 	}
 	var d quoteDoc
-	if err := s.coll.FindOne(ctx, bson.D{{Key: "_id", Value: oid}}).Decode(&d); err != nil {
+	if err := s.coll.FindOne(ctx, bson.D{{Key: "_id", Value: oid}, {Key: "survey", Value: survey}}).Decode(&d); err != nil {
 		if errors.Is(err, mongo.ErrNoDocuments) {
-			return nil, chorus.Errorf(chorus.ENOTFOUND, "That quote does not exist.")
+			return nil, chorus.Errorf(chorus.ENOTFOUND, "That quote does not exist in this survey.")
 		}
 		return nil, translate("find quote", err)
 	}

@@ -86,7 +86,7 @@ func TestQuotes(t *testing.T) {
 		if err := qs.ApproveQuote(ctx, q); err != nil {
 			t.Errorf("an excerpt without the name: %v", err)
 		}
-		if _, err := qs.WithdrawQuote(ctx, q.ID, "u1"); err != nil {
+		if _, err := qs.WithdrawQuote(ctx, ylyv, q.ID, "u1"); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -109,14 +109,21 @@ func TestQuotes(t *testing.T) {
 	if other, _ := qs.ListApproved(ctx, ylyv, "money"); len(other) != 0 {
 		t.Errorf("quotes for another theme: %v", other)
 	}
-	w, err := qs.WithdrawQuote(ctx, whole.ID, "u2")
+	// Under another survey's path the quote is not found and stays approved.
+	if _, err := qs.WithdrawQuote(ctx, "another-survey", whole.ID, "u9"); chorus.ErrorCode(err) != chorus.ENOTFOUND {
+		t.Errorf("withdrawn under another survey: err = %v, want not found", err)
+	}
+	if still, _ := qs.ListApproved(ctx, ylyv, "family_contact"); len(still) != 2 {
+		t.Errorf("after a withdrawal under another survey, approved quotes = %d, want 2", len(still))
+	}
+	w, err := qs.WithdrawQuote(ctx, ylyv, whole.ID, "u2")
 	if err != nil || w.Approved() || w.WithdrawnBy != "u2" {
 		t.Fatalf("WithdrawQuote = %+v, %v", w, err)
 	}
-	if again, err := qs.WithdrawQuote(ctx, whole.ID, "u3"); err != nil || again.WithdrawnBy != "u2" {
+	if again, err := qs.WithdrawQuote(ctx, ylyv, whole.ID, "u3"); err != nil || again.WithdrawnBy != "u2" {
 		t.Errorf("withdrawing twice = %+v, %v", again, err)
 	}
-	if _, err := qs.WithdrawQuote(ctx, "65f000000000000000000000", "u2"); chorus.ErrorCode(err) != chorus.ENOTFOUND {
+	if _, err := qs.WithdrawQuote(ctx, ylyv, "65f000000000000000000000", "u2"); chorus.ErrorCode(err) != chorus.ENOTFOUND {
 		t.Errorf("unknown quote: err = %v", err)
 	}
 	list, _ = qs.ListApproved(ctx, ylyv, "")

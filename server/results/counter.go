@@ -221,6 +221,23 @@ func (a *Counter) Retag(ctx context.Context, before, after *chorus.Response) err
 	return a.write(ctx, deltas)
 }
 
+// Forget takes responses about to be deleted (retention) out of the counts, as they
+// were counted (reviewed themes included). It fits mongodb.Retention.Forget.
+func (a *Counter) Forget(ctx context.Context, gone []*chorus.Response) error {
+	deltas := map[string]*Delta{}
+	a.deltasOf(ctx, gone, -1, a.ThemesOf, deltas)
+	a.batchMu.Lock()
+	defer a.batchMu.Unlock()
+	a.mu.Lock()
+	for _, r := range gone {
+		if a.rebuilding[r.Survey] != nil {
+			a.dirty[r.Survey] = true // the recount may have read them: count again
+		}
+	}
+	a.mu.Unlock()
+	return a.write(ctx, deltas)
+}
+
 // write stores deltas and adds them to the cubes. The caller holds batchMu.
 func (a *Counter) write(ctx context.Context, deltas map[string]*Delta) error {
 	var errs []error

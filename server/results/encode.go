@@ -1,7 +1,9 @@
 package results
 
 import (
+	"crypto/sha256"
 	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"sort"
@@ -273,4 +275,43 @@ func UnpackCells(keys []string, data []byte) ([]EncodedCell, error) {
 		out = append(out, c)
 	}
 	return out, nil
+}
+
+// Digest returns a short hex digest of the cube's counts that does not depend on the
+// order slots were first seen in: the same counts give the same digest on any instance.
+func (c *Cube) Digest() string {
+	h := sha256.New()
+	write := func(key string, v *vec) {
+		type sc struct {
+			name string
+			n    int64
+		}
+		var xs []sc
+		for j, n := range v.c {
+			if n != 0 {
+				xs = append(xs, sc{c.slots[j], n})
+			}
+		}
+		if v.n == 0 && len(xs) == 0 {
+			return
+		}
+		sort.Slice(xs, func(i, j int) bool { return xs[i].name < xs[j].name })
+		fmt.Fprintf(h, "%s\x00%d\x00", key, v.n)
+		for _, x := range xs {
+			fmt.Fprintf(h, "%s=%d\x00", x.name, x.n)
+		}
+		h.Write([]byte{'\n'})
+	}
+	write("", &c.total)
+	for d := range nDims {
+		values := make([]string, 0, len(c.views[d]))
+		for v := range c.views[d] {
+			values = append(values, v)
+		}
+		sort.Strings(values)
+		for _, v := range values {
+			write(strconv.Itoa(int(d))+"|"+v, c.views[d][v])
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))[:12]
 }

@@ -77,12 +77,10 @@ func (pb *publication) measureLine(m *chorus.Measure) *line {
 
 // measure works out a measure for a group from its counts v and its published rows rs.
 // The share is worked out from the exact counts and shown under the share policy. A
-// rounded share narrows down how many chose the points counted to a window of
-// RoundTo% of the base; where that window holds fewer than k young people, the share is
-// hidden if, with the counts shown in the same row, it would narrow down a hidden count:
-// where exactly one count on either side (the points counted, or the other answers) is
-// hidden, or the hidden counts on a side add up to between 1 and k−1. The base is shown
-// only where the row shows how many answered.
+// share, with the counts shown in the same row, narrows down the hidden counts on each
+// side of it (among the points counted, and among the other answers); it is hidden
+// where it would narrow either side's hidden total to fewer than k possible values (see
+// exposes). The base is shown only where the row shows how many answered.
 func (pb *publication) measure(m *chorus.Measure, v *vec, rs rowSet) measureValue {
 	l := pb.measureLine(m)
 	if l == nil || rs == nil || rs[l] == nil || l.kind != lineSingle || l.noNone {
@@ -91,8 +89,7 @@ func (pb *publication) measure(m *chorus.Measure, v *vec, rs rowSet) measureValu
 	r := rs[l]
 	k := int64(pb.p.K())
 	var in, of int64
-	var hid [2]int
-	var hidSum [2]int64
+	var sd sides
 	for i, id := range l.ids {
 		x := r.vals[i]
 		side := 1
@@ -101,27 +98,98 @@ func (pb *publication) measure(m *chorus.Measure, v *vec, rs rowSet) measureValu
 			in += x
 		}
 		of += x
-		if !r.shown[i] {
-			hid[side]++
-			hidSum[side] += x
+		if r.shown[i] {
+			sd.shown[side] += x
+		} else {
+			sd.hidden[side]++
 		}
 	}
 	out := measureValue{in: in, of: of, hasValue: true}
 	sp := pb.sharePolicy()
 	share := sp.Share(int(in), int(of), int(k))
-	if _, figure := share.Figure(); figure && of*int64(sp.RoundTo) < 100*k {
-		for side := range 2 {
-			if hid[side] == 1 || hid[side] > 1 && hidSum[side] > 0 && hidSum[side] < k {
-				return out
-			}
-		}
+	all := !slices.Contains(r.shown[:len(r.shown)-1], false)
+	ofKnown := r.ansShown && r.total || all
+	if sd.exposes(sp, share, int(of), ofKnown, int(v.n), int(k)) {
+		return out
 	}
 	out.share = share
-	all := !slices.Contains(r.shown[:len(r.shown)-1], false)
-	if share.Shown() && (r.ansShown && r.total || all) {
+	if share.Shown() && ofKnown {
 		out.base = pb.p.Count(int(of))
 	}
 	return out
+}
+
+// sides is what a row shows on each side of a measure (0: the points counted; 1: the
+// other answers): the total of the counts shown and how many counts are hidden.
+type sides struct {
+	shown  [2]int64
+	hidden [2]int
+}
+
+// exposes reports whether showing share would let a reader narrow down the hidden
+// counts of either side to fewer than k possible totals, where they could not already
+// from the row. The reader is taken to know every shown count exactly (as facilitators
+// do), the number who answered when ofKnown, and that nobody beyond the group's n young
+// people answered. Coded extremes ("fewer than 10%") only bound a side, as suppression
+// allows. Where the share's own rounding step spans k young people or more, nothing is
+// narrowed that far.
+func (sd sides) exposes(sp disclosure.SharePolicy, share disclosure.Share, of int, ofKnown bool, n, k int) bool {
+	f, figure := share.Figure()
+	if !figure || sd.hidden[0]+sd.hidden[1] == 0 || of*sp.RoundTo >= 100*k {
+		return false
+	}
+	// The possible hidden totals of each side with the share: every number counted
+	// and number answering that give the same share.
+	lo, hi := [2]int{n + 1, n + 1}, [2]int{-1, -1}
+	sIn, sOut := int(sd.shown[0]), int(sd.shown[1])
+	maxIn := sIn
+	if sd.hidden[0] > 0 {
+		maxIn = n
+	}
+	for in := sIn; in <= maxIn; in++ {
+		// in·100/(f+step/2) < of ≤ in·100/(f−step/2), checked exactly with Share.
+		ofLo, ofHi := in+sOut, n
+		if ofKnown {
+			ofLo, ofHi = of, of
+		} else {
+			ofLo = max(ofLo, in*200/(2*f+sp.RoundTo)-1)
+			if d := 2*f - sp.RoundTo; d > 0 {
+				ofHi = min(ofHi, in*200/d+1)
+			}
+		}
+		for o := ofLo; o <= ofHi; o++ {
+			hOut := o - in - sOut
+			if hOut < 0 || (sd.hidden[1] == 0 && hOut != 0) || sp.Share(in, o, k) != share {
+				continue
+			}
+			hIn := in - sIn
+			lo[0], hi[0] = min(lo[0], hIn), max(hi[0], hIn)
+			lo[1], hi[1] = min(lo[1], hOut), max(hi[1], hOut)
+		}
+	}
+	// Without the share: what the row already tells. Knowing how many answered, the
+	// hidden counts add up to the rest; a side whose counts are all shown fixes the
+	// other. Otherwise each side can be anything up to the group's size.
+	var without [2]int
+	rest := n - sIn - sOut
+	if ofKnown {
+		rest = of - sIn - sOut
+	}
+	for side := range 2 {
+		switch {
+		case ofKnown && sd.hidden[1-side] == 0:
+			without[side] = 1
+		default:
+			without[side] = rest + 1
+		}
+	}
+	for side := range 2 {
+		with := hi[side] - lo[side] + 1
+		if sd.hidden[side] > 0 && hi[side] >= 0 && with < k && with < without[side] {
+			return true
+		}
+	}
+	return false
 }
 
 // sharePolicy is the survey's share policy with its defaults.
@@ -140,22 +208,34 @@ func (pb *publication) fillMeasures(rep *Report, rs rowSet, v *vec, codes []stri
 	}
 	pl := pb.places
 	country := pl.CountryCode
-	var region string // the one region of every area shown, if they share one
+	// The one region (or nation: Wales) of every area shown, if they share one.
+	var region string
 	areaLevel := len(codes) > 0
-	for _, c := range codes {
+	inNation := false
+	for i, c := range codes {
 		r := c
 		if a, ok := pl.council[c]; ok {
 			r = a.RegionCode
 		} else if _, ok := pl.regions[c]; !ok {
 			r = ""
 		}
-		if region != "" && r != region {
+		if _, ok := pl.Nations[c]; ok {
+			r, inNation = "", true
+		}
+		if _, ok := pl.Nations[r]; ok {
+			inNation = true
+		}
+		if i > 0 && r != region {
 			region = ""
 			break
 		}
 		region = r
 	}
 	ownIsRegion := len(codes) == 1 && codes[0] == region
+	regionLevel := "region"
+	if _, ok := pl.Nations[region]; ok {
+		regionLevel = "country"
+	}
 	var regionRows, countryRows rowSet
 	var regionVec, countryVec *vec
 	if areaLevel {
@@ -179,7 +259,7 @@ func (pb *publication) fillMeasures(rep *Report, rs rowSet, v *vec, codes []stri
 			var rv measureValue
 			if regionRows != nil {
 				rv = pb.measure(m, regionVec, regionRows)
-				mr.Region = &MeasureFigure{MeasureArea: MeasureArea{Code: region, Name: pl.name(region), Level: "region"}, Share: rv.share, Base: rv.base}
+				mr.Region = &MeasureFigure{MeasureArea: MeasureArea{Code: region, Name: pl.name(region), Level: regionLevel}, Share: rv.share, Base: rv.base}
 			}
 			if !mv.share.Shown() && rv.share.Shown() {
 				mr.Share, mr.Base, mr.Of = rv.share, rv.base, &mr.Region.MeasureArea
@@ -189,7 +269,13 @@ func (pb *publication) fillMeasures(rep *Report, rs rowSet, v *vec, codes []stri
 				ev := pb.measure(m, countryVec, countryRows)
 				mr.England = &MeasureFigure{MeasureArea: MeasureArea{Code: country, Name: pl.name(country), Level: "country"}, Share: ev.share, Base: ev.base}
 				if mv.share.Shown() && ev.share.Shown() {
-					mr.VersusEngland = disclosure.Compare(int(mv.in), int(mv.of), int(ev.in-mv.in), int(ev.of-mv.of))
+					// An English area against the rest of England; a Welsh one against
+					// the whole of England, which does not include it.
+					in, of := ev.in-mv.in, ev.of-mv.of
+					if inNation {
+						in, of = ev.in, ev.of
+					}
+					mr.VersusEngland = disclosure.Compare(int(mv.in), int(mv.of), int(in), int(of))
 				}
 			}
 		}

@@ -72,6 +72,18 @@ func (pl *Places) parent(code string) (string, string) {
 	return all, "all"
 }
 
+// holdsAny reports whether area code is a region or the country above one of councils.
+func (pl *Places) holdsAny(code string, councils []string) bool {
+	for _, c := range councils {
+		for up, _ := pl.parent(c); up != "" && up != all; up, _ = pl.parent(up) {
+			if up == code {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 func (pl *Places) name(code string) string {
 	switch code {
 	case all:

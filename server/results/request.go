@@ -158,6 +158,12 @@ func (pb *publication) publishAreas(rep *Report, req Request) (*Report, error) {
 	}
 	if req.Limit != nil {
 		for _, code := range asked {
+			// A region (or England) that holds one of the viewer's councils is what
+			// their own figures roll up to when they are too few, so it is shown when
+			// asked for directly too: one rule for both (README, "Privacy").
+			if pl.holdsAny(code, req.Limit) {
+				continue
+			}
 			members := []string{code}
 			if m, ok := pl.members[code]; ok {
 				members = m

@@ -413,3 +413,25 @@ func TestWalesRollsUpToWales(t *testing.T) {
 		t.Errorf("Cardiff East: base %v, want Cardiff's 40", seat.Base)
 	}
 }
+
+// TestSynthAnswersAreValid: the demo data generator answers every version as a child of
+// that age could, so every generated submission passes the version's checks.
+func TestSynthAnswersAreValid(t *testing.T) {
+	s, g := example(t)
+	gen := &synth.Generator{Survey: s, Councils: g.Areas(), Rand: rand.New(rand.NewPCG(3, 4)),
+		From: time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)}
+	seen := map[string]int{}
+	for range 3000 {
+		sub := gen.Submission(gen.NextID())
+		v := s.Version(sub.Version)
+		seen[v.ID]++
+		if _, fields := v.Validate(s, sub.Answers, nil); fields != nil {
+			t.Fatalf("%s: %v for %v", v.ID, fields, sub.Answers)
+		}
+	}
+	for _, v := range s.Versions {
+		if seen[v.ID] == 0 {
+			t.Errorf("no submissions for %s", v.ID)
+		}
+	}
+}

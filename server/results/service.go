@@ -3,6 +3,7 @@ package results
 import (
 	"context"
 	"sync"
+	"time"
 
 	"github.com/chorus-voice/chorus/server/chorus"
 	"github.com/chorus-voice/chorus/server/disclosure"
@@ -236,4 +237,85 @@ func (s *Service) CodeCounts(ctx context.Context, survey string, ids []string) (
 		return nil, without, total, nil, err
 	}
 	return perCode, without, l.Base, rel.Ref(disclosure.Policy{Threshold: sv.Threshold}), nil
+}
+
+// Pinned publishes every request from one release (or, without releases, one snapshot)
+// of a survey's counts, so that a set of outputs made one after another (every
+// constituency's briefing) agree with each other even while responses arrive.
+type Pinned struct {
+	sv   *chorus.Survey
+	mu   sync.Mutex
+	pubs map[int]func(req Request) (*Report, error)
+	make func(roundTo int) func(req Request) (*Report, error)
+	// Release identifies what is pinned: the release's id (or, without releases, a
+	// digest of the counts: the same counts give the same ID on any instance and after
+	// a restart) and when it was made (the day of the snapshot without releases).
+	Release PinnedRelease
+}
+
+// PinnedRelease identifies what a Pinned publishes from.
+type PinnedRelease struct {
+	ID        string
+	At        time.Time
+	Responses int64
+}
+
+// Pin returns a Pinned publisher for the survey's current release (or counts).
+func (s *Service) Pin(ctx context.Context, survey string) (*Pinned, error) {
+	sv, err := s.Surveys.FindSurvey(ctx, survey)
+	if err != nil {
+		return nil, err
+	}
+	places := s.Places
+	if places == nil {
+		places = &Places{}
+	}
+	pin := &Pinned{sv: sv}
+	if s.Releases != nil {
+		rel, err := s.Releases.Current(ctx, survey)
+		if err != nil {
+			return nil, err
+		}
+		rels, err := s.Releases.older(ctx, rel)
+		if err != nil {
+			return nil, err
+		}
+		pin.Release = PinnedRelease{ID: rel.ID, At: rel.At, Responses: rel.Responses}
+		pin.make = func(roundTo int) func(Request) (*Report, error) {
+			return newReleased(sv, s.mapping(survey), rel, rels, disclosure.Policy{Threshold: sv.Threshold, RoundTo: roundTo}, places).publish
+		}
+		return pin, nil
+	}
+	c, err := s.Store.Snapshot(ctx, survey)
+	if err != nil {
+		return nil, err
+	}
+	pin.Release = PinnedRelease{ID: c.Digest(), Responses: c.Responses()}
+	pin.make = func(roundTo int) func(Request) (*Report, error) {
+		pb := newPublication(sv, s.mapping(survey), c, disclosure.Policy{Threshold: sv.Threshold, RoundTo: roundTo}, places)
+		return pb.publish
+	}
+	return pin, nil
+}
+
+// Publish implements Publisher from the pinned release. Its publications are kept
+// apart from the live ones, so that the two do not push each other out of the cache.
+func (p *Pinned) Publish(_ context.Context, survey string, req Request) (*Report, error) {
+	if survey != p.sv.ID {
+		return nil, chorus.Errorf(chorus.ENOTFOUND, "No such survey.")
+	}
+	if err := (disclosure.Policy{Threshold: p.sv.Threshold, RoundTo: req.RoundTo}).Validate(); err != nil {
+		return nil, chorus.Wrap(chorus.EINTERNAL, err, "")
+	}
+	p.mu.Lock()
+	pub := p.pubs[req.RoundTo]
+	if pub == nil {
+		pub = p.make(req.RoundTo)
+		if p.pubs == nil {
+			p.pubs = map[int]func(Request) (*Report, error){}
+		}
+		p.pubs[req.RoundTo] = pub
+	}
+	p.mu.Unlock()
+	return pub(req)
 }

@@ -118,7 +118,7 @@ var (
 // in the past rather than now.
 func toldAsPast(words []string, i, end int) bool {
 	s, e := sentence(words, i, end)
-	return presentMarkers.anyIn(words, s, e) == false && pastMarkers.anyIn(words, s, e)
+	return !presentMarkers.anyIn(words, s, e) && pastMarkers.anyIn(words, s, e)
 }
 
 // fictionWords introduce something that is not the child's own life: "a film

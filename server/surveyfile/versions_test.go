@@ -193,3 +193,30 @@ func TestAgeBandsLimitAnswers(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryRowHasAMeasure: every scale question and grid row of the shipped survey,
+// including the rows only some ages are asked, has a headline measure.
+func TestEveryRowHasAMeasure(t *testing.T) {
+	s, err := LoadFile(example, areas)
+	if err != nil {
+		t.Fatal(err)
+	}
+	has := map[string]bool{}
+	for _, m := range s.Measures {
+		has[m.Question+"/"+m.Item] = true
+	}
+	for _, q := range s.Questions {
+		switch q.Kind {
+		case chorus.KindScale:
+			if !has[q.ID+"/"] {
+				t.Errorf("scale %s has no measure", q.ID)
+			}
+		case chorus.KindGrid:
+			for _, it := range q.Items {
+				if !has[q.ID+"/"+it.ID] {
+					t.Errorf("grid row %s/%s has no measure", q.ID, it.ID)
+				}
+			}
+		}
+	}
+}

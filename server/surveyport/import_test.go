@@ -265,3 +265,66 @@ func TestConditions(t *testing.T) {
 		}
 	}
 }
+
+// TestImportWelshForm imports a form written the way KoboToolbox users write them,
+// in English and Welsh, and checks each mapping of the README's table.
+func TestImportWelshForm(t *testing.T) {
+	data := workbook(t, map[string][][]any{
+		"survey": {
+			{"type", "name", "label::English (en)", "label::Welsh (cy)", "hint::English (en)", "hint::Welsh (cy)", "required", "relevant", "constraint", "calculation"},
+			{"note", "welcome", "Thank you for helping", "Diolch am helpu", "", "", "", "", "", ""},
+			{"select_one yn", "safe", "Do you feel safe?", "Wyt ti'n teimlo'n ddiogel?", "", "", "yes", "", "", ""},
+			{"begin group", "worries", "Worries", "Pryderon", "", "", "", "${safe} = 'no'", "", ""},
+			{"select_multiple why", "why", "Why not?", "Pam ddim?", "Pick up to 2", "Dewisa hyd at 2", "", "", "count-selected(.) <= 2", ""},
+			{"end group", "", "", "", "", "", "", "", "", ""},
+			{"note", "next", "Now about you", "Nawr amdanat ti", "", "", "", "", "", ""},
+			{"integer", "age", "How old are you?", "Faint yw dy oed di?", "", "", "", "", ". >= 8 and . <= 25", ""},
+			{"text", "other", "Anything else?", "Unrhyw beth arall?", "", "", "", "selected(${why}, 'home') or selected(${why}, 'school')", "", ""},
+			{"calculate", "score", "", "", "", "", "", "", "", "${age} * 2"},
+		},
+		"choices": {
+			{"list_name", "name", "label::English (en)", "label::Welsh (cy)"},
+			{"yn", "yes", "Yes", "Ydw"}, {"yn", "no", "No", "Nac ydw"}, {"yn", "prefer_not", "I don't want to say", "Dw i ddim eisiau dweud"},
+			{"why", "home", "Home", "Cartref"}, {"why", "school", "School", "Ysgol"}, {"why", "online", "Online", "Ar-lein"},
+		},
+		"settings": {{"form_title", "form_id", "default_language"}, {"Feeling safe", "feeling_safe", "English (en)"}},
+	})
+	s, skips, err := ReadXLSForm("welsh.xlsx", bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustValidate(t, s, "welsh.xlsx")
+	if s.ID != "feeling_safe" || !slices.Equal(s.Languages, []string{"en", "cy"}) || s.Title["cy"] != "Feeling safe" {
+		t.Errorf("survey %q %v %v", s.ID, s.Languages, s.Title)
+	}
+	if s.Intro["cy"] != "Diolch am helpu" {
+		t.Errorf("intro %v, want the first note", s.Intro)
+	}
+	safe := s.Question("safe")
+	if safe.Kind != chorus.KindSingle || !safe.Required || !safe.DontWantToSay || len(safe.Options) != 2 || safe.Options[1].Text["cy"] != "Nac ydw" {
+		t.Errorf("safe: %+v", safe)
+	}
+	why := s.Question("why")
+	if why.Kind != chorus.KindMulti || why.MaxChoices != 2 || condString(why.ShowIf) != "safe in no" || why.Help["cy"] != "Dewisa hyd at 2" {
+		t.Errorf("why: kind %s max %d show_if %s help %v", why.Kind, why.MaxChoices, condString(why.ShowIf), why.Help)
+	}
+	age := s.Question("age")
+	if age.Kind != chorus.KindNumber || age.Min != 8 || age.Max != 25 || age.Help["cy"] != "Nawr amdanat ti" {
+		t.Errorf("age: %+v", age)
+	}
+	if other := s.Question("other"); condString(other.ShowIf) != "why in home,school" {
+		t.Errorf("other: show_if %s", condString(other.ShowIf))
+	}
+	var lines []string
+	for _, sk := range skips {
+		lines = append(lines, sk.String())
+	}
+	for _, want := range []string{`welsh.xlsx:4: the heading of group "worries"`, `welsh.xlsx:10: calculate "score" is left out`} {
+		if !slices.ContainsFunc(lines, func(l string) bool { return strings.HasPrefix(l, want) }) {
+			t.Errorf("no line starts %q:\n%s", want, strings.Join(lines, "\n"))
+		}
+	}
+	if len(lines) != 2 {
+		t.Errorf("%d lines, want 2:\n%s", len(lines), strings.Join(lines, "\n"))
+	}
+}

@@ -123,8 +123,13 @@ func (x *xlsImport) readQuestions() chorus.Text {
 		q, values, reason := x.question(where, row, word, rest, name)
 		if q == nil {
 			x.skip(where, "%s %s is left out: %s", typ, quote(name), reason)
-			continue
+			continue // one line for the row; its other cells go with it
 		}
+		used := []string{"type", "name", "label", "hint", "required", "relevant", "constraint", "appearance", "chorus_kind"}
+		if word == "range" {
+			used = append(used, "parameters")
+		}
+		x.unused(where, row, used...)
 		if kindCol == chorus.KindArea {
 			q.Kind, q.Options, values = chorus.KindArea, nil, nil
 		}
@@ -166,11 +171,6 @@ func (x *xlsImport) question(where string, row []string, word, rest, name string
 	sh := x.survey
 	appearance := strings.ToLower(sh.cell(row, "appearance", ""))
 	kind := sh.cell(row, "chorus_kind", "")
-	used := []string{"type", "name", "label", "hint", "required", "relevant", "constraint", "appearance", "chorus_kind"}
-	if word == "range" {
-		used = append(used, "parameters")
-	}
-	x.unused(where, row, used...)
 	constraint := sh.cell(row, "constraint", "")
 	switch word {
 	case "select_one", "select_multiple", "select1", "select":

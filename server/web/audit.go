@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -61,6 +62,7 @@ var auditActions = []struct{ Action, Label string }{
 	{chorus.ActionSurveysReload, "Reloaded surveys and codebooks"},
 	{chorus.ActionCodeCreate, "Made a group code"},
 	{chorus.ActionCodeRevoke, "Revoked a group code"},
+	{chorus.ActionRetentionDelete, "Deleted answers past their retention"},
 }
 
 func auditLabel(action string) string {
@@ -100,6 +102,7 @@ func (s *Server) handleAuditPage(c *fiber.Ctx) error {
 			return chorus.Errorf(chorus.EINVALID, "That page of the audit log does not exist.")
 		}
 		f.Before = t
+		f.SeenAtBefore, _ = strconv.Atoi(c.Query("seen"))
 	}
 	entries, err := s.Audit.FindAudit(c.UserContext(), f)
 	if err != nil {
@@ -115,11 +118,16 @@ func (s *Server) handleAuditPage(c *fiber.Ctx) error {
 	}
 	p := &auditPage{staffPage: s.staffPage(c, "Audit log"), Actions: auditActions, Action: f.Action}
 	for _, e := range entries {
-		p.Rows = append(p.Rows, auditRow{Time: e.Time.UTC().Format("2006-01-02 15:04:05 UTC"),
+		when := e.Time.UTC().Format("2006-01-02 15:04:05 UTC")
+		if e.Time.Equal(e.Time.UTC().Truncate(24 * time.Hour)) {
+			when = e.Time.UTC().Format("2006-01-02") + " (day only: it names a child's answer)"
+		}
+		p.Rows = append(p.Rows, auditRow{Time: when,
 			Who: auditWho(e, emails), Action: auditLabel(e.Action), Object: auditObject(e.Object, emails), Detail: e.Detail})
 	}
 	if len(entries) == auditPageSize {
-		q := url.Values{"before": {entries[len(entries)-1].Time.UTC().Format(time.RFC3339Nano)}}
+		next := f.Next(entries)
+		q := url.Values{"before": {next.Before.UTC().Format(time.RFC3339Nano)}, "seen": {strconv.Itoa(next.SeenAtBefore)}}
 		if f.Action != "" {
 			q.Set("action", f.Action)
 		}

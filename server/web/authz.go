@@ -93,6 +93,12 @@ var routeTable = map[string]rule{
 	"POST /briefings":                        {allow: facilitators},
 	"POST /briefings/:id/share":              {allow: facilitators},
 	"POST /briefings/:id/share/:link/revoke": {allow: facilitators},
+	// Every MP at once: batches of briefings, their progress and their ZIP.
+	"POST /api/v1/briefings/batch":        {allow: facilitators},
+	"GET /api/v1/briefings/batch/:id":     {allow: facilitators},
+	"GET /api/v1/briefings/batch/:id.zip": {allow: facilitators},
+	"POST /briefings/batch":               {allow: facilitators},
+	"GET /briefings/batch/:id":            {allow: facilitators},
 
 	// Dashboards, their CSV export, and publishing the page for young people.
 	"GET /dashboard":                  {allow: facilitators},

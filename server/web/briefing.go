@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"context"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/chorus-voice/chorus/server/briefing"
 	"github.com/chorus-voice/chorus/server/briefingpdf"
 	"github.com/chorus-voice/chorus/server/chorus"
 	"github.com/chorus-voice/chorus/server/geo"
@@ -30,6 +32,7 @@ func (s *Server) registerBriefingRoutes() {
 	s.app.Get("/briefings/:id", s.handleBriefing)
 	s.app.Post("/briefings/:id/share", s.handleBriefingShare)
 	s.app.Post("/briefings/:id/share/:link/revoke", s.handleBriefingRevoke)
+	s.registerBriefingBatchRoutes()
 }
 
 // createBriefing stores a briefing of survey for an area: a council, a region, England
@@ -186,24 +189,23 @@ func (s *Server) canReadBriefing(c *fiber.Ctx, b *chorus.Briefing) bool {
 // leave the organisation (rounded), limited to a viewer's areas unless a share link
 // brought the reader.
 func (s *Server) briefingRequest(c *fiber.Ctx, b *chorus.Briefing) results.Request {
-	var req results.Request
-	switch b.Level {
-	case geo.LevelCouncil:
-		req.Area = b.Area
-	case geo.LevelRegion:
-		req.Region = b.Area
-	case geo.LevelConstituency:
-		req.Constituency = b.Area
-	case geo.LevelCountry:
-		if b.Area == geo.WalesCode {
-			req.Region = b.Area // Wales has no regions: results treat it as one, of its councils
-		}
-	}
 	reader := currentUser(c)
 	if currentShare(c) != nil {
 		reader = nil
 	}
-	return results.RequestFor(req, reader, true)
+	return results.RequestFor(briefing.Request(b, nil), reader, true)
+}
+
+// briefings returns the briefing service.
+func (s *Server) briefings() *briefing.Service { return s.Briefs }
+
+// briefingLang is the language a briefing is asked for in (?lang=cy), if the survey
+// has it; else English.
+func briefingLang(c *fiber.Ctx, sv *chorus.Survey) string {
+	if l := c.Query("lang"); l != "" && slices.Contains(sv.Languages, l) {
+		return l
+	}
+	return "en"
 }
 
 // briefing finds the briefing in the path and lays it out with freshly published
@@ -222,28 +224,10 @@ func (s *Server) briefing(c *fiber.Ctx) (*chorus.Briefing, *report.Briefing, err
 	if err != nil {
 		return nil, nil, err
 	}
-	rep, err := s.publish(ctx, sv.ID, s.briefingRequest(c, b))
-	if chorus.ErrorCode(err) == chorus.EINVALID {
-		// Too few answers in the area (or anywhere) so far: the briefing says so.
-		rep, err = &results.Report{Survey: sv.ID, Note: chorus.ErrorMessage(err)}, nil
-	}
+	rb, err := s.briefings().Compose(ctx, b, s.briefingRequest(c, b), briefingLang(c, sv))
 	if err != nil {
 		return nil, nil, err
 	}
-	quotes, err := s.approvedQuotes(ctx, sv.ID)
-	if err != nil {
-		return nil, nil, err
-	}
-	name := s.Geo.Name(b.Area)
-	if name == "" {
-		name = b.Area
-	}
-	asOf := s.now() // the figures' date: their release's, so that the page changes only with a release
-	if rep.Release != nil {
-		asOf = rep.Release.At
-	}
-	rb := report.ComposeBriefing(report.BriefingInput{Survey: sv, Briefing: b, Report: rep, AreaName: name,
-		Labels: s.themeLabels(ctx, sv.ID, "en"), Quotes: quotes, AsOf: asOf, Attribution: s.Geo.Attribution()})
 	return b, rb, nil
 }
 
@@ -271,22 +255,30 @@ type wordingView struct {
 
 type briefingView struct {
 	ID, Title, SurveyTitle, AreaName, ShownName, Reason, AsOf, Base string
-	RolledUp, Empty, Demo                                           bool
-	Groups                                                          []groupView
-	Themes                                                          []briefingThemeView
-	ChangeTitle                                                     string
-	ChangeQuotes                                                    []string
-	AgeBands, LiveWith                                              []rowView
-	Methods                                                         []string
-	Wordings                                                        []wordingView
-	Attribution                                                     string
+	Lang, WhyCouncil, MadeBy, RegionName, ResponseRate              string
+	Sentences                                                       []string
+	Measures                                                        []report.MeasureRow
+	W                                                               report.Words
+	// OtherLang offers the briefing in the survey's other language ("" if none).
+	OtherLang, OtherLangName string
+	RolledUp, Empty, Demo    bool
+	Groups                   []groupView
+	Themes                   []briefingThemeView
+	ChangeTitle              string
+	ChangeQuotes             []string
+	AgeBands, LiveWith       []rowView
+	Methods                  []string
+	Wordings                 []wordingView
+	Attribution              string
 }
 
 func briefingViewOf(b *report.Briefing) *briefingView {
 	v := &briefingView{ID: b.ID, Title: b.Title, SurveyTitle: b.SurveyTitle, AreaName: b.AreaName, ShownName: b.ShownName,
 		Reason: b.Reason, AsOf: b.AsOf.UTC().Format("2 January 2006"), Base: b.Base.String(), RolledUp: b.RolledUp,
 		Empty: b.Empty, Demo: b.DemoData, ChangeTitle: b.ChangeTitle, ChangeQuotes: b.ChangeQuotes, Methods: b.Methods,
-		Attribution: b.Attribution, AgeBands: rowsOf(b.AgeBands.Bars), LiveWith: rowsOf(b.LiveWith.Bars)}
+		Attribution: b.Attribution, AgeBands: rowsOf(b.AgeBands.Bars), LiveWith: rowsOf(b.LiveWith.Bars),
+		Lang: b.Lang, WhyCouncil: b.WhyCouncil, MadeBy: b.MadeBy, RegionName: b.RegionName, ResponseRate: b.ResponseRate,
+		Sentences: b.Sentences, Measures: b.Measures, W: b.Words}
 	for _, g := range b.Groups {
 		gv := groupView{Title: g.Title, Note: g.Note, Multi: g.Kind == "multi"}
 		items := g.Items
@@ -340,10 +332,23 @@ func (s *Server) renderBriefing(c *fiber.Ctx, status int, b *chorus.Briefing, rb
 	p := &briefingPage{staffPage: s.staffPage(c, rb.Title), B: briefingViewOf(rb), Errors: newStaffErrors(formErr, "days")}
 	base := "/briefings/" + url.PathEscape(b.ID)
 	p.PDFHref, p.CSVHref = base+".pdf", base+".csv"
+	if rb.Lang != "en" {
+		p.PDFHref += "?lang=" + rb.Lang
+	}
+	switch {
+	case rb.Lang == "cy":
+		p.B.OtherLang, p.B.OtherLangName = "en", "English"
+	case strings.HasPrefix(b.Area, "W"):
+		p.B.OtherLang, p.B.OtherLangName = "cy", "Cymraeg"
+	}
 	if currentShare(c) != nil {
 		p.Shared = true
 		q := "?share=" + url.QueryEscape(c.Query("share"))
-		p.PDFHref += q
+		if strings.Contains(p.PDFHref, "?") {
+			p.PDFHref += "&" + q[1:]
+		} else {
+			p.PDFHref += q
+		}
 		p.CSVHref += q
 		c.Set("X-Robots-Tag", "noindex, nofollow")
 	}

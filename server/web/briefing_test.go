@@ -182,28 +182,28 @@ func TestBriefingView(t *testing.T) {
 		if got := art.Find("h1").Text(); got != "Day of Action briefing: Hartlepool" {
 			t.Errorf("title %q", got)
 		}
-		if got := art.Find(".headline .big").Text(); got != "40" {
-			t.Errorf("base %q, want 40", got)
+		if got := art.Find(".sentences li").Length(); got < 3 || got > 5 {
+			t.Errorf("%d headline sentences, want 3 to 5", got)
 		}
 		if art.Find(".notice").Length() != 0 {
 			t.Error("Hartlepool is shown on its own, but the briefing says it was rolled up")
 		}
-		for _, want := range []string{"Headline figures", "What young people talked about most", "What young people want changed",
-			"Who answered (base sizes)", "About these figures", "Numbers from", "rounded to the nearest 5",
+		for _, want := range []string{"How young people feel", "What young people talked about most", "What young people want changed",
+			"Who answered", "About these figures", "Numbers from", "rounded to the nearest 5",
 			"Easy read", "Office for National Statistics"} {
 			if !strings.Contains(art.Text(), want) && !strings.Contains(strings.ToLower(art.Text()), strings.ToLower(want)) {
 				t.Errorf("briefing lacks %q", want)
 			}
 		}
-		if art.Find("caption").Length() < 3 {
-			t.Error("headline figures are not in captioned tables")
+		if art.Find("table.measures caption").Length() != 1 || art.Find("table.measures tbody tr").Length() == 0 {
+			t.Error("headline measures are not in a captioned table")
 		}
 		if got := art.Find("section:has(#b-who) .base").First().Text(); got != "40" {
 			t.Errorf("who answered: all young people %q, want 40", got)
 		}
 		art.Find("td.n").Each(func(_ int, s *goquery.Selection) {
 			txt := strings.TrimSuffix(strings.TrimSpace(s.Text()), "%")
-			if txt != "c" && !strings.HasSuffix(strings.TrimSpace(s.Text()), "%") && txt != "0" {
+			if txt != "c" && !strings.Contains(s.Text(), "%") && txt != "0" {
 				if n := atoiOr(txt); n%5 != 0 {
 					t.Errorf("briefing count %q is not rounded to 5", txt)
 				}
@@ -215,14 +215,14 @@ func TestBriefingView(t *testing.T) {
 			t.Fatalf("PDF: %d %s %.8q", resp.StatusCode, resp.Header.Get("Content-Type"), pdf)
 		}
 		if text, ok := pdfText(t, []byte(pdf)); ok {
-			for _, want := range []string{"Day of Action briefing: Hartlepool", "40", "young people answered in Hartlepool", "Headline figures",
-				"What young people want changed", "Who answered (base sizes)", "About these figures"} {
+			for _, want := range []string{"Day of Action briefing: Hartlepool", "40", "young people in Hartlepool answered", "How young people feel",
+				"What young people want changed", "Who answered", "About these figures"} {
 				if !strings.Contains(text, want) {
 					t.Errorf("PDF text lacks %q", want)
 				}
 			}
-			for _, g := range art.Find("table.compact").First().Find("td.n").Nodes[:2] {
-				if fig := strings.TrimSpace(goquery.NewDocumentFromNode(g).Text()); !strings.Contains(text, fig) {
+			for _, g := range art.Find("table.measures").First().Find("td.n").Nodes[:2] {
+				if fig, _, _ := strings.Cut(strings.TrimSpace(goquery.NewDocumentFromNode(g).Text()), " "); !strings.Contains(text, fig) {
 					t.Errorf("PDF lacks the headline figure %q", fig)
 				}
 			}
@@ -252,6 +252,22 @@ func TestBriefingView(t *testing.T) {
 			t.Errorf("CSV base %q, want 40", base)
 		}
 	})
+	t.Run("Welsh", func(t *testing.T) {
+		id := f.makeBriefing(hartlepool)
+		doc, _ := f.get("facilitator", "/briefings/"+id+"?lang=cy", http.StatusOK)
+		art := doc.Find("article.briefing")
+		if lang, _ := art.Attr("lang"); lang != "cy" || art.Find("h1").Text() != "Briff Diwrnod Gweithredu: Hartlepool" ||
+			!strings.Contains(art.Find(".sentences").Text(), "o bobl ifanc") || art.Find("#b-brief").Text() != "Yn gryno" {
+			t.Errorf("Welsh briefing: lang %q, title %q, sentences %q", lang, art.Find("h1").Text(), art.Find(".sentences").Text())
+		}
+		if href, _ := doc.Find(`a[href$=".pdf?lang=cy"]`).Attr("href"); href == "" {
+			t.Error("the Welsh briefing does not link to its Welsh PDF")
+		}
+		resp, pdf := f.request("facilitator", http.MethodGet, "/briefings/"+id+".pdf?lang=cy", nil)
+		if text, ok := pdfText(t, []byte(pdf)); resp.StatusCode != http.StatusOK || ok && !strings.Contains(text, "Briff Diwrnod Gweithredu: Hartlepool") {
+			t.Errorf("Welsh PDF: %d", resp.StatusCode)
+		}
+	})
 	t.Run("RolledUp", func(t *testing.T) {
 		id := f.makeBriefing(darlington)
 		doc, _ := f.get("facilitator", "/briefings/"+id, http.StatusOK)
@@ -259,7 +275,7 @@ func TestBriefingView(t *testing.T) {
 		if !strings.Contains(notice, "North East") || !strings.Contains(notice, "region") {
 			t.Errorf("Darlington's briefing does not say it shows the North East and why: %q", notice)
 		}
-		if got := doc.Find("article .headline .big").Text(); got != "75" {
+		if got := doc.Find("article section:has(#b-who) .base").First().Text(); got != "75" {
 			t.Errorf("North East base %q, want 75 (73 rounded)", got)
 		}
 	})
@@ -269,8 +285,11 @@ func TestBriefingView(t *testing.T) {
 		if got := doc.Find("article h1").Text(); got != "Day of Action briefing: Hartlepool" {
 			t.Errorf("title %q", got)
 		}
-		if !strings.Contains(doc.Find("article .headline").Text(), "young people answered in Hartlepool") {
-			t.Errorf("constituency briefing headline %q", doc.Find("article .headline").Text())
+		if !strings.Contains(doc.Find("article .sentences").Text(), "young people in Hartlepool answered") {
+			t.Errorf("constituency briefing sentences %q", doc.Find("article .sentences").Text())
+		}
+		if why := doc.Find("article .why").Text(); !strings.Contains(why, "run by Hartlepool") {
+			t.Errorf("constituency briefing does not say which council runs children's services: %q", why)
 		}
 	})
 	t.Run("NobodyAnswered", func(t *testing.T) {
@@ -285,7 +304,7 @@ func TestBriefingView(t *testing.T) {
 		g.add(6, hartlepool)
 		id := g.makeBriefing(hartlepool)
 		doc, _ := g.get("facilitator", "/briefings/"+id, http.StatusOK)
-		if doc.Find("article .headline, article td.n").Length() != 0 {
+		if doc.Find("article .sentences, article td.n").Length() != 0 {
 			t.Error("a briefing with too few answers shows figures")
 		}
 		if notice := doc.Find("article .notice").Text(); !strings.Contains(notice, "Too few") {

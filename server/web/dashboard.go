@@ -10,6 +10,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/chorus-voice/chorus/server/briefing"
 	"github.com/chorus-voice/chorus/server/chorus"
 	"github.com/chorus-voice/chorus/server/report"
 	"github.com/chorus-voice/chorus/server/results"
@@ -25,24 +26,9 @@ func (s *Server) registerDashboardRoutes() {
 	s.app.Post("/dashboard/:survey/publish", s.handleDashboardPublish)
 }
 
-// themeLabels names a survey's themes from its codebook: the adult label for dashboards
-// and briefings, the young label (in lang where the codebook has it, else English) for
-// the young people's page (report.Themes picks). It is nil when the survey has no
-// codebook; report.Themes then names a theme from its id.
+// themeLabels names a survey's themes from its codebook (see briefing.ThemeLabels).
 func (s *Server) themeLabels(ctx context.Context, survey, lang string) map[string]report.ThemeLabel {
-	cb, err := s.Codebooks.FindCodebook(ctx, survey)
-	if err != nil {
-		return nil
-	}
-	out := make(map[string]report.ThemeLabel, len(cb.Themes))
-	for _, t := range cb.Themes {
-		young := t.LabelYoung
-		if lang == "cy" && t.LabelYoungCY != "" {
-			young = t.LabelYoungCY
-		}
-		out[t.ID] = report.ThemeLabel{Adult: t.LabelAdult, Young: young}
-	}
-	return out
+	return briefing.ThemeLabels(ctx, s.Codebooks, survey, lang)
 }
 
 // surveysForStaff lists every survey staff may report on: every loaded survey, open
@@ -138,6 +124,9 @@ type dashboardPage struct {
 	CSVHref   string
 	Published bool
 	Areas     []areaChoice
+	// Retention says how long answers are kept and when the next are deleted
+	// (facilitators and admins).
+	Retention string
 }
 
 // dashboardFilter is the filter chosen on the dashboard: at most one condition.
@@ -216,6 +205,9 @@ func (s *Server) handleDashboard(c *fiber.Ctx) error {
 	}
 	p.Published = pub.Published
 	p.Areas = s.areaChoices()
+	if p.Retention, err = s.retentionLine(c, sv); err != nil {
+		return err
+	}
 	return s.render(c.Status(status), "dashboard", p)
 }
 

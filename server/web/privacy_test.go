@@ -2,10 +2,13 @@ package web
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"math"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
@@ -184,4 +187,81 @@ func finerThanDay(path string, v any) []string {
 		}
 	}
 	return out
+}
+
+// TestQuestionnaireNotKept: on a shared phone, Back after sending must not show the
+// filled form, so the start page, the questionnaire (also on reload, when the browser
+// asks with Cache-Control: max-age=0), the page after sending and an error page with
+// the answers in it all say no-store.
+func TestQuestionnaireNotKept(t *testing.T) {
+	ts := newTestServer(t)
+	path := exampleSurvey + "/8-12"
+	for _, reqCC := range []string{"", "max-age=0", "no-cache"} {
+		for _, target := range []string{exampleSurvey, path} {
+			req := httptest.NewRequest("GET", target, nil)
+			if reqCC != "" {
+				req.Header.Set("Cache-Control", reqCC)
+			}
+			resp, _ := ts.do(t, req)
+			if got := resp.Header.Get("Cache-Control"); resp.StatusCode != 200 || got != "no-store" {
+				t.Errorf("GET %s (request Cache-Control %q): %d, Cache-Control %q; want no-store", target, reqCC, resp.StatusCode, got)
+			}
+		}
+	}
+	f := ts.freshForm(t, "8-12")
+	f.Set("q.better", "More days out")
+	thanks, _ := ts.postForm(t, path, f) // the thank-you page is the post's answer
+	if thanks.StatusCode == http.StatusSeeOther {
+		thanks, _ = ts.do(t, httptest.NewRequest("GET", thanks.Header.Get("Location"), nil))
+	}
+	if got := thanks.Header.Get("Cache-Control"); thanks.StatusCode != 200 || got != "no-store" {
+		t.Errorf("the page after sending: %d, Cache-Control %q; want no-store", thanks.StatusCode, got)
+	}
+	f = ts.freshForm(t, "8-12")
+	f["q.matters_most"] = []string{"family", "friends", "home", "trusted_adult", "listened_to", "health"}
+	f.Set("q.better", "More days out")
+	if resp, _ := ts.postForm(t, path, f); resp.StatusCode != 422 || resp.Header.Get("Cache-Control") != "no-store" {
+		t.Errorf("error page with the answers: %d, Cache-Control %q; want 422 and no-store", resp.StatusCode, resp.Header.Get("Cache-Control"))
+	}
+}
+
+// TestFailedSignInKeepsNoEmail: a sign-in with an email no account has leaves nothing
+// of what was typed in the store: not the address, not a hash of it.
+func TestFailedSignInKeepsNoEmail(t *testing.T) {
+	f := newAuthFixture(t, Config{})
+	const typed = "somebody.else@example.net"
+	if r := f.sendJSON("POST", "/api/v1/auth/login", loginBody(typed, "not the password at all")); r.StatusCode != 401 {
+		t.Fatalf("status %d, want 401", r.StatusCode)
+	}
+	sum := sha256.Sum256([]byte(typed))
+	needles := []string{typed, "somebody", hex.EncodeToString(sum[:4])}
+	names, err := f.db.Collection("audit").Database().ListCollectionNames(context.Background(), bson.D{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	failed := 0
+	for _, name := range names {
+		cur, err := f.db.Collection(name).Find(context.Background(), bson.D{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var docs []bson.D
+		if err := cur.All(context.Background(), &docs); err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range docs {
+			js, _ := bson.MarshalExtJSON(d, false, false)
+			if strings.Contains(string(js), chorus.ActionSignInFailed) {
+				failed++
+			}
+			for _, n := range needles {
+				if strings.Contains(strings.ToLower(string(js)), n) {
+					t.Errorf("%s keeps %q of the typed email: %s", name, n, js)
+				}
+			}
+		}
+	}
+	if failed != 1 {
+		t.Errorf("%d failed sign-ins in the audit log, want 1", failed)
+	}
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/chorus-voice/chorus/server/briefing"
 	"github.com/chorus-voice/chorus/server/chorus"
 	"github.com/chorus-voice/chorus/server/report"
 )
@@ -24,15 +25,7 @@ func (s *Server) registerQuoteRoutes() {
 // approvedQuotes returns a survey's approved quotes for briefings and dashboards (none
 // without a quote service).
 func (s *Server) approvedQuotes(ctx context.Context, survey string) ([]report.Quote, error) {
-	list, err := s.Quotes.ListApproved(ctx, survey, "")
-	if err != nil {
-		return nil, err
-	}
-	out := make([]report.Quote, len(list))
-	for i, q := range list {
-		out[i] = report.Quote{Question: q.Question, Themes: []string{q.Theme}, Text: q.Text}
-	}
-	return out, nil
+	return briefing.ApprovedQuotes(ctx, s.Quotes, survey)
 }
 
 // handleQuoteApprove approves an answer or an excerpt of it as a quote.
@@ -135,7 +128,7 @@ func (s *Server) userEmails(c *fiber.Ctx) func(id string) string {
 // handleQuoteWithdraw withdraws an approval.
 func (s *Server) handleQuoteWithdraw(c *fiber.Ctx) error {
 	survey := c.Params("survey")
-	q, err := s.Quotes.WithdrawQuote(c.UserContext(), c.Params("id"), currentUser(c).ID)
+	q, err := s.Quotes.WithdrawQuote(c.UserContext(), survey, c.Params("id"), currentUser(c).ID)
 	if err != nil {
 		return err
 	}

@@ -106,7 +106,7 @@ func (s *Server) handleSurveyStart(c *fiber.Ctx) error {
 		return err
 	}
 	lang := pickLang(sv, c.Query("lang"))
-	lead, more := firstSentence(sv.Privacy.In(lang))
+	lead, more := firstSentence(sv.PrivacyNotice().In(lang))
 	p := &surveyStartPage{
 		Page:        s.respondentPage(c, sv.Title.In(lang), lang),
 		W:           wordsFor(lang),

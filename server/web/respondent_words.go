@@ -18,7 +18,9 @@ type words struct {
 	Problem, Unavailable, OnlyIf, UpTo, NotANumber                                string
 	ThanksTitle, ThanksBody, AlreadyHave, Receipt, ReceiptNote                    string
 	Results, UrgentTitle, UrgentCall, Footer, Start, ChangeBeforeSend, StartAgain string
-	CodeTitle, CodeLabel, CodeHint, CodeNote, CodeSend, CodeOK, CodeProblem       string
+	// DraftKept is the notice at the top of the form while a draft is on the phone.
+	DraftKept                                                               string
+	CodeTitle, CodeLabel, CodeHint, CodeNote, CodeSend, CodeOK, CodeProblem string
 	// EmptyAsk asks before sending a form with no answers; Limit is said when a child
 	// ticks one more than a question allows ({n} is the most).
 	EmptyAsk, EmptyHint, SendAnyway, Limit string
@@ -61,6 +63,7 @@ var wordsEN = &words{
 	Start:            "Start",
 	ChangeBeforeSend: "You can change your answers until you send them.",
 	StartAgain:       "Clear my answers and start again",
+	DraftKept:        "Your answers are saved on this phone until you send them, for up to 2 hours. If other people use this phone, you can clear them.",
 	CodeTitle:        "Your group code",
 	CodeLabel:        "Group code",
 	CodeHint:         "The adult running your group will give you a code. It looks like K7QM-2PXW.",
@@ -111,6 +114,7 @@ var wordsCY = &words{
 	Start:            "Dechrau",
 	ChangeBeforeSend: "Gelli di newid dy atebion nes i ti eu hanfon.",
 	StartAgain:       "Clirio fy atebion a dechrau eto",
+	DraftKept:        "Mae dy atebion wedi'u cadw ar y ffôn hwn nes i ti eu hanfon, am hyd at 2 awr. Os bydd pobl eraill yn defnyddio'r ffôn hwn, gelli di eu clirio.",
 	CodeTitle:        "Cod dy grŵp",
 	CodeLabel:        "Cod y grŵp",
 	CodeHint:         "Bydd yr oedolyn sy'n rhedeg dy grŵp yn rhoi cod i ti. Mae'n edrych fel K7QM-2PXW.",

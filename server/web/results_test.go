@@ -100,7 +100,9 @@ func TestResultsAPI(t *testing.T) {
 		{"BadDate", "facilitator", "from=yesterday", http.StatusUnprocessableEntity, ""},
 		{"ViewerOwnArea", "viewer", "", http.StatusOK, "council"},
 		{"ViewerOtherArea", "viewer", "area=" + middlesbrough, http.StatusForbidden, ""},
-		{"ViewerOtherRegion", "viewer", "region=" + northEast, http.StatusForbidden, ""},
+		// A viewer limited to Hartlepool sees the North East by roll-up, so may ask for it.
+		{"ViewerContainingRegion", "viewer", "region=" + northEast, http.StatusOK, "region"},
+		{"ViewerOtherRegion", "viewer", "region=E12000007", http.StatusForbidden, ""},
 		{"ViewerEverywhere", "viewerAll", "", http.StatusOK, "all"},
 		{"Anonymous", "", "", http.StatusUnauthorized, ""},
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/chorus-voice/chorus/server/auth"
+	"github.com/chorus-voice/chorus/server/briefing"
 	"github.com/chorus-voice/chorus/server/chorus"
 	"github.com/chorus-voice/chorus/server/geo"
 	"github.com/chorus-voice/chorus/server/intake"
@@ -79,6 +80,9 @@ type Services struct {
 	Briefings    chorus.BriefingService
 	Publications chorus.PublicationService
 	Geo          *geo.Geography
+	// Briefs makes briefings and runs batches of them (nil: briefings are made from
+	// the services above, without an organisation line or batches).
+	Briefs *briefing.Service
 	// Releases makes the releases every figure comes from (see release.go).
 	Releases *results.Releaser
 
@@ -89,6 +93,8 @@ type Services struct {
 	Jobs         chorus.JobService
 	Quotes       chorus.QuoteService
 	Safeguarding chorus.SafeguardingService
+	// Retention deletes answers older than their survey keeps them (see retention.go).
+	Retention chorus.RetentionService
 }
 
 // services is Services embedded under an unexported name: handlers read s.Results;

@@ -115,7 +115,7 @@ func (s *Server) handleSurveyGet(c *fiber.Ctx) error {
 	}
 	def := surveyDefinition{
 		ID: sv.ID, Title: sv.Title, Status: sv.Status, Languages: sv.Languages, Revision: sv.Revision,
-		Access: sv.Access, Intro: sv.Intro, Privacy: sv.Privacy, SubmitToken: token,
+		Access: sv.Access, Intro: sv.Intro, Privacy: sv.PrivacyNotice(), SubmitToken: token,
 		Submit: map[string]string{"method": "POST", "url": "/api/v1/responses"},
 	}
 	for _, v := range sv.Versions {

@@ -110,7 +110,10 @@ func (s *Server) render(c *fiber.Ctx, name string, data any) error {
 		return fmt.Errorf("render %s: %w", name, err)
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-	if c.Get(fiber.HeaderCacheControl) == "" {
+	// Pages are not kept unless a handler said otherwise (the response's header: the
+	// request's, which a reload sets to max-age=0, says nothing about this page). On a
+	// shared phone, Back after sending must not show the filled questionnaire.
+	if len(c.Response().Header.Peek(fiber.HeaderCacheControl)) == 0 {
 		c.Set(fiber.HeaderCacheControl, "no-store")
 	}
 	return c.Send(buf.Bytes())

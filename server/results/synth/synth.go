@@ -139,6 +139,14 @@ func (g *Generator) Day() string {
 	return from.AddDate(0, 0, min(d, days-1)).Format(time.DateOnly)
 }
 
+// SurveyShaped weights the versions as a survey of children in care and care leavers
+// would be answered: children aged 4 to 7 are about 14% of the children looked after
+// in England (DfE, 2025, by age), most answers come from 8 to 17 year olds, and care
+// leavers add about a fifth. The demo command and the tests of briefings use it.
+var SurveyShaped = map[string]float64{
+	"4-7-assisted": 11, "8-12": 23, "8-12-easy": 7, "13-17": 32, "13-17-easy": 7, "18-25": 17, "18-25-easy": 3,
+}
+
 var versionWeights = map[string]float64{
 	"4-7-assisted": 5, "8-12": 25, "8-12-easy": 8, "13-17": 35, "13-17-easy": 7, "18-25": 17, "18-25-easy": 3,
 }
