@@ -108,11 +108,12 @@ func TestMeasuresAverageCouncil(t *testing.T) {
 	t.Logf("%s", b)
 
 	// The figures beside it come from the region's and England's reports, which a
-	// reader may also read: no suppressed count of the three can be worked out (the
+	// reader may also read, as is the whole survey's: no suppressed count of any of them
+	// can be worked out (the
 	// checker reads exact counts, as facilitators see them).
 	var reps []*results.Report
 	a, _ := g.Area(code)
-	for _, req := range []results.Request{{Area: code}, {Region: a.RegionCode}} {
+	for _, req := range []results.Request{{}, {Area: code}, {Region: a.RegionCode}} {
 		other, err := svc.Publish(context.Background(), s.ID, req)
 		if err != nil {
 			t.Fatal(err)
