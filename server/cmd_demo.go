@@ -183,6 +183,12 @@ func demo(args []string, stdout, stderr io.Writer, getenv func(string) string, c
 	if err := svc.Counts.Compact(ctx, sv.ID); err != nil {
 		fmt.Fprintln(stderr, "chorus: the counts are stored but not yet folded together; a running server shows them within 5 minutes:", describeError(err))
 	}
+	// Release them now, as "release now" on the dashboard would (the step rule still
+	// applies): pages show only released figures, and a running server reads the new
+	// release within seconds instead of waiting for CHORUS_RELEASE_INTERVAL.
+	if _, err := svc.Releases.Release(ctx, sv.ID, true); err != nil {
+		fmt.Fprintln(stderr, "chorus: the demo responses are counted but not yet released; they show at the next release:", describeError(err))
+	}
 	fmt.Fprintf(stdout, "Stored %d demo responses in %s.\n", stored.Load(), time.Since(start).Round(time.Millisecond))
 	where := "the embedded store in " + cfg.DataDir
 	if cfg.MongoURI != "" {

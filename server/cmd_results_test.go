@@ -16,6 +16,7 @@ import (
 	"github.com/chorus-voice/chorus/server/chorus"
 	"github.com/chorus-voice/chorus/server/mongodb"
 	"github.com/chorus-voice/chorus/server/mongodb/mongodbtest"
+	"github.com/chorus-voice/chorus/server/results"
 	"github.com/chorus-voice/chorus/server/web"
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -172,8 +173,9 @@ func TestDemoShowsInRunningServer(t *testing.T) {
 	dir := t.TempDir()
 	var out syncBuffer
 	m := NewMain(Config{Port: 0, DataDir: dir, SurveysDir: "../surveys", AdminEmail: "admin@localhost",
-		RequestTimeout: 10 * time.Second, BodyLimit: 1 << 16}, slog.New(slog.DiscardHandler))
-	m.Out, m.Now = &out, func() time.Time { return testToday }
+		RequestTimeout: 10 * time.Second, BodyLimit: 1 << 16, ReleaseInterval: time.Hour}, slog.New(slog.DiscardHandler))
+	started := time.Now()
+	m.Out, m.Now = &out, func() time.Time { return testToday.Add(time.Since(started)) } // moves: releases are re-read by time
 	if err := m.Run(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -196,6 +198,26 @@ func TestDemoShowsInRunningServer(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 	}
 
+	// The server already shows a release, made just now: the next is due in an hour.
+	ctx := context.Background()
+	for i := range 15 {
+		sub := &chorus.Submission{Survey: ylyv, Version: "13-17", SubmissionID: fmt.Sprintf("before-demo-%02d", i),
+			Answers: map[string]any{"better": "more football"}}
+		if _, err := m.Services.Intake.Submit(ctx, sub); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := m.Services.Releases.Release(ctx, ylyv, true); err != nil { // made now, or already
+		t.Fatal(err)
+	}
+	shown := func() int {
+		rep, err := m.Services.Results.Publish(ctx, ylyv, results.Request{})
+		if err != nil {
+			return -1
+		}
+		return rep.Base.N()
+	}
+
 	env := map[string]string{"MONGODB_URI": m.DB.URI, "CHORUS_DATABASE": "chorus", "CHORUS_SURVEYS": "../surveys"}
 	var demoOut, demoErr bytes.Buffer
 	if code := demo([]string{"--responses", "60", "--seed", "3"}, &demoOut, &demoErr, func(k string) string { return env[k] },
@@ -206,9 +228,9 @@ func TestDemoShowsInRunningServer(t *testing.T) {
 		t.Errorf("demo printed %q; want links to the running server at %s", demoOut.String(), base)
 	}
 	deadline = time.Now().Add(15 * time.Second)
-	for responses() != 60 {
+	for responses() != 75 || shown() != 75 {
 		if time.Now().After(deadline) {
-			t.Fatalf("the running server counts %d responses 15 s after demo loaded 60; want them shown without a restart", responses())
+			t.Fatalf("15 s after demo loaded 60 more, the running server counts %d and shows %d; want 75 shown without a restart", responses(), shown())
 		}
 		time.Sleep(100 * time.Millisecond)
 	}

@@ -124,7 +124,9 @@
     if (!focus) return;
     // From the top each time, so the header never hides the question.
     window.scrollTo(0, 0);
-    $(s.item && !s.first ? 'h3' : 'h2', s.item && !s.first ? s.item : s.q).focus();
+    var h = $(s.item && !s.first ? 'h3' : 'h2', s.item && !s.first ? s.item : s.q);
+    h.tabIndex = -1; // headings take focus only when the script moves it there
+    h.focus();
     save();
   }
   function stepOf(el) {

@@ -68,7 +68,8 @@ test('no staff page scrolls sideways at 360 px', { timeout: 180_000 }, async () 
 
     const pages = ['/login', '/staff', '/account', '/admin/users', '/admin/users/new', '/admin/audit', '/dashboard',
       `/dashboard/${SURVEY}`, `/dashboard/${SURVEY}?area=${HARTLEPOOL}`, `/dashboard/${SURVEY}/codes`, `/dashboard/${SURVEY}/releases`, '/review', `/review/${SURVEY}`,
-      `/review/${SURVEY}/quotes`, '/safeguarding', '/safeguarding?show=reviewed', '/briefings', briefing];
+      `/review/${SURVEY}/quotes`, `/review/${SURVEY}/codebook`, `/dashboard/${SURVEY}/releases`,
+      '/safeguarding', '/safeguarding?show=reviewed', '/briefings', briefing];
     const failures = [];
     for (const path of pages) {
       const resp = await page.goto(srv.base + path);

@@ -13,8 +13,6 @@ import (
 	"github.com/chorus-voice/chorus/server/report"
 )
 
-func pct(f float64) *float64 { return &f }
-
 func briefing() *report.Briefing {
 	n := func(v int) disclosure.Value { return disclosure.Policy{RoundTo: 5}.Count(v) }
 	return &report.Briefing{
