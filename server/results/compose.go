@@ -16,7 +16,8 @@ import (
 // whole survey's counts by area, month and week) are each taken from the release their
 // own group is as of, so that no count shows a group's young people at a moment its own
 // figures do not. Reports are worked out once per request and kept: a release never
-// changes.
+// changes, so a newer release also takes over what was worked out for the older releases
+// it refers to (carry).
 type released struct {
 	rel    *Release
 	rels   map[string]*Release
