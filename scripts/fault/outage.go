@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/url"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -77,11 +78,13 @@ func (r *runner) outage(ctx context.Context) error {
 	if err := db.WaitReady(ctx); err != nil {
 		return err
 	}
-	u, err := url.Parse(db.URI)
+	// The embedded store listens on a Unix socket: mongodb://<escaped path>/.
+	host, _, _ := strings.Cut(strings.TrimPrefix(db.URI, "mongodb://"), "/")
+	target, err := url.PathUnescape(host)
 	if err != nil {
 		return err
 	}
-	px, err := newProxy(u.Host)
+	px, err := newProxy(target)
 	if err != nil {
 		return err
 	}

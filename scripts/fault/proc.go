@@ -31,7 +31,7 @@ type server struct {
 	starts   int
 }
 
-var storeLine = regexp.MustCompile(`mongodb://127\.0\.0\.1:[0-9]+/?`)
+var storeLine = regexp.MustCompile(`mongodb://(?:127\.0\.0\.1:[0-9]+|%2F[^\s/]*\.sock)/?`)
 
 func newServer(bin, dir string, env ...string) (*server, error) {
 	port, err := freePort()

@@ -2,6 +2,7 @@ package main
 
 import (
 	"net"
+	"strings"
 	"sync"
 	"time"
 )
@@ -51,7 +52,11 @@ func (p *proxy) serve(client net.Conn) {
 	}
 	defer p.untrack(client)
 	p.wait()
-	server, err := net.DialTimeout("tcp", p.target, 5*time.Second)
+	network := "tcp"
+	if strings.HasPrefix(p.target, "/") {
+		network = "unix" // the embedded store's owner-only socket
+	}
+	server, err := net.DialTimeout(network, p.target, 5*time.Second)
 	if err != nil {
 		client.Close()
 		return

@@ -138,9 +138,9 @@ func (g *Generator) answer(r *rand.Rand, v *chorus.Version, q *chorus.Question) 
 		if preferNot {
 			return chorus.PreferNot
 		}
-		opts := q.Options
+		opts := q.OptionsFor(v)
 		if q.ID == "age_band" {
-			opts = optionsInBand(q.Options, v.AgeBand)
+			opts = optionsInBand(opts, v.AgeBand)
 		}
 		if len(opts) == 0 {
 			return nil
@@ -156,7 +156,7 @@ func (g *Generator) answer(r *rand.Rand, v *chorus.Version, q *chorus.Question) 
 		return happyPoint(r, q.Scale)
 	case chorus.KindGrid:
 		out := map[string]string{}
-		for _, it := range q.Items {
+		for _, it := range q.ItemsFor(v) {
 			switch n := r.IntN(50); {
 			case n < 6:
 			case n == 6 && q.DontWantToSay:
@@ -176,15 +176,19 @@ func (g *Generator) answer(r *rand.Rand, v *chorus.Version, q *chorus.Question) 
 		if preferNot {
 			return []string{chorus.PreferNot}
 		}
+		opts := q.OptionsFor(v)
+		if len(opts) == 0 {
+			return nil
+		}
 		k := q.MaxChoices
-		if k <= 0 || k > len(q.Options) {
-			k = len(q.Options)
+		if k <= 0 || k > len(opts) {
+			k = len(opts)
 		}
 		k = 1 + r.IntN(k)
-		perm := r.Perm(len(q.Options))[:k]
+		perm := r.Perm(len(opts))[:k]
 		out := make([]string, k)
 		for i, j := range perm {
-			out[i] = q.Options[j].ID
+			out[i] = opts[j].ID
 		}
 		return out
 	case chorus.KindLongText, chorus.KindShortText:

@@ -17,6 +17,11 @@ import (
 // thousands of requests a second and kill processes: they must never aim at anything
 // but this machine.
 func Loopback(rawURL string) (string, error) {
+	if rest, ok := strings.CutPrefix(rawURL, "mongodb://%2F"); ok {
+		// A Unix socket (the embedded store's): on this machine by definition.
+		host, _, _ := strings.Cut(rest, "/")
+		return url.PathUnescape("%2F" + host)
+	}
 	u, err := url.Parse(rawURL)
 	if err != nil || u.Host == "" {
 		return "", fmt.Errorf("%q is not a URL", rawURL)

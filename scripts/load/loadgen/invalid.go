@@ -42,9 +42,12 @@ func (g *Generator) Invalid(r *rand.Rand, id string, i int) Bad {
 		return false
 	}
 	// Pick a question of each kind that this version asks.
-	var multi, grid, text, area string
+	var multi, limited, grid, text, area string
 	for _, qid := range v.Questions {
 		q := g.Survey.Question(qid)
+		if q.Kind == "multi" && limited == "" && q.MaxChoices > 0 && q.MaxChoices < len(q.OptionsFor(v)) {
+			limited = qid // a "choose up to N" with more than N options in this version
+		}
 		switch {
 		case q.Kind == "multi" && multi == "":
 			multi = qid
@@ -64,12 +67,16 @@ func (g *Generator) Invalid(r *rand.Rand, id string, i int) Bad {
 		answers[multi] = "family"
 		return enc("wrong kind (string for a list)", 422)
 	case 2:
-		q := g.Survey.Question(multi)
+		if limited == "" {
+			answers[multi] = []string{fmt.Sprintf("option_%d", i)}
+			return enc("unknown option", 422)
+		}
+		q := g.Survey.Question(limited)
 		var all []string
-		for _, o := range q.Options {
+		for _, o := range q.OptionsFor(v) {
 			all = append(all, o.ID)
 		}
-		answers[multi] = all
+		answers[limited] = all
 		return enc("too many choices", 422)
 	case 3:
 		answers[multi] = []string{fmt.Sprintf("option_%d", i)}
