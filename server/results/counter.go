@@ -112,6 +112,7 @@ type Counter struct {
 
 	mu         sync.Mutex // guards the fields below
 	loaded     bool
+	checking   bool // loaded after a start, not yet checked against the stored responses
 	cubes      map[string]*Cube
 	readers    map[string]*Cube     // clones for readers
 	readAt     map[string]time.Time // when each clone was taken
@@ -284,7 +285,9 @@ func (a *Counter) cube(survey string) *Cube {
 func (a *Counter) Snapshot(_ context.Context, survey string) (*Cube, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if !a.loaded {
+	// Until the check after a start has run, the counts may miss a batch stored just
+	// before a crash: nothing is released from them (a release is never edited).
+	if !a.loaded || a.checking {
 		return nil, chorus.Errorf(chorus.EUNAVAILABLE, "Results are still loading. Please try again in a moment.")
 	}
 	if c := a.readers[survey]; c != nil && (!a.stale[survey] || time.Since(a.readAt[survey]) < a.MaxStale) {
@@ -771,6 +774,9 @@ func (a *Counter) Start(ctx context.Context) {
 }
 
 func (a *Counter) run(ctx context.Context) {
+	a.mu.Lock()
+	a.checking = true
+	a.mu.Unlock()
 	if err := a.store.WaitReady(ctx); err != nil {
 		return
 	}
@@ -792,6 +798,9 @@ func (a *Counter) run(ctx context.Context) {
 	if err := a.Check(ctx); err != nil && ctx.Err() == nil {
 		a.log.Error("check aggregates", "err", err)
 	}
+	a.mu.Lock()
+	a.checking = false
+	a.mu.Unlock()
 	poll := time.NewTicker(every(a.PollEvery, 2*time.Second))
 	defer poll.Stop()
 	compactEvery := every(a.CompactEvery, 5*time.Minute)
