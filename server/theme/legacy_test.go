@@ -9,8 +9,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/kljensen/snowball/english"
 )
@@ -170,63 +168,15 @@ type legacyToken struct {
 	breakBefore bool   // a clause break (. , ; ! ? and the like) comes before it
 }
 
-// legacyTokenize splits text into lower-case words and legacyStems them. Redaction tags
-// such as "[name]" are dropped; a possessive "'s" is dropped for stemming.
+// legacyTokenize splits text as the codebook's matcher does (tokenizeWords: the same
+// words, tags and clause breaks) and stems every word, as the old matcher did.
 func legacyTokenize(text string) []legacyToken {
-	var toks []legacyToken
-	brk := false
-	for i := 0; i < len(text); {
-		r, size := utf8.DecodeRuneInString(text[i:])
-		if r == '[' {
-			if j := strings.IndexByte(text[i:], ']'); j > 0 && j < 12 && legacyIsTagBody(text[i+1:i+j]) {
-				i += j + 1
-				brk = true
-				continue
-			}
-		}
-		if !legacyIsWordRune(r) {
-			if strings.ContainsRune(".,;:!?()\"“”…\n\r/", r) {
-				brk = true
-			}
-			i += size
-			continue
-		}
-		j := i + size
-		for j < len(text) {
-			r2, s2 := utf8.DecodeRuneInString(text[j:])
-			if legacyIsWordRune(r2) {
-				j += s2
-				continue
-			}
-			if r2 == '\'' || r2 == '’' {
-				if r3, _ := utf8.DecodeRuneInString(text[j+s2:]); j+s2 < len(text) && unicode.IsLetter(r3) {
-					j += s2
-					continue
-				}
-			}
-			break
-		}
-		lower := strings.ToLower(strings.ReplaceAll(text[i:j], "’", "'"))
-		toks = append(toks, legacyToken{lower: lower, legacyStem: legacyStem(lower), breakBefore: brk})
-		brk = false
-		i = j
+	words := tokenizeWords(text)
+	toks := make([]legacyToken, len(words))
+	for i, w := range words {
+		toks[i] = legacyToken{lower: w.lower, legacyStem: legacyStem(w.lower), breakBefore: w.breakBefore}
 	}
 	return toks
-}
-
-func legacyIsWordRune(r rune) bool {
-	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r)
-}
-
-// legacyIsTagBody reports whether s is the inside of a redaction tag: lower-case
-// ASCII letters only.
-func legacyIsTagBody(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < 'a' || s[i] > 'z' {
-			return false
-		}
-	}
-	return s != ""
 }
 
 // legacyStem returns the Snowball English legacyStem of a lower-case word, without a
