@@ -98,9 +98,8 @@ type Retagger struct {
 	// had died. Tests use it.
 	AfterBatch func(done int) bool
 
-	kick    chan struct{}
-	stop    context.CancelFunc
-	stopped chan struct{}
+	kick chan struct{}
+	loop
 }
 
 // NewRetagger returns a Retagger on db. Set its fields, then call Start.
@@ -600,41 +599,60 @@ func (r *Retagger) Kick() {
 	}
 }
 
-// Start looks for jobs once the store is ready, then every Every and whenever Kick is
-// called, until Close.
+// Start looks for jobs once the store is ready, then every Every (default 5 s) and
+// whenever Kick is called, until Close.
 func (r *Retagger) Start(ctx context.Context) {
-	ctx, r.stop = context.WithCancel(ctx)
-	r.stopped = make(chan struct{})
-	every := r.Every
-	if every <= 0 {
-		every = 5 * time.Second
-	}
+	r.loop.start(ctx, r.db, every(r.Every, 5*time.Second), r.kick, func(ctx context.Context) {
+		if _, err := r.RunOnce(ctx); err != nil && ctx.Err() == nil {
+			r.log.Error("re-tag jobs", "err", err)
+		}
+	})
+}
+
+// Close stops the background loop; a job in progress stops after its current batch
+// write and is resumed later (here or by another instance).
+func (r *Retagger) Close() { r.loop.close() }
+
+// loop runs a background job: once the store is ready, then every period and whenever
+// kick fires (nil: never), until close. close waits for a run in progress to return.
+type loop struct {
+	stop    context.CancelFunc
+	stopped chan struct{}
+}
+
+func (l *loop) start(ctx context.Context, db *DB, period time.Duration, kick <-chan struct{}, run func(context.Context)) {
+	ctx, l.stop = context.WithCancel(ctx)
+	l.stopped = make(chan struct{})
 	go func() {
-		defer close(r.stopped)
-		if err := r.db.WaitReady(ctx); err != nil {
+		defer close(l.stopped)
+		if err := db.WaitReady(ctx); err != nil {
 			return
 		}
-		t := time.NewTicker(every)
+		t := time.NewTicker(period)
 		defer t.Stop()
 		for {
-			if _, err := r.RunOnce(ctx); err != nil && ctx.Err() == nil {
-				r.log.Error("re-tag jobs", "err", err)
-			}
+			run(ctx)
 			select {
 			case <-ctx.Done():
 				return
 			case <-t.C:
-			case <-r.kick:
+			case <-kick:
 			}
 		}
 	}()
 }
 
-// Close stops the background loop; a job in progress stops after its current batch
-// write and is resumed later (here or by another instance).
-func (r *Retagger) Close() {
-	if r.stop != nil {
-		r.stop()
-		<-r.stopped
+func (l *loop) close() {
+	if l.stop != nil {
+		l.stop()
+		<-l.stopped
 	}
+}
+
+// every is d, or def when d is not positive.
+func every(d, def time.Duration) time.Duration {
+	if d <= 0 {
+		return def
+	}
+	return d
 }

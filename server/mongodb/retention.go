@@ -51,8 +51,7 @@ type Retention struct {
 	Now   func() time.Time
 	Every time.Duration
 
-	stop    context.CancelFunc
-	stopped chan struct{}
+	loop
 }
 
 // NewRetention returns the retention job on db. Set its fields, then call Start.
@@ -189,38 +188,15 @@ func (r *Retention) RetentionStatus(ctx context.Context, survey string) (*chorus
 	return st, nil
 }
 
-// Start runs the job once the store is ready and then every Every, until Close.
+// Start runs the job once the store is ready and then every Every (default an hour),
+// until Close.
 func (r *Retention) Start(ctx context.Context) {
-	ctx, r.stop = context.WithCancel(ctx)
-	r.stopped = make(chan struct{})
-	every := r.Every
-	if every <= 0 {
-		every = time.Hour
-	}
-	go func() {
-		defer close(r.stopped)
-		if err := r.db.WaitReady(ctx); err != nil {
-			return
+	r.loop.start(ctx, r.db, every(r.Every, time.Hour), nil, func(ctx context.Context) {
+		if _, err := r.RunOnce(ctx); err != nil && ctx.Err() == nil {
+			r.log.Error("retention", "err", err)
 		}
-		t := time.NewTicker(every)
-		defer t.Stop()
-		for {
-			if _, err := r.RunOnce(ctx); err != nil && ctx.Err() == nil {
-				r.log.Error("retention", "err", err)
-			}
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-			}
-		}
-	}()
+	})
 }
 
 // Close stops the job; a run in progress stops at its next store call.
-func (r *Retention) Close() {
-	if r.stop != nil {
-		r.stop()
-		<-r.stopped
-	}
-}
+func (r *Retention) Close() { r.loop.close() }
