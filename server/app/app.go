@@ -26,6 +26,7 @@ import (
 	"github.com/chorus-voice/chorus/server/redact"
 	"github.com/chorus-voice/chorus/server/report"
 	"github.com/chorus-voice/chorus/server/results"
+	"github.com/chorus-voice/chorus/server/review"
 	"github.com/chorus-voice/chorus/server/safeguard"
 	"github.com/chorus-voice/chorus/server/theme"
 )
@@ -95,7 +96,7 @@ type Services struct {
 	Writer *mongodb.ResponseStore
 	// Counts keeps the results aggregates of every survey.
 	Counts   *results.Counter
-	Review   *mongodb.Reviews
+	Review   *review.Service
 	Retagger *mongodb.Retagger
 	Concerns *mongodb.Safeguarding
 	// Retainer deletes answers older than their survey keeps them, taking them out of
@@ -153,8 +154,8 @@ func Build(ctx context.Context, cfg Config, db *mongodb.DB, now func() time.Time
 	}
 
 	// Free text and results: reviewed themes win in every count, whoever counts.
-	s.Review = db.NewReviews(catalog, catalog)
-	s.Review.Emerging = emergingTerms
+	s.Review = review.New(mongodb.NewReviewStore(db), catalog, catalog, log)
+	s.Review.Now, s.Review.Ready, s.Review.Emerging = now, db.WaitReady, emergingTerms
 	s.Counts = results.NewCounter(mongodb.NewAggregateStore(db), catalog, log)
 	s.Counts.MaxStale = cfg.MaxStale
 	s.Counts.ThemesOf = s.Review.ThemesOf
@@ -175,8 +176,8 @@ func Build(ctx context.Context, cfg Config, db *mongodb.DB, now func() time.Time
 	catalog.OnReload = s.Retagger.Kick
 	s.Retainer = db.NewRetention(catalog)
 	s.Retainer.Now, s.Retainer.Forget = now, s.Counts.Forget
-	quotes := db.NewQuotes(s.Review, s.Concerns, catalog)
-	quotes.Redact = redact.Redact
+	quotes := &review.Quotes{Store: mongodb.NewQuoteStore(db), Reviews: s.Review, Codebooks: catalog,
+		Queued: s.Concerns.Queued, Redact: redact.Redact, Now: now}
 
 	// Briefings, and batches of them for every constituency, from pinned releases.
 	briefs := &briefing.Service{Surveys: catalog, Results: resultsService, Pin: resultsService.Pin, Geo: g,

@@ -312,8 +312,8 @@ func (s *Safeguarding) ReviewConcern(ctx context.Context, id, by, note string) (
 	return d.domain(), nil
 }
 
-// queued returns which of the submission ids are in the safeguarding queue.
-func (s *Safeguarding) queued(ctx context.Context, submissionIDs []string) (map[string]bool, error) {
+// Queued returns which of the submission ids are in the safeguarding queue.
+func (s *Safeguarding) Queued(ctx context.Context, submissionIDs []string) (map[string]bool, error) {
 	out := map[string]bool{}
 	if len(submissionIDs) == 0 {
 		return out, nil

@@ -19,6 +19,7 @@ import (
 	"github.com/chorus-voice/chorus/server/chorus"
 	"github.com/chorus-voice/chorus/server/intake"
 	"github.com/chorus-voice/chorus/server/mongodb"
+	"github.com/chorus-voice/chorus/server/review"
 )
 
 // ftSurvey is the shipped example survey, with its codebook.
@@ -29,9 +30,9 @@ const ftSurvey = "your-life-your-voice"
 // by the response writer, reviews whose changes the aggregates recount, and quotes.
 type freeTextFixture struct {
 	*reportFixture
-	reviews *mongodb.Reviews
+	reviews *review.Service
 	sg      *mongodb.Safeguarding
-	quotes  *mongodb.Quotes
+	quotes  *review.Quotes
 	subs    atomic.Int64
 }
 
@@ -40,7 +41,7 @@ func newFreeTextFixture(t *testing.T) *freeTextFixture {
 	rf := newReportFixture(t)
 	f := &freeTextFixture{reportFixture: rf}
 	svc := rf.Svc
-	f.reviews, f.sg, f.quotes = svc.Review, svc.Concerns, svc.Quotes.(*mongodb.Quotes)
+	f.reviews, f.sg, f.quotes = svc.Review, svc.Concerns, svc.Quotes.(*review.Quotes)
 	return f
 }
 
