@@ -34,8 +34,6 @@ type Service struct {
 	Log       *slog.Logger
 	// Now is the clock (time.Now if nil).
 	Now func() time.Time
-	// Ready, if set, waits until the store can be used; Start waits on it.
-	Ready func(context.Context) error
 	// Retag, if set, is told about every review that changes the themes that count
 	// for a response: before and after carry those themes in Themes, reviews applied
 	// (results.Counter.Retag fits: it counts them as they are).
@@ -44,9 +42,8 @@ type Service struct {
 	// (theme.EmergingTerms fits); nil shows none.
 	Emerging func(uncoded, all []string, n int) []chorus.Term
 	// MaxAge is how old a survey's answers may get before they are read again (2
-	// minutes if zero); PollEvery is how often reviews made on other instances are
-	// read (30 seconds if zero).
-	MaxAge, PollEvery time.Duration
+	// minutes if zero).
+	MaxAge time.Duration
 
 	ready    chan struct{} // closed once the reviews are loaded
 	readyOne sync.Once
@@ -59,12 +56,10 @@ type Service struct {
 
 	imu     sync.Mutex
 	indexes map[string]*answerIndex
-
-	stop    context.CancelFunc
-	stopped chan struct{}
 }
 
-// New returns the review service on store. Call Load or Start before use.
+// New returns the review service on store. Call Load before use, and again now and
+// then to see reviews made on other instances (the composition root does, every 30 s).
 func New(store chorus.ReviewStore, surveys chorus.SurveyService, codebooks chorus.CodebookService, log *slog.Logger) *Service {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -109,45 +104,6 @@ func (rv *Service) Load(ctx context.Context) error {
 	rv.mu.Unlock()
 	rv.readyOne.Do(func() { close(rv.ready) })
 	return nil
-}
-
-// Start loads the reviews once the store is ready and reads them again every
-// PollEvery, until Close.
-func (rv *Service) Start(ctx context.Context) {
-	ctx, rv.stop = context.WithCancel(ctx)
-	rv.stopped = make(chan struct{})
-	every := rv.PollEvery
-	if every <= 0 {
-		every = 30 * time.Second
-	}
-	go func() {
-		defer close(rv.stopped)
-		if rv.Ready != nil && rv.Ready(ctx) != nil {
-			return
-		}
-		wait := 2 * time.Second
-		for {
-			err := rv.Load(ctx)
-			if err != nil && ctx.Err() == nil {
-				rv.Log.Error("load reviews", "err", err)
-			} else {
-				wait = every
-			}
-			select {
-			case <-ctx.Done():
-				return
-			case <-time.After(wait):
-			}
-		}
-	}()
-}
-
-// Close stops the background reading.
-func (rv *Service) Close() {
-	if rv.stop != nil {
-		rv.stop()
-		<-rv.stopped
-	}
 }
 
 // waitReady waits until the reviews are first loaded, or ctx ends (EUNAVAILABLE).
