@@ -20,7 +20,7 @@ func TestRetentionShown(t *testing.T) {
 	}
 	ret := *f.Svc.Retainer // the job as the server has it, on the test's clock
 	ret.Now = func() time.Time { return time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC) }
-	f.Retention = &ret
+	f.svc.Retention = &ret
 	if _, err := ret.RunOnce(ctx); err != nil {
 		t.Fatal(err)
 	}

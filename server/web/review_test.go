@@ -147,7 +147,7 @@ func (f *freeTextFixture) review(words, action, themeID string) {
 
 func (f *freeTextFixture) resultsTheme(id string) int {
 	f.t.Helper()
-	r, err := f.Results.Results(context.Background(), ftSurvey, chorus.Filter{})
+	r, err := f.svc.Results.Results(context.Background(), ftSurvey, chorus.Filter{})
 	if err != nil {
 		f.t.Fatal(err)
 	}
@@ -156,7 +156,7 @@ func (f *freeTextFixture) resultsTheme(id string) int {
 
 func (f *freeTextFixture) audits(action string) []*chorus.AuditEntry {
 	f.t.Helper()
-	list, err := f.Audit.FindAudit(context.Background(), chorus.AuditFilter{Action: action, Limit: 1000})
+	list, err := f.svc.Audit.FindAudit(context.Background(), chorus.AuditFilter{Action: action, Limit: 1000})
 	if err != nil {
 		f.t.Fatal(err)
 	}
@@ -610,7 +610,7 @@ func TestReviewReload(t *testing.T) {
 	catalog := intake.NewCatalog(dir, f.geo.Areas(), f.testServer.Server.log)
 	kicked := 0
 	catalog.OnReload = func() { kicked++ }
-	f.Surveys, f.Codebooks = catalog, catalog
+	f.svc.Surveys, f.svc.Codebooks = catalog, catalog
 
 	doc := f.page("/review")
 	if doc.Find(`form[action="/review/reload"] input[name=csrf]`).Length() != 1 {
