@@ -160,14 +160,18 @@ type ReviewChange struct {
 	By string
 }
 
-// Review is the stored outcome of reviews of one answer.
+// Review is the themes a person gave one free-text answer (a question of a
+// response), the outcome of every review of it. Reviewed themes win over the
+// machine's in every count.
 type Review struct {
 	Survey       string
 	SubmissionID string
 	Question     string
-	Themes       []string
-	By           string
-	At           time.Time
+	// Themes is empty when the person took every theme off the answer.
+	Themes []string
+	By     string
+	// At is kept to the day.
+	At time.Time
 }
 
 // ApplyReview returns the themes an answer has after action, from the themes that
@@ -339,27 +343,14 @@ type ReviewService interface {
 	EmergingTerms(ctx context.Context, survey string, n int) ([]Term, time.Time, error)
 }
 
-// ThemeReview is the themes a person gave one free-text answer (a question of a
-// response). Reviewed themes win over the machine's in every count.
-type ThemeReview struct {
-	Survey       string
-	SubmissionID string
-	Question     string
-	// Themes is empty when the person took every theme off the answer.
-	Themes []string
-	By     string
-	// At is kept to the day.
-	At time.Time
-}
-
 // ReviewStore keeps theme reviews and reads the responses they are of. The mongodb
 // package implements it; the review service decides what they mean.
 type ReviewStore interface {
-	// FindThemeReviews returns every review of every survey.
-	FindThemeReviews(ctx context.Context) ([]*ThemeReview, error)
-	// StoreThemeReview stores r in place of any review of the same answer, keeping At
+	// FindReviews returns every review of every survey.
+	FindReviews(ctx context.Context) ([]*Review, error)
+	// StoreReview stores r in place of any review of the same answer, keeping At
 	// to the day.
-	StoreThemeReview(ctx context.Context, r *ThemeReview) error
+	StoreReview(ctx context.Context, r *Review) error
 	// FindResponse returns a stored response, or ENOTFOUND.
 	FindResponse(ctx context.Context, submissionID string) (*Response, error)
 	// EachTextResponse streams a survey's responses with what the review pages need:

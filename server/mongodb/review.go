@@ -31,8 +31,8 @@ type reviewDoc struct {
 	At           time.Time `bson:"at"`
 }
 
-func (d *reviewDoc) domain() *chorus.ThemeReview {
-	return &chorus.ThemeReview{Survey: d.Survey, SubmissionID: d.SubmissionID, Question: d.Question,
+func (d *reviewDoc) domain() *chorus.Review {
+	return &chorus.Review{Survey: d.Survey, SubmissionID: d.SubmissionID, Question: d.Question,
 		Themes: d.Themes, By: d.By, At: d.At}
 }
 
@@ -50,13 +50,13 @@ func NewReviewStore(db *DB) *ReviewStore {
 
 var _ chorus.ReviewStore = (*ReviewStore)(nil)
 
-// FindThemeReviews implements chorus.ReviewStore.
-func (s *ReviewStore) FindThemeReviews(ctx context.Context) ([]*chorus.ThemeReview, error) {
+// FindReviews implements chorus.ReviewStore.
+func (s *ReviewStore) FindReviews(ctx context.Context) ([]*chorus.Review, error) {
 	return findAll(ctx, s.reviews, "reviews", bson.D{}, (*reviewDoc).domain)
 }
 
-// StoreThemeReview implements chorus.ReviewStore.
-func (s *ReviewStore) StoreThemeReview(ctx context.Context, r *chorus.ThemeReview) error {
+// StoreReview implements chorus.ReviewStore.
+func (s *ReviewStore) StoreReview(ctx context.Context, r *chorus.Review) error {
 	d := &reviewDoc{ID: r.SubmissionID + "/" + r.Question, Survey: r.Survey, SubmissionID: r.SubmissionID,
 		Question: r.Question, Themes: slices.Clone(r.Themes), By: r.By, At: day(r.At)}
 	if d.Themes == nil {

@@ -24,12 +24,12 @@ func TestReviewStore(t *testing.T) {
 
 	t.Run("OneReviewPerAnswer", func(t *testing.T) {
 		for _, themes := range [][]string{{"family_contact"}, {"family_contact", "friends"}, nil} {
-			if err := s.StoreThemeReview(ctx, &chorus.ThemeReview{Survey: ylyv, SubmissionID: r.SubmissionID, Question: "better",
+			if err := s.StoreReview(ctx, &chorus.Review{Survey: ylyv, SubmissionID: r.SubmissionID, Question: "better",
 				Themes: themes, By: "u1", At: at}); err != nil {
 				t.Fatal(err)
 			}
 		}
-		all, err := s.FindThemeReviews(ctx)
+		all, err := s.FindReviews(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}

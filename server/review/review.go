@@ -50,7 +50,7 @@ type Service struct {
 	salt     []byte // keys the opaque response ids (see ResponseID)
 
 	mu    sync.RWMutex
-	bySub map[string]map[string]*chorus.ThemeReview // submission id → question → review
+	bySub map[string]map[string]*chorus.Review // submission id → question → review
 
 	writeMu sync.Mutex
 
@@ -65,7 +65,7 @@ func New(store chorus.ReviewStore, surveys chorus.SurveyService, codebooks choru
 		log = slog.New(slog.DiscardHandler)
 	}
 	return &Service{Store: store, Surveys: surveys, Codebooks: codebooks, Log: log, ready: make(chan struct{}),
-		bySub: map[string]map[string]*chorus.ThemeReview{}, indexes: map[string]*answerIndex{}}
+		bySub: map[string]map[string]*chorus.Review{}, indexes: map[string]*answerIndex{}}
 }
 
 var _ chorus.ReviewService = (*Service)(nil)
@@ -88,14 +88,14 @@ func (rv *Service) Load(ctx context.Context) error {
 		rv.salt = salt
 		rv.mu.Unlock()
 	}
-	all, err := rv.Store.FindThemeReviews(ctx)
+	all, err := rv.Store.FindReviews(ctx)
 	if err != nil {
 		return err
 	}
-	bySub := make(map[string]map[string]*chorus.ThemeReview, len(all))
+	bySub := make(map[string]map[string]*chorus.Review, len(all))
 	for _, r := range all {
 		if bySub[r.SubmissionID] == nil {
-			bySub[r.SubmissionID] = map[string]*chorus.ThemeReview{}
+			bySub[r.SubmissionID] = map[string]*chorus.Review{}
 		}
 		bySub[r.SubmissionID][r.Question] = r
 	}
@@ -135,7 +135,7 @@ func (rv *Service) ThemesOf(r *chorus.Response) map[string][]string {
 }
 
 // overlay puts reviewed themes over machine tags.
-func overlay(machine map[string][]string, reviewed map[string]*chorus.ThemeReview) map[string][]string {
+func overlay(machine map[string][]string, reviewed map[string]*chorus.Review) map[string][]string {
 	if len(reviewed) == 0 {
 		return machine
 	}
@@ -224,7 +224,7 @@ func (rv *Service) answerOf(s *storedAnswer, question string) *chorus.Answer {
 }
 
 // reviewOf returns the review of an answer, or nil. The caller holds mu.
-func (rv *Service) reviewOf(submissionID, question string) *chorus.ThemeReview {
+func (rv *Service) reviewOf(submissionID, question string) *chorus.Review {
 	return rv.bySub[submissionID][question]
 }
 
@@ -277,13 +277,13 @@ func (rv *Service) Review(ctx context.Context, ch chorus.ReviewChange) (*chorus.
 	if err != nil {
 		return nil, err
 	}
-	d := &chorus.ThemeReview{Survey: s.r.Survey, SubmissionID: sub, Question: ch.Question, Themes: next, By: ch.By, At: rv.now()}
-	if err := rv.Store.StoreThemeReview(ctx, d); err != nil {
+	d := &chorus.Review{Survey: s.r.Survey, SubmissionID: sub, Question: ch.Question, Themes: next, By: ch.By, At: rv.now()}
+	if err := rv.Store.StoreReview(ctx, d); err != nil {
 		return nil, err
 	}
 	rv.mu.Lock()
 	if rv.bySub[sub] == nil {
-		rv.bySub[sub] = map[string]*chorus.ThemeReview{}
+		rv.bySub[sub] = map[string]*chorus.Review{}
 	}
 	rv.bySub[sub][ch.Question] = d
 	afterReviews := maps.Clone(rv.bySub[sub])
@@ -539,7 +539,7 @@ func (rv *Service) withReview(x *indexedAnswer) *chorus.Answer {
 
 // reviewed calls fn with each reviewed answer of a survey and its review, holding mu
 // for reading.
-func (rv *Service) reviewed(ctx context.Context, survey string, fn func(*indexedAnswer, *chorus.ThemeReview)) error {
+func (rv *Service) reviewed(ctx context.Context, survey string, fn func(*indexedAnswer, *chorus.Review)) error {
 	ix, err := rv.index(ctx, survey)
 	if err != nil {
 		return err
@@ -566,7 +566,7 @@ func (rv *Service) Agreement(ctx context.Context, survey string) ([]chorus.Theme
 		}
 	}
 	var reviewed []*chorus.Answer
-	err := rv.reviewed(ctx, survey, func(x *indexedAnswer, d *chorus.ThemeReview) {
+	err := rv.reviewed(ctx, survey, func(x *indexedAnswer, d *chorus.Review) {
 		reviewed = append(reviewed, &chorus.Answer{Machine: x.machine, Reviewed: d.Themes, IsReviewed: true})
 	})
 	if err != nil {
@@ -579,7 +579,7 @@ func (rv *Service) Agreement(ctx context.Context, survey string) ([]chorus.Theme
 // ReviewedAnswers implements chorus.ReviewService.
 func (rv *Service) ReviewedAnswers(ctx context.Context, survey string) ([]*chorus.Answer, error) {
 	var out []*chorus.Answer
-	err := rv.reviewed(ctx, survey, func(x *indexedAnswer, _ *chorus.ThemeReview) {
+	err := rv.reviewed(ctx, survey, func(x *indexedAnswer, _ *chorus.Review) {
 		out = append(out, rv.withReview(x))
 	})
 	return out, err

@@ -12,7 +12,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
@@ -20,6 +19,7 @@ import (
 	"github.com/chorus-voice/chorus/server/auth"
 	"github.com/chorus-voice/chorus/server/chorus"
 	"github.com/chorus-voice/chorus/server/geo"
+	"github.com/chorus-voice/chorus/server/mongodb/mongodbtest"
 	"github.com/chorus-voice/chorus/server/results"
 	"github.com/chorus-voice/chorus/server/results/synth"
 )
@@ -105,25 +105,7 @@ func (f *reportFixture) add(n int, council string) {
 			rs[i] = r
 		}
 	}
-	var wg sync.WaitGroup
-	errs := make(chan error, n)
-	sem := make(chan struct{}, 32)
-	for _, r := range rs {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			if err := f.Responses.InsertResponse(context.Background(), r); err != nil {
-				errs <- err
-			}
-		}()
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		f.t.Fatal(err)
-	}
+	mongodbtest.InsertAll(f.t, f.Responses, rs, 32)
 }
 
 // standardData stores 40 responses in Hartlepool, 30 in Middlesbrough and 3 in

@@ -61,18 +61,22 @@ func (f *Text) Response(better, other string) *chorus.Response {
 }
 
 // Insert stores responses through the group-commit writer, many at once.
-func (f *Text) Insert(t testing.TB, rs ...*chorus.Response) {
+func (f *Text) Insert(t testing.TB, rs ...*chorus.Response) { InsertAll(t, f.Store, rs, 256) }
+
+// InsertAll stores responses, parallel at a time (so that the group-commit writer
+// batches them, as it does a burst of children sending), and fails t on any error.
+func InsertAll(t testing.TB, store chorus.ResponseStore, rs []*chorus.Response, parallel int) {
 	t.Helper()
 	var wg sync.WaitGroup
 	errs := make(chan error, len(rs))
-	sem := make(chan struct{}, 256)
+	sem := make(chan struct{}, parallel)
 	for _, r := range rs {
 		wg.Add(1)
 		sem <- struct{}{}
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			if err := f.Store.InsertResponse(context.Background(), r); err != nil {
+			if err := store.InsertResponse(context.Background(), r); err != nil {
 				errs <- err
 			}
 		}()
