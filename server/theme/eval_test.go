@@ -78,8 +78,8 @@ func TestQuotesWellFormed(t *testing.T) {
 			t.Errorf("%s: repeated id", q.id)
 		case texts[q.text]:
 			t.Errorf("%s: repeated quote", q.id)
-		case q.split != "dev" && q.split != "test":
-			t.Errorf("%s: split %q, want dev or test", q.id, q.split)
+		case q.split != "dev" && q.split != "test" && q.split != "fresh":
+			t.Errorf("%s: split %q, want dev, test or fresh", q.id, q.split)
 		case q.title == "" || q.publisher == "" || !year.MatchString(q.year) || !strings.HasPrefix(q.url, "http"):
 			t.Errorf("%s: incomplete source %q %q %q %q", q.id, q.title, q.publisher, q.year, q.url)
 		case !slices.IsSorted(q.themes):
@@ -92,9 +92,24 @@ func TestQuotesWellFormed(t *testing.T) {
 			}
 		}
 	}
-	if n := splits["dev"] + splits["test"]; n < 250 {
+	if n := splits["dev"] + splits["test"] + splits["fresh"]; n < 250 {
 		t.Errorf("%d quotes, want at least 250", n)
 	}
+	if fresh := freshIDs(readQuotes(t)); fresh < 120 {
+		t.Errorf("%d quotes of the fresh collection (ids f…), want at least 120", fresh)
+	}
+}
+
+// freshIDs counts the quotes of the fresh collection (ids "f…"), wherever
+// their split now is.
+func freshIDs(qs []quote) int {
+	n := 0
+	for _, q := range qs {
+		if strings.HasPrefix(q.id, "f") {
+			n++
+		}
+	}
+	return n
 }
 
 // baselineKeywords is a plain keyword list written from the theme names, the
@@ -306,7 +321,7 @@ func TestAgreementWithPeople(t *testing.T) {
 		ids = append(ids, th.ID)
 	}
 	all := readQuotes(t)
-	for _, split := range []string{"dev", "test", "all"} {
+	for _, split := range []string{"dev", "test", "fresh", "all"} {
 		qs := slices.DeleteFunc(slices.Clone(all), func(q quote) bool { return split != "all" && q.split != split })
 		if len(qs) == 0 {
 			t.Errorf("no quotes in split %q", split)
