@@ -18,8 +18,9 @@ import (
 // The evaluation set: real quotes from care-experienced children and young
 // people, each with its published source, labelled by hand with the shipped
 // codebook's themes following testdata/LABELLING.md. Split "dev" was read while
-// the codebook's terms were written; split "test" was collected and labelled
-// after the terms were settled and is not used to change them.
+// the codebook's terms were written; splits "test" and "fresh" were collected
+// and labelled after the terms were settled and are not used to change them
+// ("fresh" is the held-out half of a collection from sources not used before).
 var quotesFile = filepath.Join("testdata", "quotes.tsv")
 
 type quote struct {
@@ -271,13 +272,13 @@ func report(t *testing.T, split string, byTagger map[string]scores, order []stri
 }
 
 // evalFloors are the micro-F1 below which the evaluation fails, per split:
-// the lower end of each split's 95% bootstrap interval when all the held-out
-// quotes had first been run (dev 0.913, 0.89–0.93; test 0.790, 0.75–0.82; all
-// 0.860, 0.84–0.88). Falling below it is a loss bigger than the sampling noise
-// of these quotes, and it is above the old matcher and the keyword baseline
-// (0.66 and 0.58 on the held-out split, intervals ending at 0.70 and 0.63).
-// The test also fails if the codebook stops beating either of them.
-var evalFloors = map[string]float64{"dev": 0.89, "test": 0.75, "all": 0.84}
+// about the lower end of each split's 95% bootstrap interval with the codebook
+// as shipped (dev 0.901, 0.88–0.92; test 0.800, 0.76–0.83; fresh held out
+// 0.757, 0.70–0.81; all 0.847, 0.83–0.87). Falling below it is a loss bigger
+// than the sampling noise of these quotes; the floor for all quotes keeps the
+// 0.80 the codebook is held to. The test also fails if the codebook stops
+// beating the old matcher or the keyword baseline on any split.
+var evalFloors = map[string]float64{"dev": 0.88, "test": 0.76, "fresh": 0.70, "all": 0.83}
 
 // loadTaggers returns the shipped codebook with its tagging function, and the
 // old matcher's with the codebook it used.
