@@ -339,6 +339,37 @@ type ReviewService interface {
 	EmergingTerms(ctx context.Context, survey string, n int) ([]Term, time.Time, error)
 }
 
+// ThemeReview is the themes a person gave one free-text answer (a question of a
+// response). Reviewed themes win over the machine's in every count.
+type ThemeReview struct {
+	Survey       string
+	SubmissionID string
+	Question     string
+	// Themes is empty when the person took every theme off the answer.
+	Themes []string
+	By     string
+	// At is kept to the day.
+	At time.Time
+}
+
+// ReviewStore keeps theme reviews and reads the responses they are of. The mongodb
+// package implements it; the review service decides what they mean.
+type ReviewStore interface {
+	// FindThemeReviews returns every review of every survey.
+	FindThemeReviews(ctx context.Context) ([]*ThemeReview, error)
+	// StoreThemeReview stores r in place of any review of the same answer, keeping At
+	// to the day.
+	StoreThemeReview(ctx context.Context, r *ThemeReview) error
+	// FindResponse returns a stored response, or ENOTFOUND.
+	FindResponse(ctx context.Context, submissionID string) (*Response, error)
+	// EachTextResponse streams a survey's responses with what the review pages need:
+	// submission id, version, day, answers, themes, flags and risk.
+	EachTextResponse(ctx context.Context, survey string, fn func(*Response) error) error
+	// Secret returns the random value stored under name, made the first time it is
+	// asked for; every instance gets the same one.
+	Secret(ctx context.Context, name string) ([]byte, error)
+}
+
 // States of a re-tag job.
 const (
 	JobPending = "pending" // waiting for an instance to pick it up

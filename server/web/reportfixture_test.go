@@ -58,7 +58,7 @@ func newReportFixture(t *testing.T) *reportFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &reportFixture{testServer: ts, t: t, geo: ts.Geo, agg: ts.Svc.Counts, survey: sv, users: map[string]*chorus.User{},
+	f := &reportFixture{testServer: ts, t: t, geo: ts.svc.Geo, agg: ts.Svc.Counts, survey: sv, users: map[string]*chorus.User{},
 		sessions: map[string]*auth.Session{}, tokens: map[string]string{},
 		gen: &synth.Generator{Survey: sv, Rand: rand.New(rand.NewPCG(7, 11))}}
 	for _, u := range []struct {
@@ -73,10 +73,10 @@ func newReportFixture(t *testing.T) *reportFixture {
 		{"viewerAll", chorus.RoleViewer, nil},
 	} {
 		usr := &chorus.User{Email: strings.ToLower(u.name) + "@example.org", Role: u.role, Areas: u.areas}
-		if _, err := ts.Auth.CreateUser(ctx, auth.Actor{Via: "test"}, usr, "tangerine orbit lantern"); err != nil {
+		if _, err := ts.svc.Auth.CreateUser(ctx, auth.Actor{Via: "test"}, usr, "tangerine orbit lantern"); err != nil {
 			t.Fatal(err)
 		}
-		tok, sess, err := ts.Tokens.IssueSession(usr.ID, nil)
+		tok, sess, err := ts.svc.Tokens.IssueSession(usr.ID, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -142,7 +142,7 @@ func (f *reportFixture) request(who, method, target string, form url.Values) (*h
 	var body io.Reader
 	if form != nil {
 		if _, ok := form["csrf"]; !ok && who != "" {
-			form.Set("csrf", f.Tokens.CSRF(sessionCSRFParts(f.sessions[who])...))
+			form.Set("csrf", f.svc.Tokens.CSRF(sessionCSRFParts(f.sessions[who])...))
 		}
 		body = strings.NewReader(form.Encode())
 	}
