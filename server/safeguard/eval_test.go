@@ -12,8 +12,8 @@ import (
 	"testing"
 )
 
-// evalItem is one labelled account from testdata/real.tsv or
-// testdata/fresh.tsv. Split is "dev", "held", "fresh-dev" or "fresh-held".
+// evalItem is one labelled account from testdata/real.tsv, fresh.tsv or
+// extra.tsv. Split is "dev", "held", "fresh-dev", "fresh-held" or "extra".
 type evalItem struct {
 	ID, Source, Label, When, Pattern, Text string
 	Split                                  string
@@ -31,7 +31,9 @@ func (it evalItem) heldOut() bool {
 
 // looked reports whether misses and false alarms on the item may be looked
 // at while changing the rules: the development splits only.
-func (it evalItem) looked() bool { return it.Split == "dev" || it.Split == "fresh-dev" }
+func (it evalItem) looked() bool {
+	return it.Split == "dev" || it.Split == "fresh-dev" || it.Split == "extra"
+}
 
 // freshSeed fixes which half of testdata/fresh.tsv is development: the ids,
 // sorted, are shuffled with a PCG seeded by it and the first half (rounded
@@ -134,6 +136,13 @@ func loadEval(t *testing.T) ([]evalItem, map[string][]string, []string) {
 	fresh := readItems(t, "testdata/fresh.tsv", sources, seen)
 	splitFresh(fresh)
 	items = append(items, fresh...)
+	// extra.tsv is development data only, gathered after the fresh split was
+	// measured; it is reported apart and left out of the thresholds.
+	extra := readItems(t, "testdata/extra.tsv", sources, seen)
+	for i := range extra {
+		extra[i].Split = "extra"
+	}
+	items = append(items, extra...)
 	data, err := os.ReadFile("testdata/negatives.txt")
 	if err != nil {
 		t.Fatal(err)
@@ -180,14 +189,18 @@ func (t *tally) add(hit bool) {
 }
 
 // splits lists the evaluation splits in the order they are reported.
-var splits = []string{"dev", "held", "fresh-dev", "fresh-held"}
+var splits = []string{"dev", "held", "fresh-dev", "fresh-held", "extra"}
+
+// gated are the splits the thresholds apply to: everything but extra.tsv.
+var gated = []string{"dev", "held", "fresh-dev", "fresh-held"}
 
 // TestEvaluation measures Detect on published first-person accounts by
 // children and young people (testdata/real.tsv and testdata/fresh.tsv,
 // sources in testdata/sources.tsv) and on written answers that use harm
 // words safely (testdata/negatives.txt). It fails below 0.95 recall on all
 // real disclosures or above a 5% false-alarm rate on all real accounts
-// labelled not or on the written negatives.
+// labelled not or on the written negatives, or below 0.85 recall on the
+// held-out splits alone.
 func TestEvaluation(t *testing.T) {
 	items, sources, negs := loadEval(t)
 	recall := map[string]*tally{}    // by split
@@ -211,6 +224,8 @@ func TestEvaluation(t *testing.T) {
 			set := "original"
 			if strings.HasPrefix(it.Split, "fresh") {
 				set = "fresh"
+			} else if it.Split == "extra" {
+				set = "extra"
 			}
 			key := set + "/" + it.Pattern
 			if byPattern[key] == nil {
@@ -248,21 +263,26 @@ func TestEvaluation(t *testing.T) {
 		}
 		return out
 	}
-	all, allFA, allAmbig := sum(recall, splits...), sum(faReal, splits...), sum(ambig, splits...)
+	all, allFA, allAmbig := sum(recall, gated...), sum(faReal, gated...), sum(ambig, splits...)
+	dev, held := sum(recall, "dev", "fresh-dev"), sum(recall, "held", "fresh-held")
 	orig, fresh := sum(recall, "dev", "held"), sum(recall, "fresh-dev", "fresh-held")
 	origFA, freshFA := sum(faReal, "dev", "held"), sum(faReal, "fresh-dev", "fresh-held")
-	t.Logf("recall, all real disclosures:    %s", rate(all.k, all.n))
+	t.Logf("recall, real disclosures (real.tsv and fresh.tsv): %s", rate(all.k, all.n))
+	t.Logf("  all development splits:        %s", rate(dev.k, dev.n))
+	t.Logf("  all held-out splits:           %s", rate(held.k, held.n))
 	t.Logf("  original set (real.tsv):       %s", rate(orig.k, orig.n))
 	t.Logf("    development split:           %s", rate(recall["dev"].k, recall["dev"].n))
 	t.Logf("    held-out split:              %s", rate(recall["held"].k, recall["held"].n))
 	t.Logf("  fresh set (fresh.tsv):         %s", rate(fresh.k, fresh.n))
 	t.Logf("    fresh development half:      %s", rate(recall["fresh-dev"].k, recall["fresh-dev"].n))
 	t.Logf("    fresh held-out half:         %s", rate(recall["fresh-held"].k, recall["fresh-held"].n))
-	t.Logf("false alarms, all real accounts labelled not: %s", rate(allFA.k, allFA.n))
+	t.Logf("  extra development data (extra.tsv): %s", rate(recall["extra"].k, recall["extra"].n))
+	t.Logf("false alarms, real accounts labelled not (real.tsv and fresh.tsv): %s", rate(allFA.k, allFA.n))
 	t.Logf("  original set:                  %s", rate(origFA.k, origFA.n))
 	t.Logf("  fresh set:                     %s", rate(freshFA.k, freshFA.n))
 	t.Logf("    fresh development half:      %s", rate(faReal["fresh-dev"].k, faReal["fresh-dev"].n))
 	t.Logf("    fresh held-out half:         %s", rate(faReal["fresh-held"].k, faReal["fresh-held"].n))
+	t.Logf("  extra development data:        %s", rate(faReal["extra"].k, faReal["extra"].n))
 	t.Logf("false alarms, written negatives: %s", rate(faWritten.k, faWritten.n))
 	t.Logf("flagged, real accounts labelled ambiguous: %s", rate(allAmbig.k, allAmbig.n))
 	var pats []string
@@ -296,6 +316,12 @@ func TestEvaluation(t *testing.T) {
 	}
 	if got := float64(all.k) / float64(all.n); got < 0.95 {
 		t.Errorf("recall on real disclosures = %.3f, want at least 0.95", got)
+	}
+	// A floor under the splits no rule was written against, so that a
+	// change that loses what generalised is caught even while the
+	// development splits stay high.
+	if got := float64(held.k) / float64(held.n); got < 0.85 {
+		t.Errorf("recall on the held-out splits = %.3f, want at least 0.85", got)
 	}
 	if got := float64(allFA.k) / float64(allFA.n); got > 0.05 {
 		t.Errorf("false-alarm rate on real accounts labelled not = %.3f, want at most 0.05", got)
