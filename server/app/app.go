@@ -26,6 +26,8 @@ import (
 	"github.com/chorus-voice/chorus/server/redact"
 	"github.com/chorus-voice/chorus/server/report"
 	"github.com/chorus-voice/chorus/server/results"
+	"github.com/chorus-voice/chorus/server/retention"
+	"github.com/chorus-voice/chorus/server/review"
 	"github.com/chorus-voice/chorus/server/safeguard"
 	"github.com/chorus-voice/chorus/server/theme"
 )
@@ -95,13 +97,14 @@ type Services struct {
 	Writer *mongodb.ResponseStore
 	// Counts keeps the results aggregates of every survey.
 	Counts   *results.Counter
-	Review   *mongodb.Reviews
+	Review   *review.Service
 	Retagger *mongodb.Retagger
 	Concerns *mongodb.Safeguarding
 	// Retainer deletes answers older than their survey keeps them, taking them out of
 	// the counts first.
-	Retainer *mongodb.Retention
+	Retainer *retention.Job
 
+	retag   chan struct{} // kicks the re-tag loop after a reload
 	mu      sync.Mutex
 	started bool
 	stop    context.CancelFunc
@@ -153,8 +156,8 @@ func Build(ctx context.Context, cfg Config, db *mongodb.DB, now func() time.Time
 	}
 
 	// Free text and results: reviewed themes win in every count, whoever counts.
-	s.Review = db.NewReviews(catalog, catalog)
-	s.Review.Emerging = emergingTerms
+	s.Review = review.New(mongodb.NewReviewStore(db), catalog, catalog, log)
+	s.Review.Now, s.Review.Emerging = now, emergingTerms
 	s.Counts = results.NewCounter(mongodb.NewAggregateStore(db), catalog, log)
 	s.Counts.MaxStale = cfg.MaxStale
 	s.Counts.ThemesOf = s.Review.ThemesOf
@@ -172,11 +175,12 @@ func Build(ctx context.Context, cfg Config, db *mongodb.DB, now func() time.Time
 	s.Retagger.Surveys, s.Retagger.Codebooks, s.Retagger.Tagger = catalog, catalog.Codebooks, catalog.Tagger
 	s.Retagger.Rebuild = resultsService.Rebuild
 	s.Retagger.OnDone = s.Review.Forget
-	catalog.OnReload = s.Retagger.Kick
-	s.Retainer = db.NewRetention(catalog)
-	s.Retainer.Now, s.Retainer.Forget = now, s.Counts.Forget
-	quotes := db.NewQuotes(s.Review, s.Concerns, catalog)
-	quotes.Redact = redact.Redact
+	s.retag = make(chan struct{}, 1)
+	catalog.OnReload = func() { kick(s.retag) }
+	s.Retainer = &retention.Job{Store: mongodb.NewRetentionStore(db), Surveys: catalog, Audit: audit, Lease: db.Lease,
+		Forget: s.Counts.Forget, Now: now, Log: log}
+	quotes := &review.Quotes{Store: mongodb.NewQuoteStore(db), Reviews: s.Review, Codebooks: catalog,
+		Queued: s.Concerns.Queued, Redact: redact.Redact, Now: now}
 
 	// Briefings, and batches of them for every constituency, from pinned releases.
 	briefs := &briefing.Service{Surveys: catalog, Results: resultsService, Pin: resultsService.Pin, Geo: g,
@@ -218,8 +222,8 @@ func (s *Services) Load(ctx context.Context) error {
 }
 
 // Start starts every background loop — the aggregates, the reviews, the re-tag jobs,
-// the safeguarding queue and the revoked access codes — which run until Close. Each
-// waits for the store by itself.
+// the safeguarding queue's check, briefing batches, retention, the revoked access
+// codes and releases — which run until Close. Each waits for the store by itself.
 func (s *Services) Start(ctx context.Context) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -229,11 +233,22 @@ func (s *Services) Start(ctx context.Context) {
 	s.started = true
 	ctx, s.stop = context.WithCancel(ctx)
 	s.Counts.Start(ctx)
-	s.Review.Start(ctx)
-	s.Retagger.Start(ctx)
-	s.Concerns.Start(ctx)
+	// Reviews made on other instances are read every 30 s (after a failure, 2 s).
+	s.every(ctx, "load reviews", 30*time.Second, 2*time.Second, false, nil, s.Review.Load)
+	s.every(ctx, "re-tag jobs", 5*time.Second, 0, false, s.retag, func(ctx context.Context) error {
+		_, err := s.Retagger.RunOnce(ctx)
+		return err
+	})
+	// Risky responses a crash left out of the safeguarding queue go in once at start.
+	s.every(ctx, "check the safeguarding queue", 0, 10*time.Second, true, nil, func(ctx context.Context) error {
+		_, err := s.Concerns.Sync(ctx)
+		return err
+	})
 	s.Briefs.Start(ctx)
-	s.Retainer.Start(ctx)
+	s.every(ctx, "retention", time.Hour, 0, false, nil, func(ctx context.Context) error {
+		_, err := s.Retainer.RunOnce(ctx)
+		return err
+	})
 	s.loops.Add(2)
 	go func() {
 		defer s.loops.Done()
@@ -260,10 +275,6 @@ func (s *Services) Close(ctx context.Context) error {
 		s.stop()
 	}
 	s.Briefs.Close()
-	s.Retagger.Close()
-	s.Review.Close()
-	s.Concerns.Close()
-	s.Retainer.Close()
 	s.Counts.Close()
 	s.loops.Wait()
 	return err

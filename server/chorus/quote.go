@@ -44,3 +44,24 @@ type QuoteService interface {
 	// the safeguarding queue.
 	ListApproved(ctx context.Context, survey, theme string) ([]*Quote, error)
 }
+
+// QuoteRecord is a quote as stored: with the submission id of its response, which
+// never leaves the platform (Quote.ResponseID is an opaque id made from it).
+type QuoteRecord struct {
+	Quote
+	SubmissionID string
+}
+
+// QuoteStore keeps quotes. The mongodb package implements it; the review package's
+// Quotes decides what may be approved and listed.
+type QuoteStore interface {
+	// InsertQuote stores r, setting its ID; ApprovedAt is kept to the day.
+	InsertQuote(ctx context.Context, r *QuoteRecord) error
+	// FindQuoteRecords returns a survey's quotes, approved and withdrawn, in no order.
+	FindQuoteRecords(ctx context.Context, survey string) ([]*QuoteRecord, error)
+	// FindQuoteRecord returns a quote of the survey, or ENOTFOUND (also for a quote of
+	// another survey).
+	FindQuoteRecord(ctx context.Context, survey, id string) (*QuoteRecord, error)
+	// WithdrawQuoteRecord marks a quote withdrawn by by at at (kept to the day).
+	WithdrawQuoteRecord(ctx context.Context, id, by string, at time.Time) error
+}

@@ -95,3 +95,23 @@ type RetentionService interface {
 	// RetentionStatus returns a survey's retention as the job last saw it.
 	RetentionStatus(ctx context.Context, survey string) (*RetentionStatus, error)
 }
+
+// RetentionStore deletes what a retention job decides to. The mongodb package
+// implements it.
+type RetentionStore interface {
+	// ResponseSurveys returns the surveys that have stored responses.
+	ResponseSurveys(ctx context.Context) ([]string, error)
+	// ExpiredResponses returns up to limit of a survey's responses from before the day
+	// before (YYYY-MM-DD), with their answers.
+	ExpiredResponses(ctx context.Context, survey, before string, limit int) ([]*Response, error)
+	// DeleteResponses deletes the responses and everything made from them that points
+	// to them (safeguarding cases, reviews, quotes), those first: a crash leaves
+	// responses to find again, never a case or quote without its response.
+	DeleteResponses(ctx context.Context, submissionIDs []string) error
+	// OldestResponseDay returns the day of a survey's oldest response, "" if it has none.
+	OldestResponseDay(ctx context.Context, survey string) (string, error)
+	// StoreRetentionStatus keeps what the job last saw of a survey.
+	StoreRetentionStatus(ctx context.Context, st *RetentionStatus) error
+	// FindRetentionStatus returns it, or ENOTFOUND before the job has looked at the survey.
+	FindRetentionStatus(ctx context.Context, survey string) (*RetentionStatus, error)
+}

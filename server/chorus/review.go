@@ -160,14 +160,18 @@ type ReviewChange struct {
 	By string
 }
 
-// Review is the stored outcome of reviews of one answer.
+// Review is the themes a person gave one free-text answer (a question of a
+// response), the outcome of every review of it. Reviewed themes win over the
+// machine's in every count.
 type Review struct {
 	Survey       string
 	SubmissionID string
 	Question     string
-	Themes       []string
-	By           string
-	At           time.Time
+	// Themes is empty when the person took every theme off the answer.
+	Themes []string
+	By     string
+	// At is kept to the day.
+	At time.Time
 }
 
 // ApplyReview returns the themes an answer has after action, from the themes that
@@ -337,6 +341,24 @@ type ReviewService interface {
 	// EmergingTerms returns up to n candidate themes from the answers no theme
 	// covers, and when they were worked out.
 	EmergingTerms(ctx context.Context, survey string, n int) ([]Term, time.Time, error)
+}
+
+// ReviewStore keeps theme reviews and reads the responses they are of. The mongodb
+// package implements it; the review service decides what they mean.
+type ReviewStore interface {
+	// FindReviews returns every review of every survey.
+	FindReviews(ctx context.Context) ([]*Review, error)
+	// StoreReview stores r in place of any review of the same answer, keeping At
+	// to the day.
+	StoreReview(ctx context.Context, r *Review) error
+	// FindResponse returns a stored response, or ENOTFOUND.
+	FindResponse(ctx context.Context, submissionID string) (*Response, error)
+	// EachTextResponse streams a survey's responses with what the review pages need:
+	// submission id, version, day, answers, themes, flags and risk.
+	EachTextResponse(ctx context.Context, survey string, fn func(*Response) error) error
+	// Secret returns the random value stored under name, made the first time it is
+	// asked for; every instance gets the same one.
+	Secret(ctx context.Context, name string) ([]byte, error)
 }
 
 // States of a re-tag job.

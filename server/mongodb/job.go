@@ -88,25 +88,22 @@ type Retagger struct {
 	// Owner names this instance in leases; NewRetagger makes a random one.
 	Owner string
 	// Lease is how long a lease lasts without renewal (5 minutes if zero: a batch's
-	// rewrite must finish within it); Every is how often jobs are looked for (5
-	// seconds if zero); Batch is how many changed responses are rewritten together
-	// (20,000 if zero; each rewrite reads the whole collection on the embedded store).
-	Lease, Every time.Duration
-	Batch        int
+	// rewrite must finish within it); Batch is how many changed responses are
+	// rewritten together (20,000 if zero; each rewrite reads the whole collection on
+	// the embedded store).
+	Lease time.Duration
+	Batch int
 	// AfterBatch, if set, is called after each batch with the job's progress;
 	// returning false stops the job where it is, holding its lease, as if the process
 	// had died. Tests use it.
 	AfterBatch func(done int) bool
-
-	kick chan struct{}
-	loop
 }
 
-// NewRetagger returns a Retagger on db. Set its fields, then call Start.
+// NewRetagger returns a Retagger on db. Set its fields; RunOnce runs the jobs it can take.
 func (d *DB) NewRetagger() *Retagger {
 	return &Retagger{
 		jobs: d.db.Collection("jobs"), responses: d.db.Collection("responses"), staging: d.db.Collection("retag_staging"),
-		db: d, log: d.log, Owner: bson.NewObjectID().Hex(), kick: make(chan struct{}, 1),
+		db: d, log: d.log, Owner: bson.NewObjectID().Hex(),
 	}
 }
 
@@ -589,70 +586,4 @@ func retagDoc(doc bson.D, questions []string, tag func(string) []string) (int, b
 		out = append(out, bson.E{Key: "themes", Value: th})
 	}
 	return n, out, true
-}
-
-// Kick makes the background loop look for jobs now (after a reload).
-func (r *Retagger) Kick() {
-	select {
-	case r.kick <- struct{}{}:
-	default:
-	}
-}
-
-// Start looks for jobs once the store is ready, then every Every (default 5 s) and
-// whenever Kick is called, until Close.
-func (r *Retagger) Start(ctx context.Context) {
-	r.loop.start(ctx, r.db, every(r.Every, 5*time.Second), r.kick, func(ctx context.Context) {
-		if _, err := r.RunOnce(ctx); err != nil && ctx.Err() == nil {
-			r.log.Error("re-tag jobs", "err", err)
-		}
-	})
-}
-
-// Close stops the background loop; a job in progress stops after its current batch
-// write and is resumed later (here or by another instance).
-func (r *Retagger) Close() { r.loop.close() }
-
-// loop runs a background job: once the store is ready, then every period and whenever
-// kick fires (nil: never), until close. close waits for a run in progress to return.
-type loop struct {
-	stop    context.CancelFunc
-	stopped chan struct{}
-}
-
-func (l *loop) start(ctx context.Context, db *DB, period time.Duration, kick <-chan struct{}, run func(context.Context)) {
-	ctx, l.stop = context.WithCancel(ctx)
-	l.stopped = make(chan struct{})
-	go func() {
-		defer close(l.stopped)
-		if err := db.WaitReady(ctx); err != nil {
-			return
-		}
-		t := time.NewTicker(period)
-		defer t.Stop()
-		for {
-			run(ctx)
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-			case <-kick:
-			}
-		}
-	}()
-}
-
-func (l *loop) close() {
-	if l.stop != nil {
-		l.stop()
-		<-l.stopped
-	}
-}
-
-// every is d, or def when d is not positive.
-func every(d, def time.Duration) time.Duration {
-	if d <= 0 {
-		return def
-	}
-	return d
 }

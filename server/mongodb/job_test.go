@@ -15,6 +15,7 @@ import (
 
 	"github.com/chorus-voice/chorus/server/chorus"
 	"github.com/chorus-voice/chorus/server/mongodb"
+	"github.com/chorus-voice/chorus/server/mongodb/mongodbtest"
 )
 
 var retagTexts = []string{
@@ -28,10 +29,20 @@ var retagTexts = []string{
 
 // staleResponses makes n responses whose stored tags are out of date: every one of
 // them changes when re-tagged.
+const ylyv = mongodbtest.Survey
+
+// textFixture is a fresh store with the shipped surveys and codebooks, for the
+// free-text jobs.
+type textFixture struct{ *mongodbtest.Text }
+
+func newTextFixture(t testing.TB) *textFixture {
+	return &textFixture{mongodbtest.NewText(t, "../../surveys")}
+}
+
 func (f *textFixture) staleResponses(n int) []*chorus.Response {
 	rs := make([]*chorus.Response, n)
 	for i := range rs {
-		r := f.response(retagTexts[i%len(retagTexts)], retagTexts[(i+2)%len(retagTexts)]+" "+strconv.Itoa(i))
+		r := f.Response(retagTexts[i%len(retagTexts)], retagTexts[(i+2)%len(retagTexts)]+" "+strconv.Itoa(i))
 		r.Themes = map[string][]string{"better": {"stale"}}
 		rs[i] = r
 	}
@@ -46,11 +57,11 @@ func (c *counter) wrap(tag func(string) []string) func(string) []string {
 }
 
 func (f *textFixture) retagger(tags *counter) *mongodb.Retagger {
-	r := f.db.NewRetagger()
-	r.Surveys = f.catalog
-	r.Codebooks = f.catalog.Codebooks
+	r := f.DB.NewRetagger()
+	r.Surveys = f.Catalog
+	r.Codebooks = f.Catalog.Codebooks
 	r.Tagger = func(survey string) (func(string) []string, string, bool) {
-		tag, rev, ok := f.catalog.Tagger(survey)
+		tag, rev, ok := f.Catalog.Tagger(survey)
 		if !ok {
 			return nil, "", false
 		}
@@ -66,7 +77,7 @@ func (f *textFixture) checkTagged(t *testing.T, want []*chorus.Response) {
 	t.Helper()
 	ctx := context.Background()
 	got := map[string]*chorus.Response{}
-	err := f.store.EachResponse(ctx, ylyv, func(r *chorus.Response) error {
+	err := f.Store.EachResponse(ctx, ylyv, func(r *chorus.Response) error {
 		if got[r.SubmissionID] != nil {
 			t.Errorf("response %s stored twice", r.SubmissionID)
 		}
@@ -88,7 +99,7 @@ func (f *textFixture) checkTagged(t *testing.T, want []*chorus.Response) {
 			text, _ := w.Answers[q].(string)
 			var tags []string
 			if text != "" {
-				tags = f.catalog.Tag(ylyv, text)
+				tags = f.Catalog.Tag(ylyv, text)
 			}
 			if !slices.Equal(r.Themes[q], tags) {
 				t.Fatalf("%s %s themes %v, want %v", w.SubmissionID, q, r.Themes[q], tags)
@@ -98,7 +109,7 @@ func (f *textFixture) checkTagged(t *testing.T, want []*chorus.Response) {
 			t.Fatalf("%s changed beyond its themes: %+v", w.SubmissionID, r)
 		}
 	}
-	if n, _ := f.db.Collection("retag_staging").CountDocuments(ctx, bson.D{}); n != 0 {
+	if n, _ := f.DB.Collection("retag_staging").CountDocuments(ctx, bson.D{}); n != 0 {
 		t.Errorf("%d staged copies left", n)
 	}
 }
@@ -119,7 +130,7 @@ func TestRetagJob(t *testing.T) {
 	ctx := context.Background()
 	f := newTextFixture(t)
 	rs := f.staleResponses(230)
-	f.insert(t, rs...)
+	f.Insert(t, rs...)
 	var tags counter
 	r := f.retagger(&tags)
 	var rebuilt []string
@@ -139,7 +150,7 @@ func TestRetagJob(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cb, _ := f.catalog.FindCodebook(ctx, ylyv)
+	cb, _ := f.Catalog.FindCodebook(ctx, ylyv)
 	if j.State != chorus.JobDone || j.Done != 230 || j.Total != 230 || j.Changed != 230 || j.Revision != cb.Revision || j.Percent() != 100 {
 		t.Errorf("job %+v: want done, 230 of 230, all changed, revision %s", j, cb.Revision)
 	}
@@ -197,7 +208,7 @@ func TestRetagResumesAfterRestart(t *testing.T) {
 	ctx := context.Background()
 	f := newTextFixture(t)
 	rs := f.staleResponses(300)
-	f.insert(t, rs...)
+	f.Insert(t, rs...)
 
 	// The first instance dies after three batches, holding its lease.
 	var first counter
@@ -236,7 +247,7 @@ func TestRetagConcurrentRunners(t *testing.T) {
 	ctx := context.Background()
 	f := newTextFixture(t)
 	rs := f.staleResponses(250)
-	f.insert(t, rs...)
+	f.Insert(t, rs...)
 	var tags counter
 	var finished atomic.Int32
 	var wg sync.WaitGroup
@@ -287,16 +298,16 @@ func TestRetagRestoresAnInterruptedBatch(t *testing.T) {
 	ctx := context.Background()
 	f := newTextFixture(t)
 	rs := f.staleResponses(50)
-	f.insert(t, rs...)
+	f.Insert(t, rs...)
 	// A crash between deleting a batch and inserting it again: the responses are only
 	// in staging.
-	coll := f.db.Collection("responses")
+	coll := f.DB.Collection("responses")
 	for _, r := range rs[:10] {
 		var raw bson.Raw
 		if err := coll.FindOne(ctx, bson.D{{Key: "_id", Value: r.SubmissionID}}).Decode(&raw); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := f.db.Collection("retag_staging").InsertOne(ctx, bson.D{{Key: "_id", Value: r.SubmissionID}, {Key: "survey", Value: ylyv}, {Key: "doc", Value: raw}}); err != nil {
+		if _, err := f.DB.Collection("retag_staging").InsertOne(ctx, bson.D{{Key: "_id", Value: r.SubmissionID}, {Key: "survey", Value: ylyv}, {Key: "doc", Value: raw}}); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := coll.DeleteOne(ctx, bson.D{{Key: "_id", Value: r.SubmissionID}}); err != nil {
@@ -315,10 +326,10 @@ func TestRetagLegacyObjectIDs(t *testing.T) {
 	ctx := context.Background()
 	f := newTextFixture(t)
 	rs := f.staleResponses(30)
-	f.insert(t, rs[:20]...)
+	f.Insert(t, rs[:20]...)
 	// Responses stored before _id was the submission id have ObjectIDs.
 	for _, r := range rs[20:] {
-		if _, err := f.db.Collection("responses").InsertOne(ctx, bson.D{{Key: "_id", Value: bson.NewObjectID()},
+		if _, err := f.DB.Collection("responses").InsertOne(ctx, bson.D{{Key: "_id", Value: bson.NewObjectID()},
 			{Key: "submission_id", Value: r.SubmissionID}, {Key: "survey", Value: ylyv}, {Key: "version", Value: r.Version},
 			{Key: "day", Value: r.Day}, {Key: "answers", Value: r.Answers}, {Key: "themes", Value: r.Themes}, {Key: "digest", Value: r.Digest}}); err != nil {
 			t.Fatal(err)
@@ -360,19 +371,19 @@ func BenchmarkRetag(b *testing.B) {
 	f := newTextFixture(b)
 	rs := make([]*chorus.Response, answers/2)
 	for i := range rs {
-		r := f.response(retagTexts[i%5]+" "+strconv.Itoa(i), retagTexts[(i+2)%5])
+		r := f.Response(retagTexts[i%5]+" "+strconv.Itoa(i), retagTexts[(i+2)%5])
 		r.Themes = map[string][]string{"better": {"stale"}}
 		rs[i] = r
 	}
 	start := time.Now()
 	for i := 0; i < len(rs); i += 20_000 {
-		f.insert(b, rs[i:min(i+20_000, len(rs))]...)
+		f.Insert(b, rs[i:min(i+20_000, len(rs))]...)
 	}
 	b.Logf("stored %d responses in %s", len(rs), time.Since(start).Round(time.Millisecond))
 
 	start = time.Now()
 	n := 0
-	if err := f.store.EachResponse(ctx, ylyv, func(*chorus.Response) error { n++; return nil }); err != nil {
+	if err := f.Store.EachResponse(ctx, ylyv, func(*chorus.Response) error { n++; return nil }); err != nil {
 		b.Fatal(err)
 	}
 	read := time.Since(start)
@@ -381,7 +392,7 @@ func BenchmarkRetag(b *testing.B) {
 	// Baseline: single updates in one bulk write, on a few responses.
 	const sample = 200
 	start = time.Now()
-	coll := f.db.Collection("responses")
+	coll := f.DB.Collection("responses")
 	for _, r := range rs[:sample] {
 		if _, err := coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: r.SubmissionID}},
 			bson.D{{Key: "$set", Value: bson.D{{Key: "themes.better", Value: bson.A{"stale", "x"}}}}}); err != nil {
@@ -406,7 +417,7 @@ func BenchmarkRetag(b *testing.B) {
 	for i := 0; b.Loop(); i++ {
 		rev := fmt.Sprintf("bench-%d", i)
 		r.Tagger = func(survey string) (func(string) []string, string, bool) {
-			tag, _, _ := f.catalog.Tagger(survey)
+			tag, _, _ := f.Catalog.Tagger(survey)
 			if i%2 == 1 { // every other round, tag differently so that every response changes
 				return func(s string) []string { return append(tag(s), "odd") }, rev, true
 			}

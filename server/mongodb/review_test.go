@@ -1,366 +1,88 @@
 package mongodb_test
 
 import (
+	"bytes"
 	"context"
-	"fmt"
-	"log/slog"
 	"slices"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/chorus-voice/chorus/server/chorus"
-	"github.com/chorus-voice/chorus/server/intake"
 	"github.com/chorus-voice/chorus/server/mongodb"
-	"github.com/chorus-voice/chorus/server/mongodb/mongodbtest"
-	"github.com/chorus-voice/chorus/server/results"
-	"github.com/chorus-voice/chorus/server/theme"
 )
 
-const ylyv = "your-life-your-voice"
-
-// textFixture is a store with the shipped survey and codebook for the free-text
-// services.
-type textFixture struct {
-	db      *mongodb.DB
-	catalog *intake.Catalog
-	store   *mongodb.ResponseStore
-	n       int
-	mu      sync.Mutex
-}
-
-func newTextFixture(t testing.TB) *textFixture {
-	t.Helper()
-	db := mongodbtest.Open(t)
-	f := &textFixture{db: db, catalog: intake.NewCatalog("../../surveys", nil, slog.New(slog.DiscardHandler)), store: db.NewResponseStore(500, 0)}
-	t.Cleanup(func() { _ = f.store.Close(context.Background()) })
-	return f
-}
-
-// response makes a response to the 13-17 version with free text, tagged by the
-// shipped codebook.
-func (f *textFixture) response(better, other string) *chorus.Response {
-	f.mu.Lock()
-	f.n++
-	id := fmt.Sprintf("text-%07d", f.n)
-	f.mu.Unlock()
-	r := &chorus.Response{SubmissionID: id, Survey: ylyv, Version: "13-17", Lang: "en", Day: "2026-11-02",
-		Answers: chorus.Answers{"live_with": "foster_carers"}, Digest: id}
-	for q, text := range map[string]string{"better": better, "anything_else": other} {
-		if text == "" {
-			continue
-		}
-		r.Answers[q] = text
-		if tags := f.catalog.Tag(ylyv, text); len(tags) > 0 {
-			if r.Themes == nil {
-				r.Themes = map[string][]string{}
-			}
-			r.Themes[q] = tags
-		}
-	}
-	return r
-}
-
-// insert stores responses through the group-commit writer.
-func (f *textFixture) insert(t testing.TB, rs ...*chorus.Response) {
-	t.Helper()
-	var wg sync.WaitGroup
-	errs := make(chan error, len(rs))
-	sem := make(chan struct{}, 256)
-	for _, r := range rs {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			if err := f.store.InsertResponse(context.Background(), r); err != nil {
-				errs <- err
-			}
-		}()
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Fatal(err)
-	}
-}
-
-func (f *textFixture) reviews(t testing.TB) *mongodb.Reviews {
-	t.Helper()
-	rv := f.db.NewReviews(f.catalog, f.catalog)
-	rv.Emerging = func(uncoded, all []string, n int) []chorus.Term {
-		var out []chorus.Term
-		for _, x := range theme.EmergingTerms(uncoded, all, n) {
-			out = append(out, chorus.Term{Text: x.Text, Count: x.Count, Score: x.Score})
-		}
-		return out
-	}
-	if err := rv.Load(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	return rv
-}
-
-func find(t *testing.T, rv *mongodb.Reviews, themeID string) *chorus.AnswerPage {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	p, err := rv.FindAnswers(ctx, chorus.AnswerFilter{Survey: ylyv, Theme: themeID, Limit: 100})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
-
-func TestReviews(t *testing.T) {
+// The review and quote stores keep what they are given, one review per answer, and
+// no time finer than the day.
+func TestReviewStore(t *testing.T) {
 	ctx := context.Background()
 	f := newTextFixture(t)
-	family := f.response("I want to see my sister more", "")
-	both := f.response("see my brother and my social worker to listen", "")
-	turtles := f.response("more turtles and a turtle pond", "turtles are great")
-	turtles2 := f.response("a turtle for every kid", "")
-	flagged := f.response("my sister hits me", "")
-	flagged.Flags = map[string][]string{"better": {"abuse"}}
-	flagged.Risky = true
-	f.insert(t, family, both, turtles, turtles2, flagged)
+	r := f.Response("see my sister", "")
+	f.Insert(t, r)
+	s := mongodb.NewReviewStore(f.DB)
+	at := time.Date(2026, 11, 3, 15, 4, 5, 0, time.UTC)
+	midnight := time.Date(2026, 11, 3, 0, 0, 0, 0, time.UTC)
 
-	// A real aggregates counter with reviewed tags winning.
-	agg := results.NewCounter(mongodb.NewAggregateStore(f.db), f.catalog, nil)
-	rv := f.reviews(t)
-	agg.ThemesOf = rv.ThemesOf
-	rv.Retag = agg.Retag
-	if err := agg.Load(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := agg.Rebuild(ctx, ylyv); err != nil {
-		t.Fatal(err)
-	}
-	res := &results.Service{Store: agg, Surveys: f.catalog}
-	themeCount := func(id string) int {
-		t.Helper()
-		r, err := res.Results(ctx, ylyv, chorus.Filter{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return r.Themes[id]
-	}
-
-	all := find(t, rv, "")
-	if all.Total != 5 || all.Counts[""] != 5 {
-		t.Fatalf("all answers: total %d, counts %v; want 5 (the flagged answer left out)", all.Total, all.Counts)
-	}
-	for _, a := range all.Answers {
-		if a.Text == flagged.Answers["better"] {
-			t.Fatal("a flagged answer is listed for review")
-		}
-	}
-	if all.Counts["family_contact"] != 2 || all.Counts[chorus.ThemeUncoded] != 3 {
-		t.Fatalf("counts %v: want family_contact 2, uncoded 3", all.Counts)
-	}
-	// The aggregates count every response, flagged ones too (they are counted, never
-	// quoted).
-	if got := themeCount("family_contact"); got != 3 {
-		t.Fatalf("aggregates: family_contact %d, want 3", got)
-	}
-	answerOf := func(r *chorus.Response, q string) *chorus.Answer {
-		t.Helper()
-		for _, a := range find(t, rv, "").Answers {
-			if a.Text == r.Answers[q] && a.Question == q {
-				return a
+	t.Run("OneReviewPerAnswer", func(t *testing.T) {
+		for _, themes := range [][]string{{"family_contact"}, {"family_contact", "friends"}, nil} {
+			if err := s.StoreReview(ctx, &chorus.Review{Survey: ylyv, SubmissionID: r.SubmissionID, Question: "better",
+				Themes: themes, By: "u1", At: at}); err != nil {
+				t.Fatal(err)
 			}
 		}
-		t.Fatalf("answer %q not listed", r.Answers[q])
-		return nil
-	}
-
-	t.Run("Remove", func(t *testing.T) {
-		a := answerOf(family, "better")
-		got, err := rv.Review(ctx, chorus.ReviewChange{Survey: ylyv, ResponseID: a.ResponseID, Question: "better", Action: chorus.ReviewRemove, Theme: "family_contact", By: "u1"})
+		all, err := s.FindReviews(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !got.IsReviewed || len(got.Themes()) != 0 || !slices.Contains(got.Machine, "family_contact") {
-			t.Fatalf("after remove: %+v", got)
-		}
-		p := find(t, rv, "family_contact")
-		if p.Total != 1 || p.Counts[chorus.ThemeUncoded] != 4 {
-			t.Errorf("after remove: family_contact %d, uncoded %d; want 1, 4", p.Total, p.Counts[chorus.ThemeUncoded])
-		}
-		if got := themeCount("family_contact"); got != 2 {
-			t.Errorf("aggregates after remove: family_contact %d, want 2", got)
+		if len(all) != 1 || len(all[0].Themes) != 0 || all[0].SubmissionID != r.SubmissionID || !all[0].At.Equal(midnight) {
+			t.Errorf("reviews %+v: want the last one only, themes removed, kept to the day", all)
 		}
 	})
-	t.Run("Add", func(t *testing.T) {
-		a := answerOf(turtles, "better")
-		if _, err := rv.Review(ctx, chorus.ReviewChange{Survey: ylyv, ResponseID: a.ResponseID, Question: "better", Action: chorus.ReviewAdd, Theme: "activities_fun", By: "u1"}); err != nil {
-			t.Fatal(err)
+	t.Run("FindResponse", func(t *testing.T) {
+		got, err := s.FindResponse(ctx, r.SubmissionID)
+		if err != nil || got.Answers["better"] != "see my sister" {
+			t.Fatalf("FindResponse = %+v, %v", got, err)
 		}
-		a2 := answerOf(turtles2, "better")
-		if _, err := rv.Review(ctx, chorus.ReviewChange{Survey: ylyv, ResponseID: a2.ResponseID, Question: "better", Action: chorus.ReviewAdd, Theme: "activities_fun", By: "u1"}); err != nil {
-			t.Fatal(err)
+		if _, err := s.FindResponse(ctx, "no-such"); chorus.ErrorCode(err) != chorus.ENOTFOUND {
+			t.Errorf("unknown response: %v, want ENOTFOUND", err)
 		}
-		p := find(t, rv, "activities_fun")
-		if p.Total != 2 {
-			t.Errorf("activities_fun has %d answers, want 2", p.Total)
-		}
-		if got := themeCount("activities_fun"); got != 2 {
-			t.Errorf("aggregates after add: activities_fun %d, want 2", got)
+		var n int
+		if err := s.EachTextResponse(ctx, ylyv, func(x *chorus.Response) error { n++; return nil }); err != nil || n != 1 {
+			t.Errorf("EachTextResponse saw %d responses (%v), want 1", n, err)
 		}
 	})
-	t.Run("Confirm", func(t *testing.T) {
-		a := answerOf(both, "better")
-		got, err := rv.Review(ctx, chorus.ReviewChange{Survey: ylyv, ResponseID: a.ResponseID, Question: "better", Action: chorus.ReviewConfirm, By: "u2"})
+	t.Run("SecretIsStable", func(t *testing.T) {
+		a, err := s.Secret(ctx, "test_secret")
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !got.IsReviewed || !slices.Equal(got.Reviewed, got.Machine) || got.ReviewedBy != "u2" {
-			t.Fatalf("after confirm: %+v", got)
+		b, err := mongodb.NewReviewStore(f.DB).Secret(ctx, "test_secret")
+		if err != nil || !bytes.Equal(a, b) || len(a) < 16 {
+			t.Errorf("secret changed or too short: %x then %x (%v)", a, b, err)
 		}
 	})
-	t.Run("Agreement", func(t *testing.T) {
-		agr, n, err := rv.Agreement(ctx, ylyv)
-		if err != nil {
+	t.Run("Quotes", func(t *testing.T) {
+		qs := mongodb.NewQuoteStore(f.DB)
+		q := &chorus.QuoteRecord{SubmissionID: r.SubmissionID, Quote: chorus.Quote{Survey: ylyv, Theme: "family_contact",
+			Question: "better", Text: "see my sister", ApprovedBy: "u1", ApprovedAt: at}}
+		if err := qs.InsertQuote(ctx, q); err != nil {
 			t.Fatal(err)
 		}
-		if n != 4 {
-			t.Fatalf("reviewed answers %d, want 4", n)
+		if q.ID == "" || !q.ApprovedAt.Equal(midnight) {
+			t.Errorf("inserted quote %+v: want an id and the day", q)
 		}
-		by := map[string]chorus.ThemeAgreement{}
-		for _, a := range agr {
-			by[a.Theme] = a
+		if _, err := qs.FindQuoteRecord(ctx, "another-survey", q.ID); chorus.ErrorCode(err) != chorus.ENOTFOUND {
+			t.Errorf("quote under another survey: %v, want ENOTFOUND", err)
 		}
-		// family_contact: machine tagged two reviewed answers, reviewers kept one.
-		if fc := by["family_contact"]; fc.Both != 1 || fc.MachineOnly != 1 || fc.ReviewOnly != 0 {
-			t.Errorf("family_contact agreement %+v, want both 1, machine only 1", fc)
+		if err := qs.WithdrawQuoteRecord(ctx, q.ID, "u2", at); err != nil {
+			t.Fatal(err)
 		}
-		if p, ok := by["family_contact"].Precision(); !ok || p != 0.5 {
-			t.Errorf("family_contact precision %v %v, want 0.5", p, ok)
+		got, err := qs.FindQuoteRecord(ctx, ylyv, q.ID)
+		if err != nil || got.Approved() || got.WithdrawnBy != "u2" || !got.WithdrawnAt.Equal(midnight) || got.SubmissionID != r.SubmissionID {
+			t.Errorf("withdrawn quote %+v, %v", got, err)
 		}
-		if r, ok := by["activities_fun"].Recall(); !ok || r != 0 || by["activities_fun"].ReviewOnly != 2 {
-			t.Errorf("activities_fun recall %v %v (%+v), want 0 of 2", r, ok, by["activities_fun"])
-		}
-		if len(agr) < 14 || agr[0].Theme != "family_contact" {
-			t.Errorf("agreement lists %d themes starting %q: want the codebook's in order", len(agr), agr[0].Theme)
+		all, err := qs.FindQuoteRecords(ctx, ylyv)
+		if err != nil || !slices.ContainsFunc(all, func(x *chorus.QuoteRecord) bool { return x.ID == q.ID }) {
+			t.Errorf("FindQuoteRecords = %v, %v", all, err)
 		}
 	})
-	t.Run("ReviewsSurviveARestart", func(t *testing.T) {
-		again := f.reviews(t)
-		p := find(t, again, "activities_fun")
-		if p.Total != 2 {
-			t.Errorf("after reload: activities_fun %d, want 2", p.Total)
-		}
-		// A recount from the stored responses keeps reviewed tags.
-		agg2 := results.NewCounter(mongodb.NewAggregateStore(f.db), f.catalog, nil)
-		agg2.ThemesOf = again.ThemesOf
-		if err := agg2.Load(ctx); err != nil {
-			t.Fatal(err)
-		}
-		if err := agg2.Rebuild(ctx, ylyv); err != nil {
-			t.Fatal(err)
-		}
-		r, err := (&results.Service{Store: agg2, Surveys: f.catalog}).Results(ctx, ylyv, chorus.Filter{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if r.Themes["activities_fun"] != 2 || r.Themes["family_contact"] != 2 {
-			t.Errorf("rebuilt counts %v: want activities_fun 2, family_contact 2", r.Themes)
-		}
-	})
-	t.Run("Emerging", func(t *testing.T) {
-		f.insert(t, f.response("turtles everywhere please", ""), f.response("bigger turtles", ""))
-		rv.Forget(ylyv)
-		terms, _, err := rv.EmergingTerms(ctx, ylyv, 5)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(terms) == 0 || terms[0].Text != "turtle" && terms[0].Text != "turtles" {
-			t.Errorf("emerging terms %+v, want turtles first", terms)
-		}
-	})
-	t.Run("Errors", func(t *testing.T) {
-		a := answerOf(both, "better")
-		for name, tt := range map[string]struct {
-			ch   chorus.ReviewChange
-			code string
-		}{
-			"ErrUnknownTheme":    {chorus.ReviewChange{Survey: ylyv, ResponseID: a.ResponseID, Question: "better", Action: chorus.ReviewAdd, Theme: "nope"}, chorus.EINVALID},
-			"ErrUnknownAction":   {chorus.ReviewChange{Survey: ylyv, ResponseID: a.ResponseID, Question: "better", Action: "explode"}, chorus.EINVALID},
-			"ErrNoSuchResponse":  {chorus.ReviewChange{Survey: ylyv, ResponseID: "65f000000000000000000000", Question: "better", Action: chorus.ReviewConfirm}, chorus.ENOTFOUND},
-			"ErrMalformedID":     {chorus.ReviewChange{Survey: ylyv, ResponseID: "x", Question: "better", Action: chorus.ReviewConfirm}, chorus.ENOTFOUND},
-			"ErrClosedQuestion":  {chorus.ReviewChange{Survey: ylyv, ResponseID: a.ResponseID, Question: "live_with", Action: chorus.ReviewConfirm}, chorus.ENOTFOUND},
-			"ErrUnansweredQuest": {chorus.ReviewChange{Survey: ylyv, ResponseID: a.ResponseID, Question: "anything_else", Action: chorus.ReviewConfirm}, chorus.ENOTFOUND},
-		} {
-			t.Run(name, func(t *testing.T) {
-				if _, err := rv.Review(ctx, tt.ch); chorus.ErrorCode(err) != tt.code {
-					t.Errorf("err = %v, want %s", err, tt.code)
-				}
-			})
-		}
-	})
-}
-
-func TestReviewsThemesOf(t *testing.T) {
-	ctx := context.Background()
-	f := newTextFixture(t)
-	r := f.response("see my sister", "more turtles")
-	f.insert(t, r)
-	rv := f.reviews(t)
-	var before, after *chorus.Response
-	rv.Retag = func(_ context.Context, b, a *chorus.Response) error {
-		before, after = b, a
-		// Before and after carry the themes that count, reviews applied.
-		if got := b.Themes; !slices.Equal(got["better"], []string{"family_contact"}) {
-			t.Errorf("before.Themes = %v", got)
-		}
-		if got := a.Themes; len(got["better"]) != 0 {
-			t.Errorf("after.Themes = %v, want no better themes", got)
-		}
-		return nil
-	}
-	p := find(t, rv, "")
-	var id string
-	for _, a := range p.Answers {
-		id = a.ResponseID
-	}
-	if _, err := rv.Review(ctx, chorus.ReviewChange{Survey: ylyv, ResponseID: id, Question: "better", Action: chorus.ReviewRemove, Theme: "family_contact"}); err != nil {
-		t.Fatal(err)
-	}
-	if before == nil || after == nil || before.SubmissionID != r.SubmissionID {
-		t.Fatal("Retag not called with the response")
-	}
-	// Any other copy of the response gets the reviewed themes.
-	got := rv.ThemesOf(r)
-	if _, ok := got["better"]; ok {
-		t.Errorf("ThemesOf(stored) = %v, want better removed by the review", got)
-	}
-	if !slices.Equal(r.Themes["better"], []string{"family_contact"}) {
-		t.Error("ThemesOf changed the response it was given")
-	}
-	// Confirming without a change does not recount.
-	before = nil
-	if _, err := rv.Review(ctx, chorus.ReviewChange{Survey: ylyv, ResponseID: id, Question: "better", Action: chorus.ReviewConfirm}); err != nil {
-		t.Fatal(err)
-	}
-	if before != nil {
-		t.Error("Retag called for a review that changed nothing")
-	}
-}
-
-func TestAgreementPure(t *testing.T) {
-	reviewed := []*chorus.Answer{
-		{Machine: []string{"a", "b"}, Reviewed: []string{"a"}, IsReviewed: true},
-		{Machine: []string{"a"}, Reviewed: []string{"a", "c"}, IsReviewed: true},
-		{Machine: []string{"b"}, IsReviewed: false},
-	}
-	agr, n := chorus.Agreement([]string{"a", "b"}, reviewed)
-	if n != 2 {
-		t.Fatalf("n = %d, want 2", n)
-	}
-	want := []chorus.ThemeAgreement{{Theme: "a", Both: 2}, {Theme: "b", MachineOnly: 1, Neither: 1}, {Theme: "c", ReviewOnly: 1, Neither: 1}}
-	if !slices.Equal(agr, want) {
-		t.Errorf("got %+v\nwant %+v", agr, want)
-	}
-	if _, ok := agr[2].Precision(); ok {
-		t.Error("precision of a theme the machine never gave is defined")
-	}
 }

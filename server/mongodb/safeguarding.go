@@ -68,19 +68,15 @@ func (d *concernDoc) domain() *chorus.Concern {
 type Safeguarding struct {
 	coll      *mongo.Collection
 	responses *mongo.Collection
-	db        *DB
 	log       *slog.Logger
 
 	// Surveys finds the text questions and risk signals of each response's survey.
 	Surveys chorus.SurveyService
-
-	stop    context.CancelFunc
-	stopped chan struct{}
 }
 
 // NewSafeguarding returns the safeguarding queue on db.
 func (d *DB) NewSafeguarding(surveys chorus.SurveyService) *Safeguarding {
-	return &Safeguarding{coll: d.db.Collection("safeguarding"), responses: d.db.Collection("responses"), db: d, log: d.log, Surveys: surveys}
+	return &Safeguarding{coll: d.db.Collection("safeguarding"), responses: d.db.Collection("responses"), log: d.log, Surveys: surveys}
 }
 
 var _ chorus.SafeguardingService = (*Safeguarding)(nil)
@@ -170,39 +166,6 @@ func (s *Safeguarding) Sync(ctx context.Context) (int, error) {
 	}
 	s.log.Warn("risky responses were missing from the safeguarding queue and have been added", "responses", len(docs))
 	return len(docs), nil
-}
-
-// Start runs Sync once the store is ready (retrying until it succeeds), in the
-// background until Close.
-func (s *Safeguarding) Start(ctx context.Context) {
-	ctx, s.stop = context.WithCancel(ctx)
-	s.stopped = make(chan struct{})
-	go func() {
-		defer close(s.stopped)
-		if err := s.db.WaitReady(ctx); err != nil {
-			return
-		}
-		for {
-			_, err := s.Sync(ctx)
-			if err == nil || ctx.Err() != nil {
-				return
-			}
-			s.log.Error("check the safeguarding queue", "err", err)
-			select {
-			case <-ctx.Done():
-				return
-			case <-time.After(10 * time.Second):
-			}
-		}
-	}()
-}
-
-// Close stops the background work.
-func (s *Safeguarding) Close() {
-	if s.stop != nil {
-		s.stop()
-		<-s.stopped
-	}
 }
 
 // FindConcerns implements chorus.SafeguardingService.
@@ -312,8 +275,8 @@ func (s *Safeguarding) ReviewConcern(ctx context.Context, id, by, note string) (
 	return d.domain(), nil
 }
 
-// queued returns which of the submission ids are in the safeguarding queue.
-func (s *Safeguarding) queued(ctx context.Context, submissionIDs []string) (map[string]bool, error) {
+// Queued returns which of the submission ids are in the safeguarding queue.
+func (s *Safeguarding) Queued(ctx context.Context, submissionIDs []string) (map[string]bool, error) {
 	out := map[string]bool{}
 	if len(submissionIDs) == 0 {
 		return out, nil

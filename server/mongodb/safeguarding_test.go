@@ -13,29 +13,29 @@ import (
 func TestSafeguarding(t *testing.T) {
 	ctx := context.Background()
 	f := newTextFixture(t)
-	sg := f.db.NewSafeguarding(f.catalog)
-	f.store.OnBatch = sg.OnBatch
+	sg := f.DB.NewSafeguarding(f.Catalog)
+	f.Store.OnBatch = sg.OnBatch
 
-	flagged := f.response("he hits me when nobody is looking", "I want more clubs")
+	flagged := f.Response("he hits me when nobody is looking", "I want more clubs")
 	flagged.Flags = map[string][]string{"better": {"abuse"}}
 	flagged.Risky = true
 	flagged.Day = "2026-11-03"
 	// Queued before levels existed: a free-text flag with no level is a concern.
-	past := f.response("when I lived with my dad he hit me", "")
+	past := f.Response("when I lived with my dad he hit me", "")
 	past.Flags = map[string][]string{"better": {"abuse"}}
 	past.Risky, past.Level = true, chorus.LevelConcern
 	past.Day = "2026-11-04"
-	urgent := f.response("I want to end it tonight", "")
+	urgent := f.Response("I want to end it tonight", "")
 	urgent.Flags = map[string][]string{"better": {"suicide"}}
 	urgent.Risky, urgent.Level = true, chorus.LevelUrgent
 	urgent.Day = "2026-11-01"
-	closed := f.response("more clubs", "")
+	closed := f.Response("more clubs", "")
 	closed.Risky = true // a closed answer that is a risk signal
-	sv, _ := f.catalog.FindSurvey(ctx, ylyv)
+	sv, _ := f.Catalog.FindSurvey(ctx, ylyv)
 	closed.Answers["life_happy"] = map[string]string{riskItem(t, sv): "1"}
 	closed.Day = "2026-11-05"
-	fine := f.response("more clubs please", "")
-	f.insert(t, flagged, past, urgent, closed, fine)
+	fine := f.Response("more clubs please", "")
+	f.Insert(t, flagged, past, urgent, closed, fine)
 
 	open, total, err := sg.FindConcerns(ctx, chorus.ConcernFilter{})
 	if err != nil {
@@ -101,7 +101,7 @@ func TestSafeguarding(t *testing.T) {
 
 	t.Run("SyncAddsMissing", func(t *testing.T) {
 		// A crash between storing a batch and queueing it.
-		if _, err := f.db.Collection("safeguarding").DeleteMany(ctx, bson.D{{Key: "survey", Value: ylyv}, {Key: "reviewed", Value: false}}); err != nil {
+		if _, err := f.DB.Collection("safeguarding").DeleteMany(ctx, bson.D{{Key: "survey", Value: ylyv}, {Key: "reviewed", Value: false}}); err != nil {
 			t.Fatal(err)
 		}
 		added, err := sg.Sync(ctx)
@@ -133,7 +133,7 @@ func riskItem(t *testing.T, sv *chorus.Survey) string {
 func TestRiskSignals(t *testing.T) {
 	ctx := context.Background()
 	f := newTextFixture(t)
-	sv, _ := f.catalog.FindSurvey(ctx, ylyv)
+	sv, _ := f.Catalog.FindSurvey(ctx, ylyv)
 	item := riskItem(t, sv)
 	got := sv.RiskSignals(chorus.Answers{"life_happy": map[string]string{item: "1"}, "better": "x"})
 	if len(got) != 1 || got[0] != (chorus.RiskSignal{Question: "life_happy", Option: item}) {

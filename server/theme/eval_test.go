@@ -18,8 +18,9 @@ import (
 // The evaluation set: real quotes from care-experienced children and young
 // people, each with its published source, labelled by hand with the shipped
 // codebook's themes following testdata/LABELLING.md. Split "dev" was read while
-// the codebook's terms were written; split "test" was collected and labelled
-// after the terms were settled and is not used to change them.
+// the codebook's terms were written; splits "test" and "fresh" were collected
+// and labelled after the terms were settled and are not used to change them
+// ("fresh" is the held-out half of a collection from sources not used before).
 var quotesFile = filepath.Join("testdata", "quotes.tsv")
 
 type quote struct {
@@ -78,8 +79,8 @@ func TestQuotesWellFormed(t *testing.T) {
 			t.Errorf("%s: repeated id", q.id)
 		case texts[q.text]:
 			t.Errorf("%s: repeated quote", q.id)
-		case q.split != "dev" && q.split != "test":
-			t.Errorf("%s: split %q, want dev or test", q.id, q.split)
+		case q.split != "dev" && q.split != "test" && q.split != "fresh":
+			t.Errorf("%s: split %q, want dev, test or fresh", q.id, q.split)
 		case q.title == "" || q.publisher == "" || !year.MatchString(q.year) || !strings.HasPrefix(q.url, "http"):
 			t.Errorf("%s: incomplete source %q %q %q %q", q.id, q.title, q.publisher, q.year, q.url)
 		case !slices.IsSorted(q.themes):
@@ -92,9 +93,24 @@ func TestQuotesWellFormed(t *testing.T) {
 			}
 		}
 	}
-	if n := splits["dev"] + splits["test"]; n < 250 {
+	if n := splits["dev"] + splits["test"] + splits["fresh"]; n < 250 {
 		t.Errorf("%d quotes, want at least 250", n)
 	}
+	if fresh := freshIDs(readQuotes(t)); fresh < 120 {
+		t.Errorf("%d quotes of the fresh collection (ids f…), want at least 120", fresh)
+	}
+}
+
+// freshIDs counts the quotes of the fresh collection (ids "f…"), wherever
+// their split now is.
+func freshIDs(qs []quote) int {
+	n := 0
+	for _, q := range qs {
+		if strings.HasPrefix(q.id, "f") {
+			n++
+		}
+	}
+	return n
 }
 
 // baselineKeywords is a plain keyword list written from the theme names, the
@@ -256,13 +272,13 @@ func report(t *testing.T, split string, byTagger map[string]scores, order []stri
 }
 
 // evalFloors are the micro-F1 below which the evaluation fails, per split:
-// the lower end of each split's 95% bootstrap interval when all the held-out
-// quotes had first been run (dev 0.913, 0.89–0.93; test 0.790, 0.75–0.82; all
-// 0.860, 0.84–0.88). Falling below it is a loss bigger than the sampling noise
-// of these quotes, and it is above the old matcher and the keyword baseline
-// (0.66 and 0.58 on the held-out split, intervals ending at 0.70 and 0.63).
-// The test also fails if the codebook stops beating either of them.
-var evalFloors = map[string]float64{"dev": 0.89, "test": 0.75, "all": 0.84}
+// about the lower end of each split's 95% bootstrap interval with the codebook
+// as shipped (dev 0.901, 0.88–0.92; test 0.800, 0.76–0.83; fresh held out
+// 0.757, 0.70–0.81; all 0.847, 0.83–0.87). Falling below it is a loss bigger
+// than the sampling noise of these quotes; the floor for all quotes keeps the
+// 0.80 the codebook is held to. The test also fails if the codebook stops
+// beating the old matcher or the keyword baseline on any split.
+var evalFloors = map[string]float64{"dev": 0.88, "test": 0.76, "fresh": 0.70, "all": 0.83}
 
 // loadTaggers returns the shipped codebook with its tagging function, and the
 // old matcher's with the codebook it used.
@@ -306,7 +322,7 @@ func TestAgreementWithPeople(t *testing.T) {
 		ids = append(ids, th.ID)
 	}
 	all := readQuotes(t)
-	for _, split := range []string{"dev", "test", "all"} {
+	for _, split := range []string{"dev", "test", "fresh", "all"} {
 		qs := slices.DeleteFunc(slices.Clone(all), func(q quote) bool { return split != "all" && q.split != split })
 		if len(qs) == 0 {
 			t.Errorf("no quotes in split %q", split)

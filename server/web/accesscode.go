@@ -30,32 +30,32 @@ func (s *Server) registerAccessCodeRoutes() {
 // grantSubmit turns a code a child typed into a submit token for sv (see
 // auth.AccessCodes.Grant). Wrong guesses are limited per client address, in memory.
 func (s *Server) grantSubmit(c *fiber.Ctx, sv *chorus.Survey, code string) (string, error) {
-	token, _, err := s.AccessCodes.Grant(c.UserContext(), sv, code, s.clientIP(c))
+	token, _, err := s.svc.AccessCodes.Grant(c.UserContext(), sv, code, s.clientIP(c))
 	return token, err
 }
 
 // verifySubmit checks a submit token for sv: nil, EINVALID on "token", or EUNAVAILABLE.
 func (s *Server) verifySubmit(c *fiber.Ctx, sv *chorus.Survey, token string) error {
-	_, err := s.AccessCodes.Verify(c.UserContext(), sv.ID, token)
+	_, err := s.svc.AccessCodes.Verify(c.UserContext(), sv.ID, token)
 	return err
 }
 
 // accessCode finds the survey in the path, and the code when the path names one.
 func (s *Server) accessCode(c *fiber.Ctx) (*chorus.Survey, *chorus.AccessCode, error) {
-	sv, err := s.Surveys.FindSurvey(c.UserContext(), c.Params("survey"))
+	sv, err := s.svc.Surveys.FindSurvey(c.UserContext(), c.Params("survey"))
 	if err != nil {
 		return nil, nil, err
 	}
 	if c.Params("id") == "" {
 		return sv, nil, nil
 	}
-	ac, err := s.AccessCodes.Find(c.UserContext(), sv.ID, c.Params("id"))
+	ac, err := s.svc.AccessCodes.Find(c.UserContext(), sv.ID, c.Params("id"))
 	return sv, ac, err
 }
 
 // createAccessCode makes a code and records it in the audit log: never the code itself.
 func (s *Server) createAccessCode(c *fiber.Ctx, sv *chorus.Survey, label string, days int) (*chorus.AccessCode, error) {
-	ac, err := s.AccessCodes.Create(c.UserContext(), sv, label, days, currentUser(c).ID)
+	ac, err := s.svc.AccessCodes.Create(c.UserContext(), sv, label, days, currentUser(c).ID)
 	if err != nil {
 		return nil, err
 	}
@@ -65,7 +65,7 @@ func (s *Server) createAccessCode(c *fiber.Ctx, sv *chorus.Survey, label string,
 
 // revokeAccessCode stops a code (and its submit tokens) and records it.
 func (s *Server) revokeAccessCode(c *fiber.Ctx, sv *chorus.Survey, id string) (*chorus.AccessCode, error) {
-	ac, err := s.AccessCodes.Revoke(c.UserContext(), sv.ID, id)
+	ac, err := s.svc.AccessCodes.Revoke(c.UserContext(), sv.ID, id)
 	if err != nil {
 		return nil, err
 	}
@@ -75,7 +75,7 @@ func (s *Server) revokeAccessCode(c *fiber.Ctx, sv *chorus.Survey, id string) (*
 // codeCounts returns a survey's codes, newest first, with the responses given through
 // each, those given without one, and all of them, as results publishes them.
 func (s *Server) codeCounts(ctx context.Context, sv *chorus.Survey) ([]*chorus.AccessCode, *results.GroupCounts, error) {
-	list, err := s.AccessCodes.List(ctx, sv.ID)
+	list, err := s.svc.AccessCodes.List(ctx, sv.ID)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -83,7 +83,7 @@ func (s *Server) codeCounts(ctx context.Context, sv *chorus.Survey) ([]*chorus.A
 	for i, ac := range list {
 		ids[i] = ac.ID
 	}
-	counts, err := s.Results.PublishGroupSessions(ctx, sv.ID, ids)
+	counts, err := s.svc.Results.PublishGroupSessions(ctx, sv.ID, ids)
 	if err != nil {
 		return nil, nil, err
 	}

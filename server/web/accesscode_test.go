@@ -45,10 +45,10 @@ func newCodeFixture(t *testing.T) *codeFixture {
 		sessions: map[string]*auth.Session{}, bearer: map[string]string{}}
 	for name, role := range map[string]chorus.Role{"admin": chorus.RoleAdmin, "facilitator": chorus.RoleFacilitator, "viewer": chorus.RoleViewer} {
 		u := &chorus.User{Email: name + "@example.org", Role: role}
-		if _, err := ts.Auth.CreateUser(ctx, auth.Actor{Via: "test"}, u, fixturePassword); err != nil {
+		if _, err := ts.svc.Auth.CreateUser(ctx, auth.Actor{Via: "test"}, u, fixturePassword); err != nil {
 			t.Fatal(err)
 		}
-		tok, sess, err := ts.Tokens.IssueSession(u.ID, nil)
+		tok, sess, err := ts.svc.Tokens.IssueSession(u.ID, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -77,7 +77,7 @@ func (f *codeFixture) staff(role, method, path string, form url.Values) (*http.R
 	var req *http.Request
 	if form != nil {
 		if form.Get("csrf") == "" {
-			form.Set("csrf", f.Tokens.CSRF(sessionCSRFParts(f.sessions[role])...))
+			form.Set("csrf", f.svc.Tokens.CSRF(sessionCSRFParts(f.sessions[role])...))
 		}
 		req = httptest.NewRequest(method, path, strings.NewReader(form.Encode()))
 		req.Header.Set("Content-Type", formType)
@@ -175,7 +175,7 @@ func TestAccessCodeAPI(t *testing.T) {
 	})
 	t.Run("Audit", func(t *testing.T) {
 		for _, action := range []string{chorus.ActionCodeCreate, chorus.ActionCodeRevoke} {
-			entries, err := f.Audit.FindAudit(context.Background(), chorus.AuditFilter{Action: action})
+			entries, err := f.svc.Audit.FindAudit(context.Background(), chorus.AuditFilter{Action: action})
 			if err != nil || len(entries) != 1 || entries[0].ActorID != f.users["facilitator"].ID || entries[0].Object != "access_code:"+ac.ID {
 				t.Fatalf("audit %s: %+v, %v; want one entry by the facilitator", action, entries, err)
 			}
@@ -288,7 +288,7 @@ func TestAccessCodeCounts(t *testing.T) {
 	}
 	check("as stored")
 	// Counts recounted from the stored responses agree.
-	if err := f.Results.Rebuild(context.Background(), groupVoice); err != nil {
+	if err := f.svc.Results.Rebuild(context.Background(), groupVoice); err != nil {
 		t.Fatal(err)
 	}
 	check("after a rebuild")

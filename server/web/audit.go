@@ -36,7 +36,7 @@ func (s *Server) audit(c *fiber.Ctx, action, object, detail string) error {
 	} else if sh := currentShare(c); sh != nil {
 		e.Via = "share:" + sh.LinkID
 	}
-	return s.Audit.RecordAudit(c.UserContext(), e)
+	return s.svc.Audit.RecordAudit(c.UserContext(), e)
 }
 
 // auditActions names each action for the audit page, in the order its filter lists them.
@@ -104,11 +104,11 @@ func (s *Server) handleAuditPage(c *fiber.Ctx) error {
 		f.Before = t
 		f.SeenAtBefore, _ = strconv.Atoi(c.Query("seen"))
 	}
-	entries, err := s.Audit.FindAudit(c.UserContext(), f)
+	entries, err := s.svc.Audit.FindAudit(c.UserContext(), f)
 	if err != nil {
 		return err
 	}
-	users, err := s.Users.FindUsers(c.UserContext())
+	users, err := s.svc.Users.FindUsers(c.UserContext())
 	if err != nil {
 		return err
 	}

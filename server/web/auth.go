@@ -64,13 +64,13 @@ func (s *Server) preSignInCSRF(c *fiber.Ctx) string {
 		c.Cookie(&fiber.Cookie{Name: preCookie, Value: pre, Path: "/", Secure: true, HTTPOnly: true,
 			SameSite: fiber.CookieSameSiteStrictMode})
 	}
-	return s.Tokens.CSRF("pre", pre)
+	return s.svc.Tokens.CSRF("pre", pre)
 }
 
 // startSession issues a session token for a new sign-in of u, sets the cookie and
 // returns the token.
 func (s *Server) startSession(c *fiber.Ctx, u *chorus.User) (string, *auth.Session, error) {
-	tok, sess, err := s.Tokens.IssueSession(u.ID, nil)
+	tok, sess, err := s.svc.Tokens.IssueSession(u.ID, nil)
 	if err != nil {
 		return "", nil, err
 	}
@@ -135,7 +135,7 @@ func (s *Server) handleLoginForm(c *fiber.Ctx) error {
 	if len(fields) > 0 {
 		return s.renderLogin(c, fiber.StatusUnprocessableEntity, email, next, chorus.Invalid("Enter your email and password.", fields))
 	}
-	u, err := s.Auth.Login(c.UserContext(), email, password, s.clientIP(c), "web")
+	u, err := s.svc.Auth.Login(c.UserContext(), email, password, s.clientIP(c), "web")
 	s.logSignIn(c, u, err)
 	switch chorus.ErrorCode(err) {
 	case "":
@@ -181,7 +181,7 @@ func safeNext(next string) string {
 // handleLogoutForm signs out everywhere and goes to the sign-in page.
 func (s *Server) handleLogoutForm(c *fiber.Ctx) error {
 	u := currentUser(c)
-	if err := s.Auth.SignOut(c.UserContext(), auth.Actor{UserID: u.ID, Via: "web"}, u.ID); err != nil {
+	if err := s.svc.Auth.SignOut(c.UserContext(), auth.Actor{UserID: u.ID, Via: "web"}, u.ID); err != nil {
 		return err
 	}
 	s.clearSessionCookie(c)
@@ -228,7 +228,7 @@ func (s *Server) handleAuthLogin(c *fiber.Ctx) error {
 	if strings.TrimSpace(req.Email) == "" || req.Password == "" {
 		return fiber.NewError(fiber.StatusBadRequest, "Send an email and a password.")
 	}
-	u, err := s.Auth.Login(c.UserContext(), req.Email, req.Password, s.clientIP(c), "api")
+	u, err := s.svc.Auth.Login(c.UserContext(), req.Email, req.Password, s.clientIP(c), "api")
 	s.logSignIn(c, u, err)
 	if err != nil {
 		return err
@@ -261,7 +261,7 @@ func (s *Server) handleAuthMe(c *fiber.Ctx) error {
 // handleAuthLogout ends every session of the signed-in user: 204.
 func (s *Server) handleAuthLogout(c *fiber.Ctx) error {
 	u := currentUser(c)
-	if err := s.Auth.SignOut(c.UserContext(), auth.Actor{UserID: u.ID, Via: "api"}, u.ID); err != nil {
+	if err := s.svc.Auth.SignOut(c.UserContext(), auth.Actor{UserID: u.ID, Via: "api"}, u.ID); err != nil {
 		return err
 	}
 	s.clearSessionCookie(c)
@@ -272,7 +272,7 @@ func (s *Server) handleAuthLogout(c *fiber.Ctx) error {
 // time; after auth.MaxSessionAge since signing in it is 401.
 func (s *Server) handleAuthRefresh(c *fiber.Ctx) error {
 	p := principalOf(c)
-	tok, sess, err := s.Tokens.IssueSession(p.user.ID, p.session)
+	tok, sess, err := s.svc.Tokens.IssueSession(p.user.ID, p.session)
 	if err != nil {
 		return err
 	}
@@ -295,11 +295,11 @@ func (s *Server) handleAuthPassword(c *fiber.Ctx) error {
 		return err
 	}
 	p := principalOf(c)
-	u, err := s.Auth.ChangePassword(c.UserContext(), auth.Actor{UserID: p.user.ID, Via: "api"}, p.user, req.Current, req.Password, s.clientIP(c))
+	u, err := s.svc.Auth.ChangePassword(c.UserContext(), auth.Actor{UserID: p.user.ID, Via: "api"}, p.user, req.Current, req.Password, s.clientIP(c))
 	if err != nil {
 		return err
 	}
-	tok, sess, err := s.Tokens.IssueSession(u.ID, nil)
+	tok, sess, err := s.svc.Tokens.IssueSession(u.ID, nil)
 	if err != nil {
 		return err
 	}
@@ -322,10 +322,10 @@ func (s *Server) createShareLink(c *fiber.Ctx, briefingID string, ttl time.Durat
 		return "", nil, chorus.Invalid("Choose how long the link lasts.", map[string]string{"ttl": "Choose up to 90 days."})
 	}
 	l := &chorus.ShareLink{BriefingID: briefingID, CreatedBy: u.ID, ExpiresAt: s.now().Add(ttl)}
-	if err := s.ShareLinks.CreateShareLink(c.UserContext(), l); err != nil {
+	if err := s.svc.ShareLinks.CreateShareLink(c.UserContext(), l); err != nil {
 		return "", nil, err
 	}
-	tok, err := s.Tokens.IssueShare(l.ID, briefingID, l.ExpiresAt)
+	tok, err := s.svc.Tokens.IssueShare(l.ID, briefingID, l.ExpiresAt)
 	if err != nil {
 		return "", nil, err
 	}
@@ -337,7 +337,7 @@ func (s *Server) createShareLink(c *fiber.Ctx, briefingID string, ttl time.Durat
 
 // revokeShareLink stops a share link working at once and records it.
 func (s *Server) revokeShareLink(c *fiber.Ctx, linkID string) error {
-	if err := s.ShareLinks.RevokeShareLink(c.UserContext(), linkID, s.now()); err != nil {
+	if err := s.svc.ShareLinks.RevokeShareLink(c.UserContext(), linkID, s.now()); err != nil {
 		return err
 	}
 	return s.audit(c, chorus.ActionShareRevoke, "share:"+linkID, "")

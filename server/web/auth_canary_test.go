@@ -30,7 +30,7 @@ func TestAuthLogsCarryNoCanaries(t *testing.T) {
 		t.Fatalf("add the canary user: %d", resp.StatusCode)
 	}
 	uid := ""
-	if u, err := f.s.Users.FindUserByEmail(t.Context(), canaryEmail); err == nil {
+	if u, err := f.s.svc.Users.FindUserByEmail(t.Context(), canaryEmail); err == nil {
 		uid = u.ID
 	}
 

@@ -82,7 +82,7 @@ func newAuthFixture(t *testing.T, cfg Config) *authFixture {
 func (f *authFixture) addUser(email string, role chorus.Role, areas []string) *chorus.User {
 	f.t.Helper()
 	u := &chorus.User{Email: email, Role: role, Areas: areas}
-	if _, err := f.s.Auth.CreateUser(context.Background(), auth.Actor{Via: "test"}, u, fixturePassword); err != nil {
+	if _, err := f.s.svc.Auth.CreateUser(context.Background(), auth.Actor{Via: "test"}, u, fixturePassword); err != nil {
 		f.t.Fatal(err)
 	}
 	return u
@@ -91,7 +91,7 @@ func (f *authFixture) addUser(email string, role chorus.Role, areas []string) *c
 // session issues a session token for the named user, as signing in would.
 func (f *authFixture) session(name string) (string, *auth.Session) {
 	f.t.Helper()
-	tok, sess, err := f.s.Tokens.IssueSession(f.users[name].ID, nil)
+	tok, sess, err := f.s.svc.Tokens.IssueSession(f.users[name].ID, nil)
 	if err != nil {
 		f.t.Fatal(err)
 	}
@@ -100,7 +100,7 @@ func (f *authFixture) session(name string) (string, *auth.Session) {
 
 // csrfFor returns the form CSRF token of a session.
 func (f *authFixture) csrfFor(sess *auth.Session) string {
-	return f.s.Tokens.CSRF(sessionCSRFParts(sess)...)
+	return f.s.svc.Tokens.CSRF(sessionCSRFParts(sess)...)
 }
 
 // send makes a request; headers come in name, value pairs.

@@ -61,7 +61,7 @@ func TestSessionTokenDefects(t *testing.T) {
 	}
 	good := sign(jwt.SigningMethodHS256, f.secret, claims(nil))
 	parts := strings.Split(good, ".")
-	share, err := f.s.Tokens.IssueShare("65f000000000000000000001", "b1", now.Add(time.Hour))
+	share, err := f.s.svc.Tokens.IssueShare("65f000000000000000000001", "b1", now.Add(time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}

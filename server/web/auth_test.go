@@ -125,7 +125,7 @@ func TestLoginPage(t *testing.T) {
 func TestMustChangePassword(t *testing.T) {
 	f := newAuthFixture(t, Config{})
 	u := &chorus.User{Email: "new@example.org", Role: chorus.RoleAdmin}
-	oneTime, err := f.s.Auth.CreateUser(t.Context(), auth.Actor{Via: "test"}, u, "")
+	oneTime, err := f.s.svc.Auth.CreateUser(t.Context(), auth.Actor{Via: "test"}, u, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -207,9 +207,9 @@ func TestRevocation(t *testing.T) {
 			if me(got.Token) != 200 {
 				t.Error("the token given with the password change does not work")
 			}
-			_, _, _ = f.s.Auth.ResetPassword(t.Context(), auth.Actor{Via: "test"}, viewer.ID, fixturePassword)
+			_, _, _ = f.s.svc.Auth.ResetPassword(t.Context(), auth.Actor{Via: "test"}, viewer.ID, fixturePassword)
 			no := false
-			_, _ = f.s.Users.UpdateUser(t.Context(), viewer.ID, chorus.UserUpdate{MustChangePassword: &no})
+			_, _ = f.s.svc.Users.UpdateUser(t.Context(), viewer.ID, chorus.UserUpdate{MustChangePassword: &no})
 		},
 		"AdminDisable": func(string, *browser) {
 			a := f.browser()
@@ -250,7 +250,7 @@ func TestRevocation(t *testing.T) {
 		})
 	}
 	t.Run("DisabledCannotSignIn", func(t *testing.T) {
-		if _, err := f.s.Auth.SetDisabled(t.Context(), auth.Actor{Via: "test"}, f.users["viewerAll"].ID, true); err != nil {
+		if _, err := f.s.svc.Auth.SetDisabled(t.Context(), auth.Actor{Via: "test"}, f.users["viewerAll"].ID, true); err != nil {
 			t.Fatal(err)
 		}
 		if r := f.sendJSON("POST", "/api/v1/auth/login", loginBody("viewerall@example.org", fixturePassword)); r.StatusCode != 401 {
@@ -281,7 +281,7 @@ func TestLoginRateLimit(t *testing.T) {
 			t.Errorf("another account from the same address: %d, want 200", r.StatusCode)
 		}
 		later := testNow().Add(16 * time.Minute)
-		f.s.Auth.Now = func() time.Time { return later }
+		f.s.svc.Auth.Now = func() time.Time { return later }
 		if r := f.sendJSON("POST", "/api/v1/auth/login", loginBody("admin@example.org", fixturePassword)); r.StatusCode != 200 {
 			t.Errorf("after the window: %d, want 200 (no permanent lockout)", r.StatusCode)
 		}
@@ -307,7 +307,7 @@ func TestCSRF(t *testing.T) {
 		b := f.browser()
 		b.page("/login")
 		form := url.Values{"email": {"viewer@example.org"}, "password": {fixturePassword}}
-		for name, csrf := range map[string]string{"Missing": "", "Wrong": "x" + f.s.Tokens.CSRF("pre", "other")} {
+		for name, csrf := range map[string]string{"Missing": "", "Wrong": "x" + f.s.svc.Tokens.CSRF("pre", "other")} {
 			v := url.Values{"csrf": {csrf}}
 			for k, vs := range form {
 				v[k] = vs
@@ -361,9 +361,9 @@ func TestCSRF(t *testing.T) {
 
 func TestSessionRenewal(t *testing.T) {
 	f := newAuthFixture(t, Config{})
-	f.s.Tokens.Now = func() time.Time { return testNow().Add(-10 * time.Minute) }
+	f.s.svc.Tokens.Now = func() time.Time { return testNow().Add(-10 * time.Minute) }
 	tok, _ := f.session("viewer")
-	f.s.Tokens.Now = testNow
+	f.s.svc.Tokens.Now = testNow
 	r := f.send("GET", "/staff", "", "", "Cookie", sessionCookie+"="+tok)
 	c, ok := cookieOf(r, sessionCookie)
 	if r.StatusCode != 200 || !ok || c.Value == tok || c.Expires.Sub(testNow()) < auth.SessionTTL-time.Minute {
@@ -379,7 +379,7 @@ func TestSessionRenewal(t *testing.T) {
 
 	t.Run("RefreshKeepsSignInTime", func(t *testing.T) {
 		signedIn := testNow().Add(-auth.MaxSessionAge + time.Minute)
-		old, _, err := f.s.Tokens.IssueSession(f.users["viewer"].ID, &auth.Session{AuthTime: signedIn, SignIn: "s1"})
+		old, _, err := f.s.svc.Tokens.IssueSession(f.users["viewer"].ID, &auth.Session{AuthTime: signedIn, SignIn: "s1"})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -59,7 +59,7 @@ func TestUserAdminPages(t *testing.T) {
 			t.Fatalf("status %d, Cache-Control %q; want 200 no-store", resp.StatusCode, resp.Header.Get("Cache-Control"))
 		}
 		oneTime = doc.Find("code").Text()
-		u, err := f.s.Users.FindUserByEmail(t.Context(), "mp.office@example.org")
+		u, err := f.s.svc.Users.FindUserByEmail(t.Context(), "mp.office@example.org")
 		if err != nil || u.Role != chorus.RoleViewer || len(u.Areas) != 2 || !u.MustChangePassword || len(oneTime) < 12 {
 			t.Fatalf("stored user %+v, %v, one-time password %q", u, err, oneTime)
 		}
@@ -83,7 +83,7 @@ func TestUserAdminPages(t *testing.T) {
 		if st := a.page(resp.Header.Get("Location")).Find(".status").Text(); !strings.Contains(st, "Saved") {
 			t.Errorf("after saving the page says %q", st)
 		}
-		u, _ := f.s.Users.FindUserByID(t.Context(), newID)
+		u, _ := f.s.svc.Users.FindUserByID(t.Context(), newID)
 		if u.Role != chorus.RoleFacilitator || u.Name != "Council officer" || len(u.Areas) != 0 {
 			t.Errorf("updated user %+v", u)
 		}

@@ -270,7 +270,7 @@ func (s *Server) guard(c *fiber.Ctx) error {
 		return chorus.Errorf(chorus.EFORBIDDEN, "This form has expired. Go back, reload the page and try again.")
 	}
 	if p.session != nil && !p.bearer && p.session.ExpiresAt.Sub(s.now()) < auth.SessionTTL/2 {
-		if tok, sess, err := s.Tokens.IssueSession(p.user.ID, p.session); err == nil {
+		if tok, sess, err := s.svc.Tokens.IssueSession(p.user.ID, p.session); err == nil {
 			s.setSessionCookie(c, tok, sess)
 			p.session = sess
 		}
@@ -308,11 +308,11 @@ func (s *Server) identify(c *fiber.Ctx, r rule) (*principal, error) {
 }
 
 func (s *Server) sessionPrincipal(c *fiber.Ctx, raw string, bearer bool) (*principal, error) {
-	sess, err := s.Tokens.ParseSession(raw)
+	sess, err := s.svc.Tokens.ParseSession(raw)
 	if err != nil {
 		return nil, err
 	}
-	u, err := s.Auth.SessionUser(c.UserContext(), sess)
+	u, err := s.svc.Auth.SessionUser(c.UserContext(), sess)
 	if err != nil {
 		return nil, err
 	}
@@ -327,11 +327,11 @@ func (s *Server) sessionPrincipal(c *fiber.Ctx, raw string, bearer bool) (*princ
 // briefing it names, and that the stored link is still active.
 func (s *Server) shareLink(c *fiber.Ctx, raw, briefingID string) (*auth.Share, error) {
 	expired := chorus.Errorf(chorus.EUNAUTHORIZED, "This link has expired or has been withdrawn.")
-	sh, err := s.Tokens.ParseShare(raw)
+	sh, err := s.svc.Tokens.ParseShare(raw)
 	if err != nil || sh.BriefingID != briefingID {
 		return nil, expired
 	}
-	l, err := s.ShareLinks.FindShareLink(c.UserContext(), sh.LinkID)
+	l, err := s.svc.ShareLinks.FindShareLink(c.UserContext(), sh.LinkID)
 	switch {
 	case chorus.ErrorCode(err) == chorus.ENOTFOUND:
 		return nil, expired
@@ -362,7 +362,7 @@ func (s *Server) checkCSRF(c *fiber.Ctx, r rule, p *principal) bool {
 		if public || p.session == nil || p.bearer {
 			return true
 		}
-		return s.Tokens.CheckCSRF(c.Get("X-CSRF-Token"), sessionCSRFParts(p.session)...)
+		return s.svc.Tokens.CheckCSRF(c.Get("X-CSRF-Token"), sessionCSRFParts(p.session)...)
 	}
 	if r.noCSRF {
 		return true
@@ -373,9 +373,9 @@ func (s *Server) checkCSRF(c *fiber.Ctx, r rule, p *principal) bool {
 	}
 	if public || p.session == nil {
 		pre := c.Cookies(preCookie)
-		return pre != "" && s.Tokens.CheckCSRF(token, "pre", pre)
+		return pre != "" && s.svc.Tokens.CheckCSRF(token, "pre", pre)
 	}
-	return s.Tokens.CheckCSRF(token, sessionCSRFParts(p.session)...)
+	return s.svc.Tokens.CheckCSRF(token, sessionCSRFParts(p.session)...)
 }
 
 // sessionCSRFParts binds a session's CSRF token to the user and the sign-in, so it
@@ -387,7 +387,7 @@ func sessionCSRFParts(sess *auth.Session) []string {
 // csrfToken returns the CSRF token for the request's forms ("" without a session).
 func (s *Server) csrfToken(c *fiber.Ctx) string {
 	if p := principalOf(c); p.session != nil {
-		return s.Tokens.CSRF(sessionCSRFParts(p.session)...)
+		return s.svc.Tokens.CSRF(sessionCSRFParts(p.session)...)
 	}
 	return ""
 }

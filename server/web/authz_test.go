@@ -194,10 +194,10 @@ func TestRouteTable(t *testing.T) {
 	stubHandlers(t, f.s)
 	f.stubbed = true // the 204s are the stubs', not the API's
 	link := &chorus.ShareLink{BriefingID: "b1", CreatedBy: f.users["facilitator"].ID, ExpiresAt: testNow().Add(time.Hour)}
-	if err := f.s.ShareLinks.CreateShareLink(t.Context(), link); err != nil {
+	if err := f.s.svc.ShareLinks.CreateShareLink(t.Context(), link); err != nil {
 		t.Fatal(err)
 	}
-	shareTok, err := f.s.Tokens.IssueShare(link.ID, "b1", link.ExpiresAt)
+	shareTok, err := f.s.svc.Tokens.IssueShare(link.ID, "b1", link.ExpiresAt)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -227,7 +227,7 @@ func TestRouteTable(t *testing.T) {
 				// public pages, the session's on staff pages.
 				headers := []string{"Cookie", preCookie + "=" + pre}
 				body, ctype := "", ""
-				csrf := f.s.Tokens.CSRF("pre", pre)
+				csrf := f.s.svc.Tokens.CSRF("pre", pre)
 				if sess := sessions[role]; sess != nil {
 					if api {
 						headers = []string{"Authorization", "Bearer " + tokens[role]}
@@ -370,21 +370,21 @@ func TestShareLinks(t *testing.T) {
 		}
 	})
 	t.Run("ErrExpired", func(t *testing.T) {
-		f.s.Tokens.Now = func() time.Time { return testNow().Add(2 * time.Hour) }
-		defer func() { f.s.Tokens.Now = testNow }()
+		f.s.svc.Tokens.Now = func() time.Time { return testNow().Add(2 * time.Hour) }
+		defer func() { f.s.svc.Tokens.Now = testNow }()
 		if st, _ := get(u.RequestURI()); st != 401 {
 			t.Errorf("status %d, want 401", st)
 		}
 	})
 	t.Run("ErrRevoked", func(t *testing.T) {
-		if err := f.s.ShareLinks.RevokeShareLink(t.Context(), linkID, testNow()); err != nil {
+		if err := f.s.svc.ShareLinks.RevokeShareLink(t.Context(), linkID, testNow()); err != nil {
 			t.Fatal(err)
 		}
 		if st, _ := get(u.RequestURI()); st != 401 {
 			t.Errorf("status %d, want 401", st)
 		}
 	})
-	entries, _ := f.s.Audit.FindAudit(t.Context(), chorus.AuditFilter{Action: chorus.ActionShareCreate})
+	entries, _ := f.s.svc.Audit.FindAudit(t.Context(), chorus.AuditFilter{Action: chorus.ActionShareCreate})
 	if len(entries) != 1 || entries[0].ActorID != f.users["facilitator"].ID {
 		t.Errorf("audit has %v, want one share.create by the facilitator", entries)
 	}

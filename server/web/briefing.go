@@ -49,24 +49,24 @@ func (s *Server) createBriefing(ctx context.Context, u *chorus.User, survey, are
 	if len(fields) > 0 {
 		return nil, chorus.Invalid("Choose a survey and an area.", fields)
 	}
-	sv, err := s.Surveys.FindSurvey(ctx, survey)
+	sv, err := s.svc.Surveys.FindSurvey(ctx, survey)
 	if chorus.ErrorCode(err) == chorus.ENOTFOUND {
 		return nil, chorus.Invalid("Choose a survey.", map[string]string{"survey": "There is no survey with that id."})
 	} else if err != nil {
 		return nil, err
 	}
-	b := &chorus.Briefing{Survey: sv.ID, Area: area, Level: s.Geo.Level(area), CreatedBy: u.ID, CreatedAt: s.now()}
+	b := &chorus.Briefing{Survey: sv.ID, Area: area, Level: s.svc.Geo.Level(area), CreatedBy: u.ID, CreatedAt: s.now()}
 	switch b.Level {
 	case geo.LevelCouncil:
 		b.Councils = []string{area}
 	case geo.LevelRegion:
-		r, _ := s.Geo.Region(area)
+		r, _ := s.svc.Geo.Region(area)
 		b.Councils = r.Councils
 	case geo.LevelConstituency:
-		k, _ := s.Geo.Constituency(area)
+		k, _ := s.svc.Geo.Constituency(area)
 		b.Councils = k.Councils
 	case geo.LevelCountry:
-		for _, c := range s.Geo.Countries() {
+		for _, c := range s.svc.Geo.Countries() {
 			if c.Code == area && area != geo.EnglandCode { // England stays "every council": no viewer's
 				b.Councils = c.Councils
 			}
@@ -74,8 +74,8 @@ func (s *Server) createBriefing(ctx context.Context, u *chorus.User, survey, are
 	default:
 		return nil, chorus.Invalid("Choose an area.", map[string]string{"area": "Use a council, region, constituency or country code, such as E10000002, W06000015, E12000008, E14001063, W07000089, E92000001 or W92000004."})
 	}
-	b.Title = "Day of Action briefing: " + s.Geo.Name(area)
-	if err := s.Briefings.CreateBriefing(ctx, b); err != nil {
+	b.Title = "Day of Action briefing: " + s.svc.Geo.Name(area)
+	if err := s.svc.Briefings.CreateBriefing(ctx, b); err != nil {
 		return nil, err
 	}
 	return b, nil
@@ -144,7 +144,7 @@ func (s *Server) renderBriefingList(c *fiber.Ctx, status int, survey, area strin
 	if formErr != nil {
 		p.Title = "Error: Briefings"
 	}
-	list, err := s.Briefings.FindBriefings(ctx, chorus.BriefingFilter{})
+	list, err := s.svc.Briefings.FindBriefings(ctx, chorus.BriefingFilter{})
 	if err != nil {
 		return err
 	}
@@ -197,7 +197,7 @@ func (s *Server) briefingRequest(c *fiber.Ctx, b *chorus.Briefing) results.Reque
 }
 
 // briefings returns the briefing service.
-func (s *Server) briefings() *briefing.Service { return s.Briefs }
+func (s *Server) briefings() *briefing.Service { return s.svc.Briefs }
 
 // briefingLang is the language a briefing is asked for in (?lang=cy), if the survey
 // has it; else English.
@@ -213,14 +213,14 @@ func briefingLang(c *fiber.Ctx, sv *chorus.Survey) string {
 // cannot be probed).
 func (s *Server) briefing(c *fiber.Ctx) (*chorus.Briefing, *report.Briefing, error) {
 	ctx := c.UserContext()
-	b, err := s.Briefings.FindBriefing(ctx, c.Params("id"))
+	b, err := s.svc.Briefings.FindBriefing(ctx, c.Params("id"))
 	if err != nil {
 		return nil, nil, err
 	}
 	if !s.canReadBriefing(c, b) {
 		return nil, nil, chorus.Errorf(chorus.ENOTFOUND, "No such briefing.")
 	}
-	sv, err := s.Surveys.FindSurvey(ctx, b.Survey)
+	sv, err := s.svc.Surveys.FindSurvey(ctx, b.Survey)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -354,7 +354,7 @@ func (s *Server) renderBriefing(c *fiber.Ctx, status int, b *chorus.Briefing, rb
 	}
 	if p.Me.Facilitator {
 		p.CanShare = true
-		links, err := s.ShareLinks.FindShareLinks(c.UserContext(), b.ID)
+		links, err := s.svc.ShareLinks.FindShareLinks(c.UserContext(), b.ID)
 		if err != nil {
 			return err
 		}
@@ -441,7 +441,7 @@ func (s *Server) handleBriefingRevoke(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	l, err := s.ShareLinks.FindShareLink(c.UserContext(), c.Params("link"))
+	l, err := s.svc.ShareLinks.FindShareLink(c.UserContext(), c.Params("link"))
 	if err != nil {
 		return err
 	}

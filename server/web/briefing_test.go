@@ -77,7 +77,7 @@ func TestBriefingCreate(t *testing.T) {
 
 	t.Run("API", func(t *testing.T) {
 		id := f.makeBriefing(hartlepool)
-		b, err := f.Briefings.FindBriefing(t.Context(), id)
+		b, err := f.svc.Briefings.FindBriefing(t.Context(), id)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -93,7 +93,7 @@ func TestBriefingCreate(t *testing.T) {
 			{"W07000089", "constituency", "Day of Action briefing: Cardiff East"},
 		} {
 			id := f.makeBriefing(tc.area)
-			b, err := f.Briefings.FindBriefing(t.Context(), id)
+			b, err := f.svc.Briefings.FindBriefing(t.Context(), id)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -458,15 +458,15 @@ func TestBriefingShareLink(t *testing.T) {
 		}
 	})
 	t.Run("Expires", func(t *testing.T) {
-		now := f.Tokens.Now
-		f.Tokens.Now = func() time.Time { return testNow().Add(8 * 24 * time.Hour) }
-		defer func() { f.Tokens.Now = now }()
+		now := f.svc.Tokens.Now
+		f.svc.Tokens.Now = func() time.Time { return testNow().Add(8 * 24 * time.Hour) }
+		defer func() { f.svc.Tokens.Now = now }()
 		if resp, _ := f.request("", http.MethodGet, link.RequestURI(), nil); resp.StatusCode != http.StatusUnauthorized {
 			t.Errorf("after 8 days: %d, want 401", resp.StatusCode)
 		}
 	})
 	t.Run("Revoked", func(t *testing.T) {
-		links, err := f.ShareLinks.FindShareLinks(t.Context(), id)
+		links, err := f.svc.ShareLinks.FindShareLinks(t.Context(), id)
 		if err != nil || len(links) != 1 {
 			t.Fatalf("links %v %v", links, err)
 		}
@@ -480,7 +480,7 @@ func TestBriefingShareLink(t *testing.T) {
 		if resp, _ := f.request("", http.MethodGet, link.RequestURI(), nil); resp.StatusCode != http.StatusUnauthorized {
 			t.Errorf("after revoking: %d, want 401", resp.StatusCode)
 		}
-		entries, _ := f.Audit.FindAudit(t.Context(), chorus.AuditFilter{})
+		entries, _ := f.svc.Audit.FindAudit(t.Context(), chorus.AuditFilter{})
 		var actions []string
 		for _, e := range entries {
 			actions = append(actions, e.Action)

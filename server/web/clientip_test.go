@@ -23,7 +23,7 @@ func (f *codeFixture) behindProxy(cfg Config) *Server {
 	f.t.Helper()
 	cfg.RequestTimeout = 10 * time.Second
 	cfg.Now = testNow
-	s, err := New(cfg, slog.New(slog.DiscardHandler), prometheus.NewRegistry(), f.services)
+	s, err := New(cfg, slog.New(slog.DiscardHandler), prometheus.NewRegistry(), f.svc)
 	if err != nil {
 		f.t.Fatal(err)
 	}

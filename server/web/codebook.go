@@ -19,7 +19,7 @@ func (s *Server) handleCodebookChanges(c *fiber.Ctx) error {
 		return err
 	}
 	ctx := c.UserContext()
-	sv, err := s.Surveys.FindSurvey(ctx, c.Params("survey"))
+	sv, err := s.svc.Surveys.FindSurvey(ctx, c.Params("survey"))
 	if err != nil {
 		return err
 	}
@@ -52,7 +52,7 @@ func (s *Server) handleCodebookChanged(c *fiber.Ctx) error {
 	if err := s.freeText(); err != nil {
 		return err
 	}
-	sv, err := s.Surveys.FindSurvey(c.UserContext(), c.Params("survey"))
+	sv, err := s.svc.Surveys.FindSurvey(c.UserContext(), c.Params("survey"))
 	if err != nil {
 		return err
 	}
@@ -75,11 +75,11 @@ func (s *Server) handleCodebookChanged(c *fiber.Ctx) error {
 // reviewed answers, after auditing the read (the terms come from children's words).
 func (s *Server) codebookChanges(c *fiber.Ctx, survey string) (*chorus.Codebook, []chorus.CodebookChange, int, error) {
 	ctx := c.UserContext()
-	cb, err := s.Codebooks.FindCodebook(ctx, survey)
+	cb, err := s.svc.Codebooks.FindCodebook(ctx, survey)
 	if err != nil {
 		return nil, nil, 0, err
 	}
-	reviewed, err := s.Reviews.ReviewedAnswers(ctx, survey)
+	reviewed, err := s.svc.Reviews.ReviewedAnswers(ctx, survey)
 	if err != nil {
 		return nil, nil, 0, err
 	}
@@ -88,7 +88,7 @@ func (s *Server) codebookChanges(c *fiber.Ctx, survey string) (*chorus.Codebook,
 			return nil, nil, 0, err
 		}
 	}
-	changes, err := s.Codebooks.ProposeChanges(ctx, survey, reviewed)
+	changes, err := s.svc.Codebooks.ProposeChanges(ctx, survey, reviewed)
 	if err != nil {
 		return nil, nil, 0, err
 	}

@@ -28,13 +28,13 @@ func (s *Server) registerDashboardRoutes() {
 
 // themeLabels names a survey's themes from its codebook (see briefing.ThemeLabels).
 func (s *Server) themeLabels(ctx context.Context, survey, lang string) map[string]report.ThemeLabel {
-	return briefing.ThemeLabels(ctx, s.Codebooks, survey, lang)
+	return briefing.ThemeLabels(ctx, s.svc.Codebooks, survey, lang)
 }
 
 // surveysForStaff lists every survey staff may report on: every loaded survey, open
 // or not.
 func (s *Server) surveysForStaff(ctx context.Context) []*chorus.Survey {
-	return s.Surveys.AllSurveys(ctx)
+	return s.svc.Surveys.AllSurveys(ctx)
 }
 
 type surveyLink struct{ ID, Title, Status string }
@@ -56,7 +56,7 @@ func (s *Server) handleDashboardIndex(c *fiber.Ctx) error {
 // publish returns a survey's published results for a request: every figure on the
 // results pages comes from it.
 func (s *Server) publish(ctx context.Context, survey string, req results.Request) (*results.Report, error) {
-	return s.Results.Publish(ctx, survey, req)
+	return s.svc.Results.Publish(ctx, survey, req)
 }
 
 type option struct {
@@ -158,7 +158,7 @@ func (f dashboardFilter) query() string {
 // handleDashboard shows a survey's dashboard under the filter in the query string.
 func (s *Server) handleDashboard(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	sv, err := s.Surveys.FindSurvey(ctx, c.Params("survey"))
+	sv, err := s.svc.Surveys.FindSurvey(ctx, c.Params("survey"))
 	if err != nil {
 		return err
 	}
@@ -199,7 +199,7 @@ func (s *Server) handleDashboard(c *fiber.Ctx) error {
 			p.D.Quotes = append(p.D.Quotes, qt.Text)
 		}
 	}
-	pub, err := s.Publications.FindPublication(ctx, sv.ID)
+	pub, err := s.svc.Publications.FindPublication(ctx, sv.ID)
 	if err != nil {
 		return err
 	}
@@ -215,7 +215,7 @@ func (s *Server) handleDashboard(c *fiber.Ctx) error {
 // published: aggregated tables only, hidden counts as "c", themes named from the codebook.
 func (s *Server) handleDashboardCSV(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	sv, err := s.Surveys.FindSurvey(ctx, c.Params("survey"))
+	sv, err := s.svc.Surveys.FindSurvey(ctx, c.Params("survey"))
 	if err != nil {
 		return err
 	}
@@ -236,12 +236,12 @@ func (s *Server) handleDashboardCSV(c *fiber.Ctx) error {
 // for young people, and records it in the audit log.
 func (s *Server) handleDashboardPublish(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	sv, err := s.Surveys.FindSurvey(ctx, c.Params("survey"))
+	sv, err := s.svc.Surveys.FindSurvey(ctx, c.Params("survey"))
 	if err != nil {
 		return err
 	}
 	publish := c.FormValue("published") == "1"
-	if err := s.Publications.SetPublication(ctx, &chorus.Publication{Survey: sv.ID, Published: publish, UpdatedBy: currentUser(c).ID}); err != nil {
+	if err := s.svc.Publications.SetPublication(ctx, &chorus.Publication{Survey: sv.ID, Published: publish, UpdatedBy: currentUser(c).ID}); err != nil {
 		return err
 	}
 	detail := "results page for young people withdrawn"
@@ -299,18 +299,18 @@ func filterFormOf(whole *results.Report, f dashboardFilter) filterForm {
 // areaChoices lists every area a briefing can be made for, grouped.
 func (s *Server) areaChoices() []areaChoice {
 	var countries []option
-	for _, c := range s.Geo.Countries() {
+	for _, c := range s.svc.Geo.Countries() {
 		countries = append(countries, option{Value: c.Code, Label: c.Name})
 	}
 	out := []areaChoice{{Label: "Country", Options: countries}}
 	var regions, councils, consts []option
-	for _, r := range s.Geo.Regions() {
+	for _, r := range s.svc.Geo.Regions() {
 		regions = append(regions, option{Value: r.Code, Label: r.Name})
 	}
-	for _, a := range s.Geo.Areas() {
+	for _, a := range s.svc.Geo.Areas() {
 		councils = append(councils, option{Value: a.Code, Label: a.Name})
 	}
-	for _, k := range s.Geo.Constituencies() {
+	for _, k := range s.svc.Geo.Constituencies() {
 		consts = append(consts, option{Value: k.Code, Label: k.Name})
 	}
 	return append(out, areaChoice{"Regions", regions}, areaChoice{"Councils", councils}, areaChoice{"Westminster constituencies", consts})

@@ -287,7 +287,7 @@ func TestYoungPeoplePage(t *testing.T) {
 		t.Error("the Welsh page names no theme by the codebook's Welsh label")
 	}
 
-	entries, err := f.Audit.FindAudit(t.Context(), chorus.AuditFilter{Action: chorus.ActionSurveyChange})
+	entries, err := f.svc.Audit.FindAudit(t.Context(), chorus.AuditFilter{Action: chorus.ActionSurveyChange})
 	if err != nil || len(entries) != 1 || entries[0].Object != "survey:"+ylyv || entries[0].ActorID != f.users["facilitator"].ID {
 		t.Errorf("audit after publishing: %v %v", entries, err)
 	}

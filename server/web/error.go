@@ -105,7 +105,7 @@ func (s *Server) respondentErrorLang(c *fiber.Ctx) (*chorus.Survey, string) {
 	rest, _ := strings.CutPrefix(c.Path(), "/s/")
 	id, _, _ := strings.Cut(rest, "/")
 	if id, err := url.PathUnescape(id); err == nil {
-		if sv, err := s.Surveys.FindSurvey(c.UserContext(), id); err == nil {
+		if sv, err := s.svc.Surveys.FindSurvey(c.UserContext(), id); err == nil {
 			return sv, pickLang(sv, requested)
 		}
 	}

@@ -61,7 +61,7 @@ func (s *Server) handleHealth(c *fiber.Ctx) error {
 // handleReady answers 200 only while the store answers.
 func (s *Server) handleReady(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	if err := s.Store.Ready(c.UserContext()); err != nil {
+	if err := s.svc.Store.Ready(c.UserContext()); err != nil {
 		c.Set(fiber.HeaderRetryAfter, "2")
 		return c.Status(fiber.StatusServiceUnavailable).SendString("store unavailable\n")
 	}

@@ -25,7 +25,7 @@ func (s *Server) registerQuoteRoutes() {
 // approvedQuotes returns a survey's approved quotes for briefings and dashboards (none
 // without a quote service).
 func (s *Server) approvedQuotes(ctx context.Context, survey string) ([]report.Quote, error) {
-	return briefing.ApprovedQuotes(ctx, s.Quotes, survey)
+	return briefing.ApprovedQuotes(ctx, s.svc.Quotes, survey)
 }
 
 // handleQuoteApprove approves an answer or an excerpt of it as a quote.
@@ -38,7 +38,7 @@ func (s *Server) handleQuoteApprove(c *fiber.Ctx) error {
 	q := &chorus.Quote{Survey: survey, ResponseID: c.FormValue("response"), Question: c.FormValue("question"),
 		Theme: c.FormValue("theme"), Text: c.FormValue("excerpt"), ApprovedBy: currentUser(c).ID}
 	anchor := answerAnchor(q.ResponseID, q.Question)
-	if err := s.Quotes.ApproveQuote(c.UserContext(), q); err != nil {
+	if err := s.svc.Quotes.ApproveQuote(c.UserContext(), q); err != nil {
 		if chorus.ErrorCode(err) == chorus.EINVALID || chorus.ErrorCode(err) == chorus.ECONFLICT {
 			return s.renderReview(c, fiber.StatusUnprocessableEntity, theme, page, err, anchor)
 		}
@@ -73,11 +73,11 @@ func (s *Server) handleQuotesPage(c *fiber.Ctx) error {
 		return err
 	}
 	ctx := c.UserContext()
-	sv, err := s.Surveys.FindSurvey(ctx, c.Params("survey"))
+	sv, err := s.svc.Surveys.FindSurvey(ctx, c.Params("survey"))
 	if err != nil {
 		return err
 	}
-	quotes, err := s.Quotes.FindQuotes(ctx, sv.ID)
+	quotes, err := s.svc.Quotes.FindQuotes(ctx, sv.ID)
 	if err != nil {
 		return err
 	}
@@ -86,7 +86,7 @@ func (s *Server) handleQuotesPage(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	cb, _ := s.Codebooks.FindCodebook(ctx, sv.ID)
+	cb, _ := s.svc.Codebooks.FindCodebook(ctx, sv.ID)
 	emails := s.userEmails(c)
 	p := &quotesPage{staffPage: s.staffPage(c, "Quotes: "+sv.Title.In("en")), SurveyID: sv.ID, SurveyTitle: sv.Title.In("en"),
 		Done: reviewMessages[c.Query("done")], MaxQuoteLen: report.MaxQuoteLen}
@@ -109,7 +109,7 @@ func (s *Server) handleQuotesPage(c *fiber.Ctx) error {
 // userEmails returns a function naming staff by user id.
 func (s *Server) userEmails(c *fiber.Ctx) func(id string) string {
 	names := map[string]string{}
-	if users, err := s.Users.FindUsers(c.UserContext()); err == nil {
+	if users, err := s.svc.Users.FindUsers(c.UserContext()); err == nil {
 		for _, u := range users {
 			names[u.ID] = u.Email
 		}
@@ -128,7 +128,7 @@ func (s *Server) userEmails(c *fiber.Ctx) func(id string) string {
 // handleQuoteWithdraw withdraws an approval.
 func (s *Server) handleQuoteWithdraw(c *fiber.Ctx) error {
 	survey := c.Params("survey")
-	q, err := s.Quotes.WithdrawQuote(c.UserContext(), survey, c.Params("id"), currentUser(c).ID)
+	q, err := s.svc.Quotes.WithdrawQuote(c.UserContext(), survey, c.Params("id"), currentUser(c).ID)
 	if err != nil {
 		return err
 	}

@@ -60,11 +60,11 @@ func releaseJSONOf(r *results.Release) *releaseJSON {
 }
 
 func (s *Server) releaseStatus(c *fiber.Ctx) (*chorus.Survey, *results.Status, error) {
-	sv, err := s.Surveys.FindSurvey(c.UserContext(), c.Params("survey"))
+	sv, err := s.svc.Surveys.FindSurvey(c.UserContext(), c.Params("survey"))
 	if err != nil {
 		return nil, nil, err
 	}
-	st, err := s.Releases.Status(c.UserContext(), sv.ID)
+	st, err := s.svc.Releases.Status(c.UserContext(), sv.ID)
 	return sv, st, err
 }
 
@@ -98,11 +98,11 @@ func outcomeMessage(o *results.Outcome, k int) string {
 // handleReleasePost is "release now": POST /dashboard/{survey}/releases (the page's
 // button) and POST /api/v1/surveys/{survey}/releases. It is recorded in the audit log.
 func (s *Server) handleReleasePost(c *fiber.Ctx) error {
-	sv, err := s.Surveys.FindSurvey(c.UserContext(), c.Params("survey"))
+	sv, err := s.svc.Surveys.FindSurvey(c.UserContext(), c.Params("survey"))
 	if err != nil {
 		return err
 	}
-	o, err := s.Releases.Release(c.UserContext(), sv.ID, true)
+	o, err := s.svc.Releases.Release(c.UserContext(), sv.ID, true)
 	if err != nil {
 		return err
 	}

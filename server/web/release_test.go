@@ -131,7 +131,7 @@ func TestReleasesFreezeEveryOutput(t *testing.T) {
 	if resp, _ := f.request("viewerAll", http.MethodGet, "/dashboard/"+ylyv+"/releases", nil); resp.StatusCode != http.StatusForbidden {
 		t.Errorf("a viewer opened the releases page: %d", resp.StatusCode)
 	}
-	entries, err := f.Audit.FindAudit(t.Context(), chorus.AuditFilter{Action: chorus.ActionSurveyChange, Limit: 100})
+	entries, err := f.svc.Audit.FindAudit(t.Context(), chorus.AuditFilter{Action: chorus.ActionSurveyChange, Limit: 100})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,7 +12,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
@@ -20,6 +19,7 @@ import (
 	"github.com/chorus-voice/chorus/server/auth"
 	"github.com/chorus-voice/chorus/server/chorus"
 	"github.com/chorus-voice/chorus/server/geo"
+	"github.com/chorus-voice/chorus/server/mongodb/mongodbtest"
 	"github.com/chorus-voice/chorus/server/results"
 	"github.com/chorus-voice/chorus/server/results/synth"
 )
@@ -58,7 +58,7 @@ func newReportFixture(t *testing.T) *reportFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &reportFixture{testServer: ts, t: t, geo: ts.Geo, agg: ts.Svc.Counts, survey: sv, users: map[string]*chorus.User{},
+	f := &reportFixture{testServer: ts, t: t, geo: ts.svc.Geo, agg: ts.Svc.Counts, survey: sv, users: map[string]*chorus.User{},
 		sessions: map[string]*auth.Session{}, tokens: map[string]string{},
 		gen: &synth.Generator{Survey: sv, Rand: rand.New(rand.NewPCG(7, 11))}}
 	for _, u := range []struct {
@@ -73,10 +73,10 @@ func newReportFixture(t *testing.T) *reportFixture {
 		{"viewerAll", chorus.RoleViewer, nil},
 	} {
 		usr := &chorus.User{Email: strings.ToLower(u.name) + "@example.org", Role: u.role, Areas: u.areas}
-		if _, err := ts.Auth.CreateUser(ctx, auth.Actor{Via: "test"}, usr, "tangerine orbit lantern"); err != nil {
+		if _, err := ts.svc.Auth.CreateUser(ctx, auth.Actor{Via: "test"}, usr, "tangerine orbit lantern"); err != nil {
 			t.Fatal(err)
 		}
-		tok, sess, err := ts.Tokens.IssueSession(usr.ID, nil)
+		tok, sess, err := ts.svc.Tokens.IssueSession(usr.ID, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -105,25 +105,7 @@ func (f *reportFixture) add(n int, council string) {
 			rs[i] = r
 		}
 	}
-	var wg sync.WaitGroup
-	errs := make(chan error, n)
-	sem := make(chan struct{}, 32)
-	for _, r := range rs {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			if err := f.Responses.InsertResponse(context.Background(), r); err != nil {
-				errs <- err
-			}
-		}()
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		f.t.Fatal(err)
-	}
+	mongodbtest.InsertAll(f.t, f.Responses, rs, 32)
 }
 
 // standardData stores 40 responses in Hartlepool, 30 in Middlesbrough and 3 in
@@ -142,7 +124,7 @@ func (f *reportFixture) request(who, method, target string, form url.Values) (*h
 	var body io.Reader
 	if form != nil {
 		if _, ok := form["csrf"]; !ok && who != "" {
-			form.Set("csrf", f.Tokens.CSRF(sessionCSRFParts(f.sessions[who])...))
+			form.Set("csrf", f.svc.Tokens.CSRF(sessionCSRFParts(f.sessions[who])...))
 		}
 		body = strings.NewReader(form.Encode())
 	}

@@ -199,7 +199,7 @@ func (s *Server) handleQuestionnaireSubmit(c *fiber.Ctx) error {
 	if len(answers) == 0 && form.first(confirmEmptyField) == "" {
 		return s.renderQuestionnaire(c, sv, v, lang, id, form, nil, w.EmptyAsk)
 	}
-	rc, err := s.Responses.Submit(c.UserContext(), &chorus.Submission{
+	rc, err := s.svc.Responses.Submit(c.UserContext(), &chorus.Submission{
 		Survey: sv.ID, Version: v.ID, Lang: lang, SubmissionID: id, Answers: answers, Token: form.first("token"),
 	})
 	switch chorus.ErrorCode(err) {
@@ -338,7 +338,7 @@ func (s *Server) respondentPage(c *fiber.Ctx, title, lang string) Page {
 }
 
 func (s *Server) findSurvey(c *fiber.Ctx) (*chorus.Survey, error) {
-	return s.Surveys.FindSurvey(c.UserContext(), c.Params("survey"))
+	return s.svc.Surveys.FindSurvey(c.UserContext(), c.Params("survey"))
 }
 
 func (s *Server) findVersion(c *fiber.Ctx) (*chorus.Survey, *chorus.Version, error) {

@@ -255,11 +255,11 @@ func TestSubmitToken(t *testing.T) {
 	forger, _ := auth.NewTokens(secret)
 	forger.Now = testNow
 	forged, _, _ := forger.IssueSubmit(groupVoice, ac.ID, testNow().Add(time.Hour))
-	f.Tokens.Now = func() time.Time { return testNow().Add(-25 * time.Hour) }
-	expired, _, _ := f.Tokens.IssueSubmit(groupVoice, ac.ID, testNow().Add(time.Hour))
-	f.Tokens.Now = testNow
-	session, _, _ := f.Tokens.IssueSession(f.users["facilitator"].ID, nil)
-	share, _ := f.Tokens.IssueShare("l1", "b1", testNow().Add(time.Hour))
+	f.svc.Tokens.Now = func() time.Time { return testNow().Add(-25 * time.Hour) }
+	expired, _, _ := f.svc.Tokens.IssueSubmit(groupVoice, ac.ID, testNow().Add(time.Hour))
+	f.svc.Tokens.Now = testNow
+	session, _, _ := f.svc.Tokens.IssueSession(f.users["facilitator"].ID, nil)
+	share, _ := f.svc.Tokens.IssueShare("l1", "b1", testNow().Add(time.Hour))
 
 	n := 0
 	for name, bad := range map[string]string{

@@ -112,7 +112,7 @@ func (s *Server) handleResponseCreate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	receipt, err := s.Responses.Submit(c.UserContext(), &chorus.Submission{
+	receipt, err := s.svc.Responses.Submit(c.UserContext(), &chorus.Submission{
 		Survey: req.Survey, Version: req.Version, Lang: req.Lang,
 		SubmissionID: req.SubmissionID, Answers: req.Answers, Token: req.Token,
 	})

@@ -118,7 +118,7 @@ const rebuildTimeout = 30 * time.Minute
 // {"survey","status":"started"} at once; the rebuild goes on after the request ends and
 // is logged and audited.
 func (s *Server) handleResultsRebuild(c *fiber.Ctx) error {
-	sv, err := s.Surveys.FindSurvey(c.UserContext(), c.Params("survey"))
+	sv, err := s.svc.Surveys.FindSurvey(c.UserContext(), c.Params("survey"))
 	if err != nil {
 		return err
 	}
@@ -130,7 +130,7 @@ func (s *Server) handleResultsRebuild(c *fiber.Ctx) error {
 		ctx, cancel := context.WithTimeout(context.Background(), rebuildTimeout)
 		defer cancel()
 		start := time.Now()
-		if err := s.Results.Rebuild(ctx, sv.ID); err != nil {
+		if err := s.svc.Results.Rebuild(ctx, sv.ID); err != nil {
 			s.log.Error("rebuild results", "request_id", id, "survey", sv.ID, "err", err)
 			return
 		}

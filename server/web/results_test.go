@@ -248,7 +248,7 @@ func TestResultsRebuild(t *testing.T) {
 	// The rebuild runs after the answer; the counts come back the same.
 	deadline := testNow().Add(30 * time.Second)
 	for {
-		entries, _ := f.Audit.FindAudit(t.Context(), chorus.AuditFilter{Action: chorus.ActionSurveyChange})
+		entries, _ := f.svc.Audit.FindAudit(t.Context(), chorus.AuditFilter{Action: chorus.ActionSurveyChange})
 		_, after := f.getResults("facilitator", "")
 		if len(entries) == 1 && after == before {
 			break

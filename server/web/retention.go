@@ -12,10 +12,7 @@ import (
 // retentionLine tells the dashboard's readers (facilitators and admins) how long sv's
 // answers are kept, in the words children are told, and when the next are deleted.
 func (s *Server) retentionLine(c *fiber.Ctx, sv *chorus.Survey) (string, error) {
-	if s.Retention == nil {
-		return "", nil
-	}
-	st, err := s.Retention.RetentionStatus(c.UserContext(), sv.ID)
+	st, err := s.svc.Retention.RetentionStatus(c.UserContext(), sv.ID)
 	if err != nil {
 		return "", err
 	}

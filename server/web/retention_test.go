@@ -18,9 +18,9 @@ func TestRetentionShown(t *testing.T) {
 	if err := f.Responses.InsertResponse(ctx, r); err != nil {
 		t.Fatal(err)
 	}
-	ret := f.DB.NewRetention(f.Catalog)
+	ret := *f.Svc.Retainer // the job as the server has it, on the test's clock
 	ret.Now = func() time.Time { return time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC) }
-	f.Retention = ret
+	f.svc.Retention = &ret
 	if _, err := ret.RunOnce(ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -71,7 +71,7 @@ func jobViewOf(j *chorus.RetagJob) *jobView {
 }
 
 func (s *Server) retagJob(c *fiber.Ctx, survey string) (*jobView, error) {
-	j, err := s.Jobs.FindRetagJob(c.UserContext(), survey)
+	j, err := s.svc.Jobs.FindRetagJob(c.UserContext(), survey)
 	switch chorus.ErrorCode(err) {
 	case "":
 		return jobViewOf(j), nil
@@ -112,7 +112,7 @@ func (s *Server) renderReviewIndex(c *fiber.Ctx, status int, reloadErr error) er
 	p := &reviewIndexPage{staffPage: s.staffPage(c, "Free text"), Done: reviewMessages[c.Query("done")]}
 	for _, sv := range s.surveysForStaff(ctx) {
 		v := reviewSurveyView{ID: sv.ID, Title: sv.Title.In("en"), Status: sv.Status}
-		if cb, err := s.Codebooks.FindCodebook(ctx, sv.ID); err == nil {
+		if cb, err := s.svc.Codebooks.FindCodebook(ctx, sv.ID); err == nil {
 			v.Codebook, v.Revision, v.Themes = true, cb.Revision, len(cb.Themes)
 		}
 		job, err := s.retagJob(c, sv.ID)
@@ -141,7 +141,7 @@ func (s *Server) renderReviewIndex(c *fiber.Ctx, status int, reloadErr error) er
 // handleReviewReload reads the survey and codebook files again; changed codebooks
 // start re-tag jobs.
 func (s *Server) handleReviewReload(c *fiber.Ctx) error {
-	err := s.Surveys.Reload(c.UserContext())
+	err := s.svc.Surveys.Reload(c.UserContext())
 	detail := "reloaded"
 	if err != nil {
 		detail = "reload refused: the files have errors"
@@ -298,11 +298,11 @@ func (s *Server) renderReview(c *fiber.Ctx, status int, theme string, page int, 
 		return err
 	}
 	ctx := c.UserContext()
-	sv, err := s.Surveys.FindSurvey(ctx, c.Params("survey"))
+	sv, err := s.svc.Surveys.FindSurvey(ctx, c.Params("survey"))
 	if err != nil {
 		return err
 	}
-	cb, err := s.Codebooks.FindCodebook(ctx, sv.ID)
+	cb, err := s.svc.Codebooks.FindCodebook(ctx, sv.ID)
 	if err != nil && chorus.ErrorCode(err) != chorus.ENOTFOUND {
 		return err
 	}
@@ -312,7 +312,7 @@ func (s *Server) renderReview(c *fiber.Ctx, status int, theme string, page int, 
 		}
 	}
 	page = max(page, 1)
-	ap, err := s.Reviews.FindAnswers(ctx, chorus.AnswerFilter{Survey: sv.ID, Theme: theme, Offset: (page - 1) * reviewPageSize, Limit: reviewPageSize})
+	ap, err := s.svc.Reviews.FindAnswers(ctx, chorus.AnswerFilter{Survey: sv.ID, Theme: theme, Offset: (page - 1) * reviewPageSize, Limit: reviewPageSize})
 	if err != nil {
 		return err
 	}
@@ -416,7 +416,7 @@ func (s *Server) renderReview(c *fiber.Ctx, status int, theme string, page int, 
 		p.Answers = append(p.Answers, v)
 	}
 
-	agr, n, err := s.Reviews.Agreement(ctx, sv.ID)
+	agr, n, err := s.svc.Reviews.Agreement(ctx, sv.ID)
 	if err != nil {
 		return err
 	}
@@ -429,7 +429,7 @@ func (s *Server) renderReview(c *fiber.Ctx, status int, theme string, page int, 
 			ReviewOnly: a.ReviewOnly, Precision: percentOf(pr, pok), Recall: percentOf(rc, rok), Kappa: kappaOf(k, kok),
 			Tagged: a.Both + a.MachineOnly, Given: a.Both + a.ReviewOnly, Reviewed: a.Reviewed()})
 	}
-	terms, at, err := s.Reviews.EmergingTerms(ctx, sv.ID, 20)
+	terms, at, err := s.svc.Reviews.EmergingTerms(ctx, sv.ID, 20)
 	if err != nil {
 		return err
 	}
@@ -459,7 +459,7 @@ func (s *Server) handleReviewAnswer(c *fiber.Ctx) error {
 	ch := chorus.ReviewChange{Survey: survey, ResponseID: c.FormValue("response"), Question: c.FormValue("question"),
 		Action: c.FormValue("action"), Theme: c.FormValue("theme"), By: currentUser(c).ID}
 	anchor := answerAnchor(ch.ResponseID, ch.Question)
-	if _, err := s.Reviews.Review(c.UserContext(), ch); err != nil {
+	if _, err := s.svc.Reviews.Review(c.UserContext(), ch); err != nil {
 		if chorus.ErrorCode(err) == chorus.EINVALID {
 			return s.renderReview(c, fiber.StatusUnprocessableEntity, theme, page, err, anchor)
 		}

@@ -19,6 +19,7 @@ import (
 	"github.com/chorus-voice/chorus/server/chorus"
 	"github.com/chorus-voice/chorus/server/intake"
 	"github.com/chorus-voice/chorus/server/mongodb"
+	"github.com/chorus-voice/chorus/server/review"
 )
 
 // ftSurvey is the shipped example survey, with its codebook.
@@ -29,9 +30,9 @@ const ftSurvey = "your-life-your-voice"
 // by the response writer, reviews whose changes the aggregates recount, and quotes.
 type freeTextFixture struct {
 	*reportFixture
-	reviews *mongodb.Reviews
+	reviews *review.Service
 	sg      *mongodb.Safeguarding
-	quotes  *mongodb.Quotes
+	quotes  *review.Quotes
 	subs    atomic.Int64
 }
 
@@ -40,7 +41,7 @@ func newFreeTextFixture(t *testing.T) *freeTextFixture {
 	rf := newReportFixture(t)
 	f := &freeTextFixture{reportFixture: rf}
 	svc := rf.Svc
-	f.reviews, f.sg, f.quotes = svc.Review, svc.Concerns, svc.Quotes.(*mongodb.Quotes)
+	f.reviews, f.sg, f.quotes = svc.Review, svc.Concerns, svc.Quotes.(*review.Quotes)
 	return f
 }
 
@@ -146,7 +147,7 @@ func (f *freeTextFixture) review(words, action, themeID string) {
 
 func (f *freeTextFixture) resultsTheme(id string) int {
 	f.t.Helper()
-	r, err := f.Results.Results(context.Background(), ftSurvey, chorus.Filter{})
+	r, err := f.svc.Results.Results(context.Background(), ftSurvey, chorus.Filter{})
 	if err != nil {
 		f.t.Fatal(err)
 	}
@@ -155,7 +156,7 @@ func (f *freeTextFixture) resultsTheme(id string) int {
 
 func (f *freeTextFixture) audits(action string) []*chorus.AuditEntry {
 	f.t.Helper()
-	list, err := f.Audit.FindAudit(context.Background(), chorus.AuditFilter{Action: action, Limit: 1000})
+	list, err := f.svc.Audit.FindAudit(context.Background(), chorus.AuditFilter{Action: action, Limit: 1000})
 	if err != nil {
 		f.t.Fatal(err)
 	}
@@ -609,7 +610,7 @@ func TestReviewReload(t *testing.T) {
 	catalog := intake.NewCatalog(dir, f.geo.Areas(), f.testServer.Server.log)
 	kicked := 0
 	catalog.OnReload = func() { kicked++ }
-	f.Surveys, f.Codebooks = catalog, catalog
+	f.svc.Surveys, f.svc.Codebooks = catalog, catalog
 
 	doc := f.page("/review")
 	if doc.Find(`form[action="/review/reload"] input[name=csrf]`).Length() != 1 {

@@ -100,14 +100,14 @@ type signalCount struct {
 // closedSignals groups the open closed-answer concerns by survey and answer, so that a
 // facilitator sees the pattern (for example, how many chose the lowest "feeling safe").
 func (s *Server) closedSignals(ctx context.Context) ([]signalCount, error) {
-	all, _, err := s.Safeguarding.FindConcerns(ctx, chorus.ConcernFilter{Closed: true, Limit: 1 << 30})
+	all, _, err := s.svc.Safeguarding.FindConcerns(ctx, chorus.ConcernFilter{Closed: true, Limit: 1 << 30})
 	if err != nil {
 		return nil, err
 	}
 	counts := map[[2]string]int{}
 	for _, cn := range all {
 		title := cn.Survey
-		sv, _ := s.Surveys.FindSurvey(ctx, cn.Survey)
+		sv, _ := s.svc.Surveys.FindSurvey(ctx, cn.Survey)
 		if sv != nil {
 			title = sv.Title.In("en")
 		}
@@ -144,7 +144,7 @@ func (c concernCounts) Written() int { return c.Urgent + c.Concern }
 
 // openConcerns counts the concerns waiting for review, for the staff home page.
 func (s *Server) openConcerns(ctx context.Context) concernCounts {
-	n, err := s.Safeguarding.CountOpenConcerns(ctx)
+	n, err := s.svc.Safeguarding.CountOpenConcerns(ctx)
 	if err != nil {
 		s.log.Warn("count safeguarding concerns", "err", err)
 		return concernCounts{}
@@ -188,7 +188,7 @@ func (s *Server) renderSafeguarding(c *fiber.Ctx, status int, show string, page 
 	if !reviewed && !closed {
 		show = ""
 	}
-	list, total, err := s.Safeguarding.FindConcerns(ctx, chorus.ConcernFilter{Reviewed: reviewed, Closed: closed,
+	list, total, err := s.svc.Safeguarding.FindConcerns(ctx, chorus.ConcernFilter{Reviewed: reviewed, Closed: closed,
 		Offset: (page - 1) * concernPageSize, Limit: concernPageSize})
 	if err != nil {
 		return err
@@ -238,7 +238,7 @@ func (s *Server) renderSafeguarding(c *fiber.Ctx, status int, show string, page 
 		for _, cat := range cn.Categories() {
 			v.Categories = append(v.Categories, concernCategory(cat))
 		}
-		sv, _ := s.Surveys.FindSurvey(ctx, cn.Survey)
+		sv, _ := s.svc.Surveys.FindSurvey(ctx, cn.Survey)
 		if sv != nil {
 			v.Survey = sv.Title.In("en")
 			if vv := sv.Version(cn.Version); vv != nil {
@@ -301,7 +301,7 @@ func signalText(sv *chorus.Survey, sig chorus.RiskSignal) string {
 // handleConcernReview marks a concern reviewed with a note of the action taken.
 func (s *Server) handleConcernReview(c *fiber.Ctx) error {
 	id := c.Params("id")
-	cn, err := s.Safeguarding.ReviewConcern(c.UserContext(), id, currentUser(c).ID, c.FormValue("note"))
+	cn, err := s.svc.Safeguarding.ReviewConcern(c.UserContext(), id, currentUser(c).ID, c.FormValue("note"))
 	switch chorus.ErrorCode(err) {
 	case "":
 	case chorus.EINVALID, chorus.ECONFLICT:

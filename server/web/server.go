@@ -80,8 +80,7 @@ type Services struct {
 	Briefings    chorus.BriefingService
 	Publications chorus.PublicationService
 	Geo          *geo.Geography
-	// Briefs makes briefings and runs batches of them (nil: briefings are made from
-	// the services above, without an organisation line or batches).
+	// Briefs makes briefings and runs batches of them.
 	Briefs *briefing.Service
 	// Releases makes the releases every figure comes from (see release.go).
 	Releases *results.Releaser
@@ -97,7 +96,7 @@ type Services struct {
 	Retention chorus.RetentionService
 }
 
-// services is Services embedded under an unexported name: handlers read s.Results;
+// services is Services embedded under an unexported name: handlers read s.svc.Results;
 // only New sets them.
 type services = Services
 
@@ -109,7 +108,8 @@ type Server struct {
 	views   *views
 	metrics *metrics
 	proxies proxySet
-	services
+	// svc is every service the handlers use, set once by New.
+	svc Services
 }
 
 // check returns an error naming the first missing service.
@@ -149,7 +149,7 @@ func New(cfg Config, log *slog.Logger, reg prometheus.Registerer, svc Services) 
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, log: log, views: v, metrics: newMetrics(reg), proxies: proxies, services: svc}
+	s := &Server{cfg: cfg, log: log, views: v, metrics: newMetrics(reg), proxies: proxies, svc: svc}
 	s.app = fiber.New(fiber.Config{
 		AppName:               "chorus",
 		ErrorHandler:          s.handleError,

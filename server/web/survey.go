@@ -24,7 +24,7 @@ type surveySummary struct {
 
 // handleSurveyList lists the open surveys.
 func (s *Server) handleSurveyList(c *fiber.Ctx) error {
-	list := s.Surveys.OpenSurveys(c.UserContext())
+	list := s.svc.Surveys.OpenSurveys(c.UserContext())
 	out := make([]surveySummary, 0, len(list))
 	for _, sv := range list {
 		out = append(out, surveySummary{ID: sv.ID, Title: sv.Title, Languages: sv.Languages, Access: sv.Access, URL: "/s/" + sv.ID})
@@ -103,7 +103,7 @@ func optionDefs(opts []chorus.Option) []optionDef {
 // code, ?code= with a working code adds a submit_token for it (422 on "code" for a
 // code that does not work); without a code the definition has no token.
 func (s *Server) handleSurveyGet(c *fiber.Ctx) error {
-	sv, err := s.Surveys.FindSurvey(c.UserContext(), c.Params("survey"))
+	sv, err := s.svc.Surveys.FindSurvey(c.UserContext(), c.Params("survey"))
 	if err != nil {
 		return err
 	}

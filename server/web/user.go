@@ -149,7 +149,7 @@ func (s *Server) handleAccountPassword(c *fiber.Ctx) error {
 		return s.renderAccount(c, fiber.StatusUnprocessableEntity,
 			chorus.Invalid("Check your passwords.", map[string]string{"confirm": "The new passwords do not match."}))
 	}
-	u, err := s.Auth.ChangePassword(c.UserContext(), auth.Actor{UserID: u.ID, Via: "web"}, u, current, next, s.clientIP(c))
+	u, err := s.svc.Auth.ChangePassword(c.UserContext(), auth.Actor{UserID: u.ID, Via: "web"}, u, current, next, s.clientIP(c))
 	switch chorus.ErrorCode(err) {
 	case "":
 	case chorus.EINVALID:
@@ -166,7 +166,7 @@ func (s *Server) handleAccountPassword(c *fiber.Ctx) error {
 // handleAccountRevoke ends every session of one's own account, this one included.
 func (s *Server) handleAccountRevoke(c *fiber.Ctx) error {
 	u := currentUser(c)
-	if err := s.Auth.RevokeSessions(c.UserContext(), auth.Actor{UserID: u.ID, Via: "web"}, u.ID); err != nil {
+	if err := s.svc.Auth.RevokeSessions(c.UserContext(), auth.Actor{UserID: u.ID, Via: "web"}, u.ID); err != nil {
 		return err
 	}
 	s.clearSessionCookie(c)
@@ -186,7 +186,7 @@ type userJSON struct {
 
 // handleUserList lists every user (admins only): 200 {"users":[…]}.
 func (s *Server) handleUserList(c *fiber.Ctx) error {
-	users, err := s.Users.FindUsers(c.UserContext())
+	users, err := s.svc.Users.FindUsers(c.UserContext())
 	if err != nil {
 		return err
 	}
@@ -209,7 +209,7 @@ type usersPage struct {
 
 // handleUsersPage lists every user, for admins.
 func (s *Server) handleUsersPage(c *fiber.Ctx) error {
-	users, err := s.Users.FindUsers(c.UserContext())
+	users, err := s.svc.Users.FindUsers(c.UserContext())
 	if err != nil {
 		return err
 	}
@@ -268,7 +268,7 @@ func (s *Server) handleUserCreate(c *fiber.Ctx) error {
 	v, u, err := userFromForm(c)
 	var password string
 	if err == nil {
-		password, err = s.Auth.CreateUser(c.UserContext(), auth.Actor{UserID: currentUser(c).ID, Via: "web"}, u, "")
+		password, err = s.svc.Auth.CreateUser(c.UserContext(), auth.Actor{UserID: currentUser(c).ID, Via: "web"}, u, "")
 	}
 	if chorus.ErrorCode(err) == chorus.EINVALID {
 		return s.renderUserForm(c, fiber.StatusUnprocessableEntity, "staff-user-new", "Add a user", v, err)
@@ -281,7 +281,7 @@ func (s *Server) handleUserCreate(c *fiber.Ctx) error {
 
 // handleUserPage shows one user with the forms to change them.
 func (s *Server) handleUserPage(c *fiber.Ctx) error {
-	u, err := s.Users.FindUserByID(c.UserContext(), c.Params("id"))
+	u, err := s.svc.Users.FindUserByID(c.UserContext(), c.Params("id"))
 	if err != nil {
 		return err
 	}
@@ -291,13 +291,13 @@ func (s *Server) handleUserPage(c *fiber.Ctx) error {
 // handleUserUpdate changes a user's name, role and areas.
 func (s *Server) handleUserUpdate(c *fiber.Ctx) error {
 	id := c.Params("id")
-	old, err := s.Users.FindUserByID(c.UserContext(), id)
+	old, err := s.svc.Users.FindUserByID(c.UserContext(), id)
 	if err != nil {
 		return err
 	}
 	v, u, err := userFromForm(c)
 	if err == nil {
-		_, err = s.Auth.UpdateUser(c.UserContext(), auth.Actor{UserID: currentUser(c).ID, Via: "web"}, id, u.Name, u.Role, u.Areas)
+		_, err = s.svc.Auth.UpdateUser(c.UserContext(), auth.Actor{UserID: currentUser(c).ID, Via: "web"}, id, u.Name, u.Role, u.Areas)
 	}
 	if chorus.ErrorCode(err) == chorus.EINVALID {
 		cur := viewUser(old)
@@ -314,7 +314,7 @@ func (s *Server) handleUserEnable(c *fiber.Ctx) error  { return s.setDisabled(c,
 
 func (s *Server) setDisabled(c *fiber.Ctx, disabled bool) error {
 	id := c.Params("id")
-	if _, err := s.Auth.SetDisabled(c.UserContext(), auth.Actor{UserID: currentUser(c).ID, Via: "web"}, id, disabled); err != nil {
+	if _, err := s.svc.Auth.SetDisabled(c.UserContext(), auth.Actor{UserID: currentUser(c).ID, Via: "web"}, id, disabled); err != nil {
 		return err
 	}
 	done := "enabled"
@@ -326,7 +326,7 @@ func (s *Server) setDisabled(c *fiber.Ctx, disabled bool) error {
 
 // handleUserResetPassword gives a user a new one-time password, shown once.
 func (s *Server) handleUserResetPassword(c *fiber.Ctx) error {
-	password, u, err := s.Auth.ResetPassword(c.UserContext(), auth.Actor{UserID: currentUser(c).ID, Via: "web"}, c.Params("id"), "")
+	password, u, err := s.svc.Auth.ResetPassword(c.UserContext(), auth.Actor{UserID: currentUser(c).ID, Via: "web"}, c.Params("id"), "")
 	if err != nil {
 		return err
 	}
@@ -337,10 +337,10 @@ func (s *Server) handleUserResetPassword(c *fiber.Ctx) error {
 // handleUserRevoke ends every session of a user.
 func (s *Server) handleUserRevoke(c *fiber.Ctx) error {
 	id := c.Params("id")
-	if _, err := s.Users.FindUserByID(c.UserContext(), id); err != nil {
+	if _, err := s.svc.Users.FindUserByID(c.UserContext(), id); err != nil {
 		return err
 	}
-	if err := s.Auth.RevokeSessions(c.UserContext(), auth.Actor{UserID: currentUser(c).ID, Via: "web"}, id); err != nil {
+	if err := s.svc.Auth.RevokeSessions(c.UserContext(), auth.Actor{UserID: currentUser(c).ID, Via: "web"}, id); err != nil {
 		return err
 	}
 	return c.Redirect("/admin/users/"+id+"?done=revoked", fiber.StatusSeeOther)

@@ -95,7 +95,7 @@ func (s *Server) handleYoungResults(c *fiber.Ctx) error {
 		return err
 	}
 	notFound := chorus.Errorf(chorus.ENOTFOUND, "The results are not ready yet. Please come back later.")
-	pub, err := s.Publications.FindPublication(ctx, sv.ID)
+	pub, err := s.svc.Publications.FindPublication(ctx, sv.ID)
 	if err != nil {
 		return err
 	}

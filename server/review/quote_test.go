@@ -1,29 +1,30 @@
-package mongodb_test
+package review_test
 
 import (
 	"context"
 	"testing"
 
 	"github.com/chorus-voice/chorus/server/chorus"
+	"github.com/chorus-voice/chorus/server/mongodb"
 	"github.com/chorus-voice/chorus/server/redact"
+	"github.com/chorus-voice/chorus/server/review"
 )
 
 func TestQuotes(t *testing.T) {
 	ctx := context.Background()
-	f := newTextFixture(t)
-	sg := f.db.NewSafeguarding(f.catalog)
-	f.store.OnBatch = sg.OnBatch
-	good := f.response("I want to see my sister more often at weekends", "")
-	flagged := f.response("my sister hits me", "")
+	f := newFixture(t)
+	sg := f.DB.NewSafeguarding(f.Catalog)
+	f.Store.OnBatch = sg.OnBatch
+	good := f.Response("I want to see my sister more often at weekends", "")
+	flagged := f.Response("my sister hits me", "")
 	flagged.Flags, flagged.Risky = map[string][]string{"better": {"abuse"}}, true
 	// Stored before the redaction rules knew this name.
-	unredacted := f.response("my social worker Sarah never listens to me", "")
-	closedRisk := f.response("more time with my brother", "")
+	unredacted := f.Response("my social worker Sarah never listens to me", "")
+	closedRisk := f.Response("more time with my brother", "")
 	closedRisk.Risky = true
-	f.insert(t, good, flagged, closedRisk, unredacted)
+	f.Insert(t, good, flagged, closedRisk, unredacted)
 	rv := f.reviews(t)
-	qs := f.db.NewQuotes(rv, sg, f.catalog)
-	qs.Redact = redact.Redact
+	qs := &review.Quotes{Store: mongodb.NewQuoteStore(f.DB), Reviews: rv, Codebooks: f.Catalog, Queued: sg.Queued, Redact: redact.Redact}
 
 	var goodID, riskID, nameID string
 	for _, a := range find(t, rv, "").Answers {

@@ -1,8 +1,8 @@
-package mongodb_test
+package retention_test
 
 import (
 	"context"
-	"fmt"
+	"log/slog"
 	"slices"
 	"sort"
 	"testing"
@@ -13,6 +13,7 @@ import (
 	"github.com/chorus-voice/chorus/server/chorus"
 	"github.com/chorus-voice/chorus/server/mongodb"
 	"github.com/chorus-voice/chorus/server/mongodb/mongodbtest"
+	"github.com/chorus-voice/chorus/server/retention"
 )
 
 type retentionSurveys map[string]*chorus.Survey
@@ -80,8 +81,8 @@ func TestRetention(t *testing.T) {
 	}
 
 	now := time.Date(2027, 6, 30, 15, 4, 5, 0, time.UTC)
-	ret := db.NewRetention(cat)
-	ret.Now = func() time.Time { return now }
+	ret := &retention.Job{Store: mongodb.NewRetentionStore(db), Surveys: cat, Audit: mongodb.NewAuditService(db),
+		Lease: db.Lease, Now: func() time.Time { return now }, Log: slog.New(slog.DiscardHandler)}
 	var forgotten []string
 	ret.Forget = func(_ context.Context, gone []*chorus.Response) error {
 		for _, r := range gone {
@@ -131,42 +132,4 @@ func TestRetention(t *testing.T) {
 		t.Fatalf("RunOnce on 1 July 2027: %d, %v; want 1", n, err)
 	}
 	expect("1 July 2027", "recent-0004", "long-0005")
-}
-
-// TestAuditPagingSameTime: entries that name a child's answer keep only their day, so
-// many share one time; paging back through them shows each once.
-func TestAuditPagingSameTime(t *testing.T) {
-	ctx := context.Background()
-	audit := mongodb.NewAuditService(mongodbtest.Open(t))
-	midnight := time.Date(2027, 3, 4, 0, 0, 0, 0, time.UTC)
-	for i := range 7 {
-		e := &chorus.AuditEntry{Via: "web", Action: chorus.ActionAnswerReview, Object: "survey:s", Detail: fmt.Sprint(i), Time: midnight}
-		if i == 0 {
-			e.Time = midnight.Add(-time.Hour) // one from the day before
-		}
-		if err := audit.RecordAudit(ctx, e); err != nil {
-			t.Fatal(err)
-		}
-	}
-	seen := map[string]bool{}
-	f := chorus.AuditFilter{Limit: 3}
-	for page := 0; page < 5; page++ {
-		entries, err := audit.FindAudit(ctx, f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, e := range entries {
-			if seen[e.Detail] {
-				t.Errorf("page %d shows entry %s again", page, e.Detail)
-			}
-			seen[e.Detail] = true
-		}
-		if len(entries) < f.Limit {
-			break
-		}
-		f = f.Next(entries)
-	}
-	if len(seen) != 7 {
-		t.Errorf("paging showed %d of 7 entries: %v", len(seen), seen)
-	}
 }
