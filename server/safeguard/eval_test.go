@@ -200,7 +200,12 @@ var gated = []string{"dev", "held", "fresh-dev", "fresh-held"}
 // words safely (testdata/negatives.txt). It fails below 0.95 recall on all
 // real disclosures or above a 5% false-alarm rate on all real accounts
 // labelled not or on the written negatives, or below 0.85 recall on the
-// held-out splits alone.
+// held-out splits alone. On levels it fails when flagged disclosures of
+// intent, or of current harm of the kinds that are urgent when they happen
+// now (all but neglect and bullying), in real.tsv and fresh.tsv are given
+// urgent less than 95 % or 85 % of the time, or past ones in the
+// development splits are given concern less than pastConcernFloor of the
+// time.
 func TestEvaluation(t *testing.T) {
 	items, sources, negs := loadEval(t)
 	recall := map[string]*tally{}    // by split
@@ -211,7 +216,11 @@ func TestEvaluation(t *testing.T) {
 		recall[s], faReal[s], ambig[s] = &tally{}, &tally{}, &tally{}
 	}
 	bySource := map[string]*[2]tally{} // recall, false alarms
-	levels := map[string]int{}
+	levels := levelMatrix{}
+	// urgentKinds counts only the kinds of harm that are urgent when they
+	// happen now: not neglect or bullying, which are a concern whenever
+	// they happen (see Urgent and Concern).
+	urgentKinds := levelMatrix{}
 	for _, it := range items {
 		r := Detect(it.Text)
 		if bySource[it.Source] == nil {
@@ -232,10 +241,15 @@ func TestEvaluation(t *testing.T) {
 				byPattern[key] = &tally{}
 			}
 			byPattern[key].add(r.Flagged)
-			if r.Flagged {
-				levels[it.When+" → "+r.Level]++
-			} else if it.looked() {
+			levels.add(it.Split, it.When, r)
+			if !concernKinds[it.Pattern] {
+				urgentKinds.add(it.Split, it.When, r)
+			}
+			if !r.Flagged && it.looked() {
 				t.Logf("missed (%s) %s [%s]: %q", it.Split, it.ID, it.Pattern, it.Text)
+			}
+			if r.Flagged && it.looked() && !levelAgrees(it.When, r.Level) {
+				t.Logf("level (%s) %s told as %s, given %s: %q", it.Split, it.ID, it.When, r.Level, it.Text)
 			}
 		case "not":
 			faReal[it.Split].add(r.Flagged)
@@ -303,12 +317,24 @@ func TestEvaluation(t *testing.T) {
 		t.Logf("  by source %-22s recall %s; false alarms %s (%s, %s)", s, rate(v[0].k, v[0].n), rate(v[1].k, v[1].n),
 			sources[s][1], sources[s][2])
 	}
-	var lv []string
-	for k, n := range levels {
-		lv = append(lv, fmt.Sprintf("%s: %d", k, n))
+	levelGroups := []struct {
+		name   string
+		splits []string
+	}{
+		{"whole set (real.tsv + fresh.tsv)", gated},
+		{"all development (dev, fresh-dev, extra)", []string{"dev", "fresh-dev", "extra"}},
+		{"all held-out (held, fresh-held)", []string{"held", "fresh-held"}},
+		{"dev", []string{"dev"}},
+		{"held", []string{"held"}},
+		{"fresh-dev", []string{"fresh-dev"}},
+		{"fresh-held", []string{"fresh-held"}},
+		{"extra", []string{"extra"}},
 	}
-	sort.Strings(lv)
-	t.Logf("level given, by when the harm was told: %s", strings.Join(lv, "; "))
+	for _, g := range levelGroups {
+		levels.report(t, g.name, g.splits...)
+		k, n := urgentKinds.sum(g.splits...).rate(Urgent, "current")
+		t.Logf("    P(urgent | current), kinds urgent when now (not neglect, bullying): %s", rate(k, n))
+	}
 
 	if len(items) < 250 || faWritten.n < 100 || fresh.n < 50 || freshFA.n < 30 {
 		t.Errorf("corpus too small: %d real accounts (%d fresh disclosures, %d fresh not), %d written negatives",
@@ -323,12 +349,123 @@ func TestEvaluation(t *testing.T) {
 	if got := float64(held.k) / float64(held.n); got < 0.85 {
 		t.Errorf("recall on the held-out splits = %.3f, want at least 0.85", got)
 	}
+	// Levels, on the disclosures Detect flags (those it misses are counted
+	// by recall). Safety first: a child telling of harm now or of a plan
+	// must almost always be read today.
+	whole := levels.sum(gated...)
+	if k, n := whole.rate(Urgent, "intent"); n == 0 || float64(k)/float64(n) < 0.95 {
+		t.Errorf("P(urgent | intent) = %d/%d, want at least 0.95", k, n)
+	}
+	if k, n := urgentKinds.sum(gated...).rate(Urgent, "current"); n == 0 || float64(k)/float64(n) < 0.85 {
+		t.Errorf("P(urgent | current) for kinds urgent when now = %d/%d, want at least 0.85", k, n)
+	}
+	// Past harm is given concern only when the words name a time that is
+	// over; a bare simple past ("she hit me") stays urgent. The floor is
+	// the level reached on the development splits, where the tense rules
+	// were written; the held-out figure is reported above, not enforced.
+	devLevels := levels.sum("dev", "fresh-dev", "extra")
+	if k, n := devLevels.rate(Concern, "past"); n == 0 || float64(k)/float64(n) < pastConcernFloor {
+		t.Errorf("P(concern | past) on the development splits = %d/%d, want at least %.2f", k, n, pastConcernFloor)
+	}
 	if got := float64(allFA.k) / float64(allFA.n); got > 0.05 {
 		t.Errorf("false-alarm rate on real accounts labelled not = %.3f, want at most 0.05", got)
 	}
 	if got := float64(faWritten.k) / float64(faWritten.n); got > 0.05 {
 		t.Errorf("false-alarm rate on written negatives = %.3f, want at most 0.05", got)
 	}
+}
+
+// pastConcernFloor is the least share of flagged disclosures told as past,
+// in the development splits, that must be given the concern level rather
+// than urgent (0.485, 33/68, when it was set; 0.353 before the tense
+// reading). It cannot be near 1: a past told with no time named ("she hit
+// me", "I cut my wrist"), or harm that began then and is not said to have
+// ended, stays urgent on purpose.
+const pastConcernFloor = 0.45
+
+// concernKinds are the patterns of account whose harm is a concern whether
+// it happens now or not: neglect and bullying.
+var concernKinds = map[string]bool{"neglect": true, "bullying": true}
+
+// levelMatrix counts disclosures by split, by when the harm was told
+// (current, intent, past, -) and by the level Detect gave (urgent, concern
+// or "missed" when it was not flagged).
+type levelMatrix map[string]map[string]map[string]int
+
+func (m levelMatrix) add(split, when string, r Result) {
+	level := r.Level
+	if !r.Flagged {
+		level = "missed"
+	}
+	if m[split] == nil {
+		m[split] = map[string]map[string]int{}
+	}
+	if m[split][when] == nil {
+		m[split][when] = map[string]int{}
+	}
+	m[split][when][level]++
+}
+
+// levelCounts is one confusion matrix: when × level given.
+type levelCounts map[string]map[string]int
+
+func (m levelMatrix) sum(splits ...string) levelCounts {
+	out := levelCounts{}
+	for _, s := range splits {
+		for when, byLevel := range m[s] {
+			if out[when] == nil {
+				out[when] = map[string]int{}
+			}
+			for l, n := range byLevel {
+				out[when][l] += n
+			}
+		}
+	}
+	return out
+}
+
+// rate returns how many flagged disclosures told as one of whens were
+// given level, of all those flagged.
+func (c levelCounts) rate(level string, whens ...string) (int, int) {
+	var k, n int
+	for _, w := range whens {
+		k += c[w][level]
+		n += c[w][Urgent] + c[w][Concern]
+	}
+	return k, n
+}
+
+// levelAgrees reports whether level is the one a disclosure told as when
+// should get: urgent for current harm and intent, concern for past harm.
+func levelAgrees(when, level string) bool {
+	switch when {
+	case "current", "intent":
+		return level == Urgent
+	case "past":
+		return level == Concern
+	}
+	return true
+}
+
+func (m levelMatrix) report(t *testing.T, name string, splits ...string) {
+	t.Helper()
+	c := m.sum(splits...)
+	var rows []string
+	for _, w := range []string{"current", "intent", "past", "-"} {
+		if c[w] == nil {
+			continue
+		}
+		rows = append(rows, fmt.Sprintf("%s → urgent %d, concern %d, missed %d", w, c[w][Urgent], c[w][Concern], c[w]["missed"]))
+	}
+	t.Logf("level given, by when the harm was told, %s: %s", name, strings.Join(rows, "; "))
+	k, n := c.rate(Urgent, "current", "intent")
+	t.Logf("    P(urgent | current or intent): %s", rate(k, n))
+	k, n = c.rate(Urgent, "current")
+	t.Logf("    P(urgent | current):           %s", rate(k, n))
+	k, n = c.rate(Urgent, "intent")
+	t.Logf("    P(urgent | intent):            %s", rate(k, n))
+	k, n = c.rate(Concern, "past")
+	t.Logf("    P(concern | past):             %s", rate(k, n))
 }
 
 func TestWilson(t *testing.T) {

@@ -469,12 +469,24 @@ var defaultRules = compileRules([]ruleSpec{
 	// blood or the cuts getting deeper, and its slang ("sh", "been clean
 	// for"); a child imagining their own death or funeral.
 	{
+		// Injuries and things thrown at a child are harm now unless told as
+		// past, like "he hits me".
 		category: Abuse,
-		level:    Concern,
 		patterns: []string{
 			"injuries|injury|cuts|marks|black_eye|black_eyes|bloodshot_eye|bruising|swelling ~2 on|to|all_over|round|around my ~1 face|head|neck|back|body|ribs|throat|eye|eyes",
 			"gave|give|gives|giving me|us a? black_eye|black_eyes|bloodshot_eye|nosebleed|fat_lip|split_lip",
 			"throw|throws|threw|thrown|throwing|chuck|chucks|chucked|chucking ~1 rocks|stones|bricks|bottles|a_bottle|glasses|a_glass|chairs|a_chair|plates|a_plate|knives|a_knife ~2 at me|us|my_head",
+		},
+		unless: []string{
+			"injuries|injury|cuts|marks|bruising|swelling|black_eye|black_eyes ~8 football|rugby|pe|match|fell|fall|falling|accident|bike|trampoline|operation|chicken_pox|skateboard|skating|boxing|karate|hockey",
+			"football|rugby|pe|match|fell|fall|falling|accident|bike|trampoline|operation|skateboard|skating|boxing|karate|hockey ~8 injuries|injury|cuts|marks|bruising|swelling|black_eye|black_eyes",
+		},
+		notAfter: []string{"ball", "it"},
+	},
+	{
+		category: Abuse,
+		level:    Concern,
+		patterns: []string{
 			"should|should_not|shouldnt never? have|of been born",
 			"wish|wished|wishes ~1 you|u had|'d never? been born|not_been_born",
 			"you|u were|are|was a mistake|an_accident",
@@ -605,7 +617,6 @@ var defaultRules = compileRules([]ruleSpec{
 	// and The Children's Society's published accounts.
 	{
 		category: UnsafeHome,
-		level:    Concern,
 		patterns: []string{
 			"hear|heard|hearing|listen|listened|listening ~3 him|her|them|mum|dad|my_mum|my_dad|my_stepdad ~3 screaming|smashing|throwing|hitting|banging|fighting|punching|beating",
 			"smash|smashed|smashes|smashing|trashed|trashes|trashing|punched|punches|kicked|kicks|kicking ~2 the|our|my? doors|door|walls|wall|windows|window|plates|furniture|tv|telly|house|place|flat",
@@ -713,7 +724,6 @@ var defaultRules = compileRules([]ruleSpec{
 	},
 	{
 		category: UnsafeHome,
-		level:    Concern,
 		patterns: []string{
 			"watch|watched|watching|saw|seen|see|seeing ~3 him|her|them|dad|my_dad|stepdad|my_stepdad ~2 hit|hitting|hurt|hurting|beat|beating|punch|punching|kick|kicking|strangle|strangling|choke|choking|attack|attacking|push|pushing|slap|slapping",
 		},
@@ -766,7 +776,6 @@ var defaultRules = compileRules([]ruleSpec{
 	// partners of 16- and 17-year-olds, care used as a threat.
 	{
 		category: UnsafeHome,
-		level:    Concern,
 		patterns: []string{
 			"scared|afraid|frightened|terrified|petrified|scary ~6 shouting|screaming|fighting|arguing|banging|yelling|rowing|smashing",
 			"shout|shouts|shouted|shouting|scream|screams|screamed|screaming|yell|yelled|yelling at her|mum|my_mum|my_mam ~6 scared|afraid|frightened|terrified",

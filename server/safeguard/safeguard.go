@@ -10,7 +10,8 @@
 // risky ("hit me up", "dying to see my sister", "I ran away from a spider")
 // and things about a film, lesson or game are excluded. Each flag has a
 // level: Urgent for current harm, intent or a plan, Concern for harm told as
-// past and for the less immediate kinds. It errs towards flagging: a person
+// past (by a reading of tense and aspect, tense.go) and for the less
+// immediate kinds. It errs towards flagging: a person
 // reviews every flag. testdata/ holds the evaluation set (TestEvaluation).
 package safeguard
 
@@ -45,9 +46,12 @@ type Result struct {
 }
 
 // Levels of a flag. Urgent is current harm, suicidal intent or a plan, or
-// fear of the people where the child lives now: someone should act today.
-// Concern is everything else a person should read: harm told as past
-// ("when I lived with my mum she hit me"), neglect, running away, bullying.
+// fear of the people where the child lives now, and running away that is
+// happening now or planned: someone should act today. Concern is everything
+// else a person should read: harm told as past ("when I lived with my mum
+// she hit me"), neglect, running away told as over, bullying. Harm told in
+// the past with no time named ("she hit me") is Urgent: it may have been
+// yesterday (see answerTime.readTime).
 const (
 	Urgent  = "urgent"
 	Concern = "concern"
@@ -62,6 +66,7 @@ func Detect(text string) Result {
 	}
 	var cats []string
 	level := ""
+	at := newAnswerTime(words)
 	for i := range words {
 		for _, r := range defaultRules.byFirst[words[i]] {
 			end, stopped, ok := r.matchAt(words, i)
@@ -71,7 +76,7 @@ func Detect(text string) Result {
 			if !slices.Contains(cats, r.category) {
 				cats = append(cats, r.category)
 			}
-			if l := r.level; l == Urgent && !stopped && !toldAsPast(words, i, end) {
+			if matchLevel(r, at, i, end, stopped) == Urgent {
 				level = Urgent
 			} else if level == "" {
 				level = Concern
@@ -83,6 +88,28 @@ func Detect(text string) Result {
 	}
 	slices.Sort(cats)
 	return Result{Flagged: true, Categories: cats, Level: level}
+}
+
+// matchLevel is the level of one match of r at words[i:end]: the rule's
+// own level, lowered to Concern when the harm has stopped or is told as
+// past (see answerTime.readTime); running away becomes Urgent when it is
+// happening now or planned.
+func matchLevel(r *rule, at *answerTime, i, end int, stopped bool) string {
+	if stopped || r.level != Urgent && r.category != RunningAway {
+		return Concern
+	}
+	switch t := at.readTime(i, end); {
+	case r.level == Urgent && t != timePast:
+		return Urgent
+	case r.category == RunningAway && t == timeNow && !at.aboutOthers(i, end):
+		// A child away from home now, or planning to go: "I've run away",
+		// "I'm going to run away tonight", "I'm sleeping rough"; not "I
+		// ran away last week".
+		if present, perfect, _, own := at.clauseTense(i, end); own && (present || perfect) {
+			return Urgent
+		}
+	}
+	return Concern
 }
 
 // sentence returns the bounds of the sentence around words[i:end].
@@ -98,28 +125,9 @@ func sentence(words []string, i, end int) (int, int) {
 	return s, e
 }
 
-// pastMarkers place harm in the past: "when I lived with my mum she hit me",
-// "I used to self harm", "in my old placement". presentMarkers bring it back
-// to now: "he used to hit me and he still does".
-var (
-	pastMarkers = compilePhrases("used to", "when i was little|younger|small|a_kid|a_child|a_baby|smaller|in", "when i lived",
-		"before i came|went|was into? care", "years ago", "last year", "in|at my old|last|previous",
-		"my old|last|previous placement|home|house|foster|carers|school", "back then", "as a kid|child",
-		"when i was 1|2|3|4|5|6|7|8|9|10|11|12|13", "not anymore|any_more", "no longer", "grew up|growing up",
-		"over the years", "is over|gone")
-	// stoppedMarkers after a negated match say the harm happened and has
-	// stopped: "she doesn't hit me any more".
-	stoppedMarkers = compilePhrases("anymore|any_more", "these days", "since i moved|left|came|went")
-	presentMarkers = compilePhrases("still", "right now", "at the moment", "every day|night", "tonight", "today",
-		"all the time", "now on")
-)
-
-// toldAsPast reports whether the sentence holding words[i:end] tells of harm
-// in the past rather than now.
-func toldAsPast(words []string, i, end int) bool {
-	s, e := sentence(words, i, end)
-	return !presentMarkers.anyIn(words, s, e) && pastMarkers.anyIn(words, s, e)
-}
+// stoppedMarkers after a negated match say the harm happened and has
+// stopped: "she doesn't hit me any more".
+var stoppedMarkers = compilePhrases("anymore|any_more", "these days", "since i moved|left|came|went")
 
 // fictionWords introduce something that is not the child's own life: "a film
 // where a man gets beaten up", "a talk about county lines".
