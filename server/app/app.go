@@ -20,6 +20,7 @@ import (
 	"github.com/chorus-voice/chorus/server/auth"
 	"github.com/chorus-voice/chorus/server/briefing"
 	"github.com/chorus-voice/chorus/server/chorus"
+	"github.com/chorus-voice/chorus/server/concerns"
 	"github.com/chorus-voice/chorus/server/geo"
 	"github.com/chorus-voice/chorus/server/intake"
 	"github.com/chorus-voice/chorus/server/mongodb"
@@ -99,7 +100,7 @@ type Services struct {
 	Counts   *results.Counter
 	Review   *review.Service
 	Retagger *mongodb.Retagger
-	Concerns *mongodb.Safeguarding
+	Concerns *concerns.Queue
 	// Retainer deletes answers older than their survey keeps them, taking them out of
 	// the counts first.
 	Retainer *retention.Job
@@ -167,7 +168,7 @@ func Build(ctx context.Context, cfg Config, db *mongodb.DB, now func() time.Time
 	releases := &results.Releaser{Store: mongodb.NewReleases(db), Live: s.Counts, Surveys: catalog, Places: places,
 		Interval: cfg.ReleaseInterval, Lease: db.Lease, Now: now, Log: log}
 	resultsService := &results.Service{Store: s.Counts, Surveys: catalog, Places: places, Releases: releases}
-	s.Concerns = db.NewSafeguarding(catalog)
+	s.Concerns = &concerns.Queue{Store: mongodb.NewConcernStore(db), Surveys: catalog, Now: now, Log: log}
 	s.Writer.OnBatch = func(ctx context.Context, stored []*chorus.Response) error {
 		return errors.Join(s.Counts.OnBatch(ctx, stored), s.Concerns.OnBatch(ctx, stored))
 	}

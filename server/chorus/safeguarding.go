@@ -163,3 +163,35 @@ type SafeguardingService interface {
 	// was already reviewed.
 	ReviewConcern(ctx context.Context, id, by, note string) (*Concern, error)
 }
+
+// ConcernRecord is a concern as stored: with the submission id of its response, which
+// never leaves the platform.
+type ConcernRecord struct {
+	Concern
+	SubmissionID string
+}
+
+// ConcernStore keeps the safeguarding queue. The mongodb package implements it; the
+// concerns package decides what goes in, in what order it is shown and who may close
+// a concern.
+type ConcernStore interface {
+	// InsertConcerns queues records, setting their IDs; a response already queued keeps
+	// its concern as it is.
+	InsertConcerns(ctx context.Context, rs []*ConcernRecord) error
+	// FindConcernRecords returns the open (or reviewed) concerns of a survey ("" for
+	// all), in no order.
+	FindConcernRecords(ctx context.Context, survey string, reviewed bool) ([]*ConcernRecord, error)
+	// FindConcernRecord returns a concern, or ENOTFOUND.
+	FindConcernRecord(ctx context.Context, id string) (*ConcernRecord, error)
+	// MarkConcernReviewed marks an open concern reviewed (at kept to the day); ECONFLICT
+	// if it is not open.
+	MarkConcernReviewed(ctx context.Context, id, by, note string, at time.Time) error
+	// OpenConcernLevels returns the level of every open concern (Concern.LevelOf).
+	OpenConcernLevels(ctx context.Context) ([]string, error)
+	// Queued returns which of the submission ids are in the queue, open or reviewed.
+	Queued(ctx context.Context, submissionIDs []string) (map[string]bool, error)
+	// QueuedAll returns the submission id of every queued response.
+	QueuedAll(ctx context.Context) (map[string]bool, error)
+	// EachRiskyResponse streams the stored responses marked risky.
+	EachRiskyResponse(ctx context.Context, fn func(*Response) error) error
+}

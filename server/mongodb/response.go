@@ -474,7 +474,12 @@ func eachResponse(ctx context.Context, coll *mongo.Collection, survey string, fn
 	if survey != "" {
 		filter = bson.D{{Key: "survey", Value: survey}}
 	}
-	cur, err := coll.Find(ctx, filter, options.Find().SetBatchSize(1000))
+	return eachResponseWhere(ctx, coll, filter, options.Find().SetBatchSize(1000), fn)
+}
+
+// eachResponseWhere streams the responses matching filter.
+func eachResponseWhere(ctx context.Context, coll *mongo.Collection, filter bson.D, opts *options.FindOptionsBuilder, fn func(*chorus.Response) error) error {
+	cur, err := coll.Find(ctx, filter, opts)
 	if err != nil {
 		return translate("find responses", err)
 	}

@@ -84,23 +84,9 @@ func (s *ReviewStore) FindResponse(ctx context.Context, submissionID string) (*c
 // EachTextResponse implements chorus.ReviewStore. It reads only the fields the review
 // pages need.
 func (s *ReviewStore) EachTextResponse(ctx context.Context, survey string, fn func(*chorus.Response) error) error {
-	cur, err := s.responses.Find(ctx, bson.D{{Key: "survey", Value: survey}}, options.Find().SetBatchSize(1000).SetProjection(
+	return eachResponseWhere(ctx, s.responses, bson.D{{Key: "survey", Value: survey}}, options.Find().SetBatchSize(1000).SetProjection(
 		bson.D{{Key: "_id", Value: 1}, {Key: "submission_id", Value: 1}, {Key: "survey", Value: 1}, {Key: "version", Value: 1},
-			{Key: "day", Value: 1}, {Key: "answers", Value: 1}, {Key: "themes", Value: 1}, {Key: "flags", Value: 1}, {Key: "risky", Value: 1}}))
-	if err != nil {
-		return translate("find responses", err)
-	}
-	defer cur.Close(ctx)
-	for cur.Next(ctx) {
-		var d responseDoc
-		if err := cur.Decode(&d); err != nil {
-			return fmt.Errorf("decode response: %w", err)
-		}
-		if err := fn(fromResponseDoc(&d)); err != nil {
-			return err
-		}
-	}
-	return translate("read responses", cur.Err())
+			{Key: "day", Value: 1}, {Key: "answers", Value: 1}, {Key: "themes", Value: 1}, {Key: "flags", Value: 1}, {Key: "risky", Value: 1}}), fn)
 }
 
 // Secret implements chorus.ReviewStore with the settings collection.

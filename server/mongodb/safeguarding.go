@@ -1,15 +1,9 @@
 package mongodb
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"fmt"
-	"log/slog"
-	"sort"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -46,14 +40,14 @@ type signalDoc struct {
 	Option   string `bson:"option"`
 }
 
-func (d *concernDoc) domain() *chorus.Concern {
-	c := &chorus.Concern{ID: d.ID.Hex(), Survey: d.Survey, Version: d.Version, Day: d.Day, Flags: d.Flags, Texts: d.Texts,
-		ReviewedBy: d.ReviewedBy, Note: d.Note, Level: d.Level}
+func (d *concernDoc) domain() *chorus.ConcernRecord {
+	c := &chorus.ConcernRecord{SubmissionID: d.SubmissionID, Concern: chorus.Concern{ID: d.ID.Hex(), Survey: d.Survey,
+		Version: d.Version, Day: d.Day, Flags: d.Flags, Texts: d.Texts, ReviewedBy: d.ReviewedBy, Note: d.Note, Level: d.Level}}
 	c.Level = c.LevelOf()
 	if d.Reviewed {
 		c.ReviewedAt = d.ReviewedAt
 		if c.ReviewedAt.IsZero() {
-			c.ReviewedAt = time.Unix(1, 0)
+			c.ReviewedAt = time.Unix(1, 0) // reviewed before the day was kept
 		}
 	}
 	for _, s := range d.Signals {
@@ -62,238 +56,120 @@ func (d *concernDoc) domain() *chorus.Concern {
 	return c
 }
 
-// Safeguarding implements chorus.SafeguardingService: the queue of responses that
-// suggest a child may be at risk. Responses join it as they are stored (OnBatch);
-// Sync adds any that a crash between storing a batch and queueing it left out.
-type Safeguarding struct {
-	coll      *mongo.Collection
-	responses *mongo.Collection
-	log       *slog.Logger
-
-	// Surveys finds the text questions and risk signals of each response's survey.
-	Surveys chorus.SurveyService
+// ConcernStore implements chorus.ConcernStore: the safeguarding collection.
+type ConcernStore struct {
+	coll, responses *mongo.Collection
 }
 
-// NewSafeguarding returns the safeguarding queue on db.
-func (d *DB) NewSafeguarding(surveys chorus.SurveyService) *Safeguarding {
-	return &Safeguarding{coll: d.db.Collection("safeguarding"), responses: d.db.Collection("responses"), log: d.log, Surveys: surveys}
+// NewConcernStore returns the safeguarding queue's store on db.
+func NewConcernStore(db *DB) *ConcernStore {
+	return &ConcernStore{coll: db.db.Collection("safeguarding"), responses: db.db.Collection("responses")}
 }
 
-var _ chorus.SafeguardingService = (*Safeguarding)(nil)
+var _ chorus.ConcernStore = (*ConcernStore)(nil)
 
-// concernOf makes the queue entry of a risky response.
-func (s *Safeguarding) concernOf(ctx context.Context, r *chorus.Response) *concernDoc {
-	d := &concernDoc{ID: dayID(time.Now()), SubmissionID: r.SubmissionID, Survey: r.Survey, Version: r.Version, Day: r.Day,
-		Flags: r.Flags, Texts: map[string]string{}, Level: r.SafeguardingLevel()}
-	sv, err := s.Surveys.FindSurvey(ctx, r.Survey)
-	if err == nil {
-		for _, q := range sv.Questions {
-			if text, ok := r.Answers[q.ID].(string); ok && chorus.IsTextQuestion(q) && text != "" {
-				d.Texts[q.ID] = text
-			}
-		}
-		for _, sig := range sv.RiskSignals(r.Answers) {
-			d.Signals = append(d.Signals, signalDoc{Question: sig.Question, Option: sig.Option})
-		}
-	} else {
-		for q := range r.Flags {
-			if text, ok := r.Answers[q].(string); ok {
-				d.Texts[q] = text
-			}
-		}
-	}
-	return d
-}
-
-// OnBatch queues the risky responses of a stored batch. It fits ResponseStore.OnBatch
-// (alongside the aggregates').
-func (s *Safeguarding) OnBatch(ctx context.Context, stored []*chorus.Response) error {
-	var docs []any
-	for _, r := range stored {
-		if r.Risky || len(r.Flags) > 0 {
-			docs = append(docs, s.concernOf(ctx, r))
-		}
-	}
-	if len(docs) == 0 {
+// InsertConcerns implements chorus.ConcernStore. A concern's id says nothing finer than
+// the day of its response.
+func (s *ConcernStore) InsertConcerns(ctx context.Context, rs []*chorus.ConcernRecord) error {
+	if len(rs) == 0 {
 		return nil
 	}
-	if err := insertIgnoringDuplicates(ctx, s.coll, docs); err != nil {
-		return fmt.Errorf("queue risky responses: %w", err)
+	docs := make([]any, len(rs))
+	for i, r := range rs {
+		when, err := time.Parse(time.DateOnly, r.Day)
+		if err != nil {
+			when = time.Now()
+		}
+		d := &concernDoc{ID: dayID(when), SubmissionID: r.SubmissionID, Survey: r.Survey, Version: r.Version, Day: r.Day,
+			Flags: r.Flags, Texts: r.Texts, Level: r.Level}
+		for _, sig := range r.Signals {
+			d.Signals = append(d.Signals, signalDoc{Question: sig.Question, Option: sig.Option})
+		}
+		docs[i] = d
+		r.ID = d.ID.Hex()
 	}
-	return nil
+	return insertIgnoringDuplicates(ctx, s.coll, docs)
 }
 
-// Sync queues every stored risky response that is not in the queue, and returns how
-// many it added.
-func (s *Safeguarding) Sync(ctx context.Context) (int, error) {
-	cur, err := s.coll.Find(ctx, bson.D{}, options.Find().SetProjection(bson.D{{Key: "submission_id", Value: 1}}))
-	if err != nil {
-		return 0, translate("find concerns", err)
+// FindConcernRecords implements chorus.ConcernStore.
+func (s *ConcernStore) FindConcernRecords(ctx context.Context, survey string, reviewed bool) ([]*chorus.ConcernRecord, error) {
+	filter := bson.D{{Key: "reviewed", Value: reviewed}}
+	if survey != "" {
+		filter = append(filter, bson.E{Key: "survey", Value: survey})
 	}
-	var ids []struct {
-		Sub string `bson:"submission_id"`
-	}
-	if err := cur.All(ctx, &ids); err != nil {
-		return 0, translate("read concerns", err)
-	}
-	known := make(map[string]bool, len(ids))
-	for _, x := range ids {
-		known[x.Sub] = true
-	}
-	cur, err = s.responses.Find(ctx, bson.D{{Key: "risky", Value: true}}, options.Find().SetBatchSize(500))
-	if err != nil {
-		return 0, translate("find risky responses", err)
-	}
-	defer cur.Close(ctx)
-	var docs []any
-	for cur.Next(ctx) {
-		var d responseDoc
-		if err := cur.Decode(&d); err != nil {
-			return 0, fmt.Errorf("decode response: %w", err)
-		}
-		if !known[d.SubmissionID] {
-			docs = append(docs, s.concernOf(ctx, fromResponseDoc(&d)))
-		}
-	}
-	if err := cur.Err(); err != nil {
-		return 0, translate("read risky responses", err)
-	}
-	if len(docs) == 0 {
-		return 0, nil
-	}
-	if err := insertIgnoringDuplicates(ctx, s.coll, docs); err != nil {
-		return 0, fmt.Errorf("queue risky responses: %w", err)
-	}
-	s.log.Warn("risky responses were missing from the safeguarding queue and have been added", "responses", len(docs))
-	return len(docs), nil
+	return findAll(ctx, s.coll, "concerns", filter, (*concernDoc).domain)
 }
 
-// FindConcerns implements chorus.SafeguardingService.
-func (s *Safeguarding) FindConcerns(ctx context.Context, f chorus.ConcernFilter) ([]*chorus.Concern, int, error) {
-	filter := bson.D{{Key: "reviewed", Value: f.Reviewed}}
-	if f.Survey != "" {
-		filter = append(filter, bson.E{Key: "survey", Value: f.Survey})
-	}
-	all, err := findAll(ctx, s.coll, "concerns", filter, func(d *concernDoc) *concernDoc { return d })
-	if err != nil {
-		return nil, 0, err
-	}
-	// Closed-answer flags are listed apart, so that a disclosure is never buried.
-	var docs []*concernDoc
-	for _, d := range all {
-		if (d.level() == chorus.LevelClosed) == f.Closed {
-			docs = append(docs, d)
-		}
-	}
-	// Urgent before concern, then newest first: by day, then by when they were queued.
-	sort.Slice(docs, func(i, j int) bool {
-		if f.Reviewed && !docs[i].ReviewedAt.Equal(docs[j].ReviewedAt) {
-			return docs[i].ReviewedAt.After(docs[j].ReviewedAt)
-		}
-		if li, lj := chorus.LevelRank(docs[i].level()), chorus.LevelRank(docs[j].level()); !f.Reviewed && li != lj {
-			return li < lj
-		}
-		if docs[i].Day != docs[j].Day {
-			return docs[i].Day > docs[j].Day
-		}
-		return bytes.Compare(docs[i].ID[:], docs[j].ID[:]) > 0
-	})
-	limit := f.Limit
-	if limit <= 0 {
-		limit = 20
-	}
-	var out []*chorus.Concern
-	for i := f.Offset; i < len(docs) && len(out) < limit; i++ {
-		if i >= 0 {
-			out = append(out, docs[i].domain())
-		}
-	}
-	return out, len(docs), nil
-}
-
-// CountOpenConcerns implements chorus.SafeguardingService.
-func (s *Safeguarding) CountOpenConcerns(ctx context.Context) (map[string]int, error) {
-	cur, err := s.coll.Find(ctx, bson.D{{Key: "reviewed", Value: false}},
-		options.Find().SetProjection(bson.D{{Key: "level", Value: 1}, {Key: "flags", Value: 1}}))
-	if err != nil {
-		return nil, translate("count concerns", err)
-	}
-	var docs []concernDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, translate("count concerns", err)
-	}
-	counts := map[string]int{}
-	for i := range docs {
-		counts[docs[i].level()]++
-	}
-	return counts, nil
-}
-
-// level is the concern's level; concerns queued before levels existed get one from
-// their flags.
-func (d *concernDoc) level() string {
-	return (&chorus.Concern{Level: d.Level, Flags: d.Flags}).LevelOf()
-}
-
-// maxNote is the longest note on a concern, in characters.
-const maxNote = 2000
-
-// ReviewConcern implements chorus.SafeguardingService.
-func (s *Safeguarding) ReviewConcern(ctx context.Context, id, by, note string) (*chorus.Concern, error) {
-	note = strings.TrimSpace(note)
-	switch {
-	case note == "":
-		return nil, chorus.Invalid("Say what was done about this answer.", map[string]string{"note": "Say what was done, for example who it was passed to."})
-	case utf8.RuneCountInString(note) > maxNote:
-		return nil, chorus.Invalid("The note is too long.", map[string]string{"note": fmt.Sprintf("Use at most %d characters.", maxNote)})
-	}
+// FindConcernRecord implements chorus.ConcernStore.
+func (s *ConcernStore) FindConcernRecord(ctx context.Context, id string) (*chorus.ConcernRecord, error) {
+	notFound := chorus.Errorf(chorus.ENOTFOUND, "That concern does not exist.")
 	oid, err := bson.ObjectIDFromHex(id)
 	if err != nil {
-		return nil, chorus.Errorf(chorus.ENOTFOUND, "That concern does not exist.")
+		return nil, notFound
 	}
 	var d concernDoc
 	if err := s.coll.FindOne(ctx, bson.D{{Key: "_id", Value: oid}}).Decode(&d); err != nil {
 		if errors.Is(err, mongo.ErrNoDocuments) {
-			return nil, chorus.Errorf(chorus.ENOTFOUND, "That concern does not exist.")
+			return nil, notFound
 		}
 		return nil, translate("find concern", err)
 	}
-	if d.Reviewed {
-		return nil, chorus.Errorf(chorus.ECONFLICT, "Someone has already marked this answer as reviewed.")
-	}
-	now := day(time.Now())
-	res, err := s.coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: oid}, {Key: "reviewed", Value: false}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "reviewed", Value: true}, {Key: "reviewed_by", Value: by},
-			{Key: "reviewed_at", Value: now}, {Key: "note", Value: note}}}})
-	if err != nil {
-		return nil, translate("review concern", err)
-	}
-	if res.MatchedCount == 0 {
-		return nil, chorus.Errorf(chorus.ECONFLICT, "Someone has already marked this answer as reviewed.")
-	}
-	d.Reviewed, d.ReviewedBy, d.ReviewedAt, d.Note = true, by, now, note
 	return d.domain(), nil
 }
 
-// Queued returns which of the submission ids are in the safeguarding queue.
-func (s *Safeguarding) Queued(ctx context.Context, submissionIDs []string) (map[string]bool, error) {
-	out := map[string]bool{}
-	if len(submissionIDs) == 0 {
-		return out, nil
+// MarkConcernReviewed implements chorus.ConcernStore: one conditional update, so two
+// people closing a concern at once cannot both succeed.
+func (s *ConcernStore) MarkConcernReviewed(ctx context.Context, id, by, note string, at time.Time) error {
+	oid, err := bson.ObjectIDFromHex(id)
+	if err != nil {
+		return chorus.Errorf(chorus.ENOTFOUND, "That concern does not exist.")
 	}
-	cur, err := s.coll.Find(ctx, bson.D{{Key: "submission_id", Value: bson.D{{Key: "$in", Value: submissionIDs}}}},
+	res, err := s.coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: oid}, {Key: "reviewed", Value: false}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "reviewed", Value: true}, {Key: "reviewed_by", Value: by},
+			{Key: "reviewed_at", Value: day(at)}, {Key: "note", Value: note}}}})
+	if err != nil {
+		return translate("review concern", err)
+	}
+	if res.MatchedCount == 0 {
+		return chorus.Errorf(chorus.ECONFLICT, "Someone has already marked this answer as reviewed.")
+	}
+	return nil
+}
+
+// OpenConcernLevels implements chorus.ConcernStore.
+func (s *ConcernStore) OpenConcernLevels(ctx context.Context) ([]string, error) {
+	return findAll(ctx, s.coll, "concerns", bson.D{{Key: "reviewed", Value: false}},
+		func(d *concernDoc) string { return d.domain().Level },
+		options.Find().SetProjection(bson.D{{Key: "level", Value: 1}, {Key: "flags", Value: 1}}))
+}
+
+// Queued implements chorus.ConcernStore.
+func (s *ConcernStore) Queued(ctx context.Context, submissionIDs []string) (map[string]bool, error) {
+	if len(submissionIDs) == 0 {
+		return map[string]bool{}, nil
+	}
+	return s.queued(ctx, bson.D{{Key: "submission_id", Value: bson.D{{Key: "$in", Value: submissionIDs}}}})
+}
+
+// QueuedAll implements chorus.ConcernStore.
+func (s *ConcernStore) QueuedAll(ctx context.Context) (map[string]bool, error) {
+	return s.queued(ctx, bson.D{})
+}
+
+func (s *ConcernStore) queued(ctx context.Context, filter bson.D) (map[string]bool, error) {
+	ids, err := findAll(ctx, s.coll, "concerns", filter, func(d *concernDoc) string { return d.SubmissionID },
 		options.Find().SetProjection(bson.D{{Key: "submission_id", Value: 1}}))
 	if err != nil {
-		return nil, translate("find concerns", err)
+		return nil, err
 	}
-	var ids []struct {
-		Sub string `bson:"submission_id"`
-	}
-	if err := cur.All(ctx, &ids); err != nil {
-		return nil, translate("read concerns", err)
-	}
-	for _, x := range ids {
-		out[x.Sub] = true
+	out := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		out[id] = true
 	}
 	return out, nil
+}
+
+// EachRiskyResponse implements chorus.ConcernStore.
+func (s *ConcernStore) EachRiskyResponse(ctx context.Context, fn func(*chorus.Response) error) error {
+	return eachResponseWhere(ctx, s.responses, bson.D{{Key: "risky", Value: true}}, options.Find().SetBatchSize(500), fn)
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/chorus-voice/chorus/server/chorus"
+	"github.com/chorus-voice/chorus/server/concerns"
 	"github.com/chorus-voice/chorus/server/mongodb"
 	"github.com/chorus-voice/chorus/server/redact"
 	"github.com/chorus-voice/chorus/server/review"
@@ -13,7 +14,7 @@ import (
 func TestQuotes(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t)
-	sg := f.DB.NewSafeguarding(f.Catalog)
+	sg := &concerns.Queue{Store: mongodb.NewConcernStore(f.DB), Surveys: f.Catalog}
 	f.Store.OnBatch = sg.OnBatch
 	good := f.Response("I want to see my sister more often at weekends", "")
 	flagged := f.Response("my sister hits me", "")

@@ -61,6 +61,29 @@ var expansions = map[string]string{
 	"hom": "home", "bcz": "because", "bcos": "because",
 }
 
+// gDropped are words children often write without their final g ("hittin",
+// "cuttin", "dyin"); each is read as the full word.
+var gDropped = []string{"hitting", "kicking", "punching", "slapping", "beating", "touching", "cutting",
+	"killing", "dying", "hurting", "burning", "starving", "choking", "strangling", "harming", "scratching",
+	"threatening", "abusing", "shouting", "screaming", "smashing", "dealing", "selling", "begging",
+	"sleeping", "running", "drinking", "smoking", "grooming", "bleeding", "hiding"}
+
+func init() {
+	for _, w := range gDropped {
+		short := collapse(strings.TrimSuffix(w, "g"))
+		if _, ok := expansions[short]; !ok {
+			expansions[short] = w
+		}
+	}
+	for k, v := range map[string]string{"smth": "something", "rly": "really", "abt": "about",
+		"thretened": "threatened", "threatend": "threatened", "belive": "believe", "beleive": "believe",
+		"stepdads": "step dads", "stepmums": "step mums"} {
+		if _, ok := expansions[k]; !ok {
+			expansions[k] = v
+		}
+	}
+}
+
 // bigrams join two-word spellings into one: "no one" → "nobody".
 var bigrams = map[[2]string]string{
 	{"no", "one"}:      "nobody",
@@ -91,7 +114,7 @@ func Normalize(text string) []string {
 	out := make([]string, 0, len(raw)+4)
 	for i := 0; i < len(raw); i++ {
 		w := raw[i]
-		if i+1 < len(raw) {
+		if i+1 < len(raw) && !selfHarmFollows(raw, i+1) {
 			if j, ok := bigrams[[2]string{collapse(deleet(w)), collapse(deleet(raw[i+1]))}]; ok {
 				out = appendCollapsed(out, j)
 				i++
@@ -101,6 +124,13 @@ func Normalize(text string) []string {
 		out = appendWord(out, w)
 	}
 	return out
+}
+
+// selfHarmFollows reports whether raw[i] is "self" starting "self harm",
+// "self-harming" and the like, so that "my self-harming" is not read as
+// "myself harming".
+func selfHarmFollows(raw []string, i int) bool {
+	return i+1 < len(raw) && collapse(raw[i]) == "self" && strings.HasPrefix(collapse(deleet(raw[i+1])), "harm")
 }
 
 // appendWord normalizes one word and appends the result.

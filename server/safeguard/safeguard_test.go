@@ -217,6 +217,18 @@ var detectTests = []struct {
 	{"StretchPosSuicideThoughts", "i have suicidal thoughts", []string{Suicide}, true},
 	{"StretchPosHitWithBelt", "dad hit me with a belt", []string{Abuse}, true},
 	{"StretchPosSmacks", "my nan smacks us", []string{Abuse}, true},
+	// Disclosures told without the usual words (from the fresh and extra
+	// development data, testdata/fresh.tsv and extra.tsv).
+	{"InjuriesNoOneNamed", "people at school guessed because i turn up with injuries on my face", []string{Abuse}, false},
+	{"HitsMum", "i want my stepdad to stop hitting mummy", []string{UnsafeHome}, false},
+	{"Eggshells", "we all have to walk on eggshells at home", []string{UnsafeHome}, false},
+	{"KeptInRoom", "i was kept in my room except for meals", []string{Neglect}, false},
+	{"ThreatOfCare", "mum said not to let anyone in or we would be taken into care", []string{Abuse}, false},
+	{"CutsDeeper", "the cuts keep getting deeper", []string{SelfHarm}, false},
+	{"MyFuneral", "i imagine everyone crying at my funeral", []string{Suicide}, false},
+	{"EasyMoney", "they asked me to take a package and said it was easy money", []string{Exploitation}, false},
+	{"NotEnoughFoodAtSchool", "there's not enough food at lunch, not enough choices", nil, false},
+	{"EveryoneCarriesKnives", "it feels like everyone's carrying knives round here", nil, false},
 	{"StretchPosDrunkDad", "my dad comes home drunk and shouts and throws stuff at us", []string{Abuse}, true},
 	{"StretchPosScaredCarer", "im scared of my foster carer", []string{UnsafeHome}, true},
 }
@@ -299,6 +311,10 @@ func TestNormalize(t *testing.T) {
 		{"Cyrillic", "hе hіts mе", "he hits me"},
 		{"ZeroWidth", "sui\u200bcide", "suicide"},
 		{"Greek", "i want to diΕ", "i want to die"},
+		{"MySelfHarm", "my self-harming got worse", "my self harming got worse"},
+		{"MySelfStill", "i hurt my self", "i hurt myself"},
+		{"DroppedG", "he keeps hittin me and im cuttin", "he keps hiting me and i am cuting"},
+		{"DroppedGNotCousin", "my cousin", "my cousin"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -17,8 +17,8 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/chorus-voice/chorus/server/chorus"
+	"github.com/chorus-voice/chorus/server/concerns"
 	"github.com/chorus-voice/chorus/server/intake"
-	"github.com/chorus-voice/chorus/server/mongodb"
 	"github.com/chorus-voice/chorus/server/review"
 )
 
@@ -31,7 +31,7 @@ const ftSurvey = "your-life-your-voice"
 type freeTextFixture struct {
 	*reportFixture
 	reviews *review.Service
-	sg      *mongodb.Safeguarding
+	sg      *concerns.Queue
 	quotes  *review.Quotes
 	subs    atomic.Int64
 }

@@ -1,19 +1,26 @@
-package mongodb_test
+package concerns_test
 
 import (
 	"context"
+	"log/slog"
 	"slices"
 	"testing"
+
+	"github.com/chorus-voice/chorus/server/concerns"
+	"github.com/chorus-voice/chorus/server/mongodb"
+	"github.com/chorus-voice/chorus/server/mongodb/mongodbtest"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/chorus-voice/chorus/server/chorus"
 )
 
+const ylyv = mongodbtest.Survey
+
 func TestSafeguarding(t *testing.T) {
 	ctx := context.Background()
-	f := newTextFixture(t)
-	sg := f.DB.NewSafeguarding(f.Catalog)
+	f := mongodbtest.NewText(t, "../../surveys")
+	sg := &concerns.Queue{Store: mongodb.NewConcernStore(f.DB), Surveys: f.Catalog, Log: slog.New(slog.DiscardHandler)}
 	f.Store.OnBatch = sg.OnBatch
 
 	flagged := f.Response("he hits me when nobody is looking", "I want more clubs")
@@ -132,7 +139,7 @@ func riskItem(t *testing.T, sv *chorus.Survey) string {
 
 func TestRiskSignals(t *testing.T) {
 	ctx := context.Background()
-	f := newTextFixture(t)
+	f := mongodbtest.NewText(t, "../../surveys")
 	sv, _ := f.Catalog.FindSurvey(ctx, ylyv)
 	item := riskItem(t, sv)
 	got := sv.RiskSignals(chorus.Answers{"life_happy": map[string]string{item: "1"}, "better": "x"})
