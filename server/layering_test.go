@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -80,6 +81,15 @@ func TestLayering(t *testing.T) {
 					t.Errorf("%s imports %s; only %s may", pkg, imp, owner)
 				}
 			}
+		}
+	}
+	// Services reach storage only through interfaces: the store is handed to them by
+	// the composition root (and to tools that open a store themselves).
+	storeUsers := map[string]bool{"server": true, "server/app": true, "server/mongodb/mongodbtest": true,
+		"scripts/bench-results": true, "scripts/fault": true}
+	for pkg, imports := range goList(t, false, "./...") {
+		if slices.Contains(imports, module+"server/mongodb") && !storeUsers[strings.TrimPrefix(pkg, module)] {
+			t.Errorf("%s imports server/mongodb; services get storage through the domain's interfaces, wired in server/app", pkg)
 		}
 	}
 	if _, ok := goList(t, false, "./...")[module+"server/app"]; !ok {

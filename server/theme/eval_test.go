@@ -273,12 +273,14 @@ func report(t *testing.T, split string, byTagger map[string]scores, order []stri
 
 // evalFloors are the micro-F1 below which the evaluation fails, per split:
 // about the lower end of each split's 95% bootstrap interval with the codebook
-// as shipped (dev 0.901, 0.88–0.92; test 0.800, 0.76–0.83; fresh held out
-// 0.757, 0.70–0.81; all 0.847, 0.83–0.87). Falling below it is a loss bigger
-// than the sampling noise of these quotes; the floor for all quotes keeps the
-// 0.80 the codebook is held to. The test also fails if the codebook stops
-// beating the old matcher or the keyword baseline on any split.
-var evalFloors = map[string]float64{"dev": 0.88, "test": 0.76, "fresh": 0.70, "all": 0.83}
+// as shipped (dev 0.902, 0.88–0.92; test 0.798, 0.76–0.83; fresh held out
+// 0.757, 0.70–0.81; all 0.847, 0.83–0.87; as typed on a phone: dev 0.876,
+// 0.85–0.90; test 0.770, 0.73–0.81; fresh 0.730, 0.67–0.78). Falling below it
+// is a loss bigger than the sampling noise of these quotes; the floor for all
+// quotes keeps the 0.80 the codebook is held to. The test also fails if the
+// codebook stops beating the old matcher or the keyword baseline on any split.
+var evalFloors = map[string]float64{"dev": 0.88, "test": 0.76, "fresh": 0.70, "all": 0.83,
+	"dev typed": 0.85, "test typed": 0.73, "fresh typed": 0.67}
 
 // loadTaggers returns the shipped codebook with its tagging function, and the
 // old matcher's with the codebook it used.
@@ -298,11 +300,11 @@ func loadTaggers(tb testing.TB) (cb *Codebook, tag, old func(string) []string) {
 // benchTaggers times both taggers on texts in the same run; ns/op is the time
 // per answer.
 func benchTaggers(b *testing.B, texts []string) {
-	_, tag, old := loadTaggers(b)
+	cb, tag, old := loadTaggers(b)
 	for _, tc := range []struct {
 		name string
 		tag  func(string) []string
-	}{{"codebook", tag}, {"old", old}} {
+	}{{"codebook", tag}, {"exact", cb.compileWith(exactTolerance).Tag}, {"old", old}} {
 		b.Run(tc.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for i := 0; b.Loop(); i++ {
@@ -314,29 +316,37 @@ func benchTaggers(b *testing.B, texts []string) {
 }
 
 // TestAgreementWithPeople measures the shipped codebook against the labelled
-// quotes, beside the matcher it replaced and a keyword baseline.
+// quotes, beside the same codebook matched only as written (before the
+// matcher tolerated how children type), the matcher it replaced and a
+// keyword baseline; and again on each split as typeLikeAPhone types it.
 func TestAgreementWithPeople(t *testing.T) {
 	cb, tag, old := loadTaggers(t)
+	before := cb.compileWith(exactTolerance).Tag
 	var ids []string
 	for _, th := range cb.Themes {
 		ids = append(ids, th.ID)
 	}
 	all := readQuotes(t)
-	for _, split := range []string{"dev", "test", "fresh", "all"} {
-		qs := slices.DeleteFunc(slices.Clone(all), func(q quote) bool { return split != "all" && q.split != split })
+	for _, split := range []string{"dev", "test", "fresh", "all", "dev typed", "test typed", "fresh typed"} {
+		name, typed := strings.CutSuffix(split, " typed")
+		qs := slices.DeleteFunc(slices.Clone(all), func(q quote) bool { return name != "all" && q.split != name })
 		if len(qs) == 0 {
 			t.Errorf("no quotes in split %q", split)
 			continue
 		}
+		if typed {
+			qs = phoneTyped(qs)
+		}
 		byTagger := map[string]scores{
 			"codebook": score(ids, qs, tag),
+			"before":   score(ids, qs, before),
 			"old":      score(ids, qs, old),
 			"keywords": score(ids, qs, baselineTag),
 		}
-		report(t, split, byTagger, []string{"codebook", "old", "keywords"})
+		report(t, split, byTagger, []string{"codebook", "before", "old", "keywords"})
 		got := byTagger["codebook"].microF1
-		if got < evalFloors[split] {
-			t.Errorf("%s: micro-F1 %.3f, below the floor %.2f", split, got, evalFloors[split])
+		if floor, ok := evalFloors[split]; ok && got < floor {
+			t.Errorf("%s: micro-F1 %.3f, below the floor %.2f", split, got, floor)
 		}
 		for _, other := range []string{"old", "keywords"} {
 			if o := byTagger[other].microF1; got <= o {
@@ -344,6 +354,78 @@ func TestAgreementWithPeople(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestToleranceOnDev shows what each of the matcher's allowances for how
+// children type does on its own, on the dev quotes as printed and as
+// typeLikeAPhone types them: the figures they were chosen by. An allowance is
+// on by default only if it costs no precision on dev as printed; the test
+// fails if the default tolerance loses precision or micro-F1 on dev, or stops
+// doing better than exact matching on dev as typed.
+func TestToleranceOnDev(t *testing.T) {
+	cb, _, _ := loadTaggers(t)
+	var ids []string
+	for _, th := range cb.Themes {
+		ids = append(ids, th.ID)
+	}
+	dev := slices.DeleteFunc(readQuotes(t), func(q quote) bool { return q.split != "dev" })
+	typed := phoneTyped(dev)
+	only := func(f func(*tolerance)) tolerance {
+		tol := exactTolerance
+		f(&tol)
+		return tol
+	}
+	variants := []struct {
+		name string
+		tol  tolerance
+	}{
+		{"exact (before)", exactTolerance},
+		{"+ repeats", only(func(t *tolerance) { t.repeats = true })},
+		{"+ inflect (off)", only(func(t *tolerance) { t.inflect = true })},
+		{"+ joins", only(func(t *tolerance) { t.joins = true })},
+		{"+ typos", only(func(t *tolerance) { t.typos = true })},
+		{"+ cue spellings", only(func(t *tolerance) { t.cueSpellings = true })},
+		{"+ cue window 4", only(func(t *tolerance) { t.cueWindow = 4 })},
+		{"default (after)", defaultTolerance},
+		{"default + inflect", func() tolerance { tol := defaultTolerance; tol.inflect = true; return tol }()},
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "\n%-18s | %-27s %5s %5s | %-27s %5s %5s\n", "tolerance", "dev micro-F1 (95%)", "P", "R", "typed micro-F1 (95%)", "P", "R")
+	got := map[string][2]scores{}
+	for _, v := range variants {
+		tag := cb.compileWith(v.tol).Tag
+		s, ty := score(ids, dev, tag), score(ids, typed, tag)
+		got[v.name] = [2]scores{s, ty}
+		fmt.Fprintf(&b, "%-18s | %.3f (%.2f–%.2f)   %5.3f %5.3f | %.3f (%.2f–%.2f)   %5.3f %5.3f\n", v.name,
+			s.microF1, s.lo, s.hi, precision(s), recall(s), ty.microF1, ty.lo, ty.hi, precision(ty), recall(ty))
+	}
+	t.Log(b.String())
+	ex, def := got["exact (before)"], got["default (after)"]
+	if precision(def[0]) < precision(ex[0]) || def[0].microF1 < ex[0].microF1 {
+		t.Errorf("dev: default tolerance P %.3f micro-F1 %.3f, below exact matching's P %.3f micro-F1 %.3f",
+			precision(def[0]), def[0].microF1, precision(ex[0]), ex[0].microF1)
+	}
+	if def[1].microF1 < ex[1].microF1+0.015 {
+		t.Errorf("dev typed: default tolerance micro-F1 %.3f, want at least 0.015 above exact matching's %.3f", def[1].microF1, ex[1].microF1)
+	}
+}
+
+// precision and recall are micro-averaged over the themes.
+func precision(s scores) float64 {
+	both, fp, _ := counts(s)
+	return float64(both) / float64(max(both+fp, 1))
+}
+
+func recall(s scores) float64 {
+	both, _, fn := counts(s)
+	return float64(both) / float64(max(both+fn, 1))
+}
+
+func counts(s scores) (both, fp, fn int) {
+	for _, a := range s.themes {
+		both, fp, fn = both+a.Both, fp+a.MachineOnly, fn+a.ReviewOnly
+	}
+	return both, fp, fn
 }
 
 // BenchmarkTagQuotes tags the evaluation quotes with the shipped codebook and
@@ -354,4 +436,91 @@ func BenchmarkTagQuotes(b *testing.B) {
 		texts = append(texts, q.text)
 	}
 	benchTaggers(b, texts)
+}
+
+// typeLikeAPhone returns text as a child in a hurry might type it on a
+// phone, the same way each time for the same seed: half the answers in lower
+// case, half without apostrophes; a slip in one word in twelve of four or more
+// letters (a letter missed, doubled, changed to its neighbour on the keyboard,
+// or two swapped; never the first letter, which people seldom get wrong); one
+// word in fifty with its last letter stretched ("sooo"); one space in thirty
+// -three left out. It stresses the matcher's tolerance; its slips are the kinds
+// the tolerance puts right, so what it shows is an upper bound.
+func typeLikeAPhone(text string, seed uint64) string {
+	r := rand.New(rand.NewPCG(seed, 7))
+	if r.IntN(2) == 0 {
+		text = strings.ToLower(text)
+	}
+	if r.IntN(2) == 0 {
+		text = strings.NewReplacer("'", "", "’", "").Replace(text)
+	}
+	var b strings.Builder
+	word := []byte{}
+	flush := func() {
+		w := word
+		letters := len(w) > 0
+		for _, c := range w {
+			letters = letters && (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z')
+		}
+		if letters && len(w) >= 4 && r.IntN(12) == 0 {
+			i := 1 + r.IntN(len(w)-1)
+			switch r.IntN(4) {
+			case 0:
+				w = slices.Delete(slices.Clone(w), i, i+1)
+			case 1:
+				w = slices.Insert(slices.Clone(w), i, w[i])
+			case 2:
+				if nb := qwertyNeighbours[w[i]|0x20]; nb != "" {
+					w = slices.Clone(w)
+					w[i] = nb[r.IntN(len(nb))]
+				}
+			case 3:
+				if i+1 < len(w) {
+					w = slices.Clone(w)
+					w[i], w[i+1] = w[i+1], w[i]
+				}
+			}
+		} else if letters && len(w) >= 3 && r.IntN(50) == 0 {
+			w = append(slices.Clone(w), w[len(w)-1], w[len(w)-1])
+		}
+		b.Write(w)
+		word = word[:0]
+	}
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80 || c == '\'' {
+			word = append(word, c)
+			continue
+		}
+		flush()
+		if c == ' ' && r.IntN(33) == 0 && i > 0 && i+1 < len(text) && isLetter(text[i-1]) && isLetter(text[i+1]) {
+			continue
+		}
+		b.WriteByte(c)
+	}
+	flush()
+	return b.String()
+}
+
+func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+
+// qwertyNeighbours are the letters beside each letter on a phone keyboard.
+var qwertyNeighbours = map[byte]string{
+	'q': "wa", 'w': "qes", 'e': "wrd", 'r': "etf", 't': "ryg", 'y': "tuh", 'u': "yij", 'i': "uok", 'o': "ipl", 'p': "ol",
+	'a': "qsz", 's': "adwx", 'd': "sfex", 'f': "dgrc", 'g': "fhtv", 'h': "gjyb", 'j': "hkun", 'k': "jlim", 'l': "kop",
+	'z': "ax", 'x': "zcs", 'c': "xvd", 'v': "cbf", 'b': "vng", 'n': "bmh", 'm': "nj",
+}
+
+// phoneTyped returns the quotes as typeLikeAPhone types them, with their
+// labels.
+func phoneTyped(qs []quote) []quote {
+	out := slices.Clone(qs)
+	for i := range out {
+		var seed uint64
+		for _, c := range []byte(out[i].id) {
+			seed = seed*131 + uint64(c)
+		}
+		out[i].text = typeLikeAPhone(out[i].text, seed)
+	}
+	return out
 }

@@ -23,6 +23,12 @@ type Matcher struct {
 	// that only words that could match are stemmed (a Snowball stem keeps the
 	// start of its word).
 	stemmed map[string]bool
+	vocab   vocabulary // what the codebook writes, to put typed words right
+	tol     tolerance
+	// corrected caches correct: a typed word → the listed word it is, or "".
+	corrected  sync.Map
+	nCorrected atomic.Int64
+	parent     *Matcher // whose vocabulary and corrections this one shares, or nil
 }
 
 // pattern is one term of one theme, compiled.
@@ -38,11 +44,19 @@ type pattern struct {
 type patWord struct {
 	form string
 	stem bool
+	word string // a starred word as written, without the "*"
 }
 
 // Compile prepares the codebook for tagging.
 func (cb *Codebook) Compile() *Matcher {
-	m := &Matcher{byForm: map[string][]*pattern{}, byStem: map[string][]*pattern{}, stemmed: map[string]bool{}}
+	return cb.compileWith(defaultTolerance)
+}
+
+// compileWith prepares the codebook for tagging with the given tolerance of
+// how children type.
+func (cb *Codebook) compileWith(tol tolerance) *Matcher {
+	m := &Matcher{byForm: map[string][]*pattern{}, byStem: map[string][]*pattern{}, stemmed: map[string]bool{},
+		vocab: newVocabulary(), tol: tol}
 	for ti, t := range cb.Themes {
 		m.ids = append(m.ids, t.ID)
 		var ex []pattern
@@ -50,6 +64,7 @@ func (cb *Codebook) Compile() *Matcher {
 			ex = append(ex, compileText(x.Text, false)...)
 		}
 		m.noteStems(ex)
+		m.vocab.note(ex)
 		m.exclude = append(m.exclude, ex)
 		for k, tm := range t.Terms {
 			var except []pattern
@@ -57,12 +72,15 @@ func (cb *Codebook) Compile() *Matcher {
 				except = append(except, compileText(x, false)...)
 			}
 			m.noteStems(except)
+			m.vocab.note(except)
 			for _, p := range compileText(tm.Text, tm.Welsh) {
 				p.theme, p.term, p.except, p.negatable = ti, k, except, tm.Negatable
 				m.add(&p)
+				m.vocab.note([]pattern{p})
 			}
 		}
 	}
+	m.vocab.finish()
 	return m
 }
 
@@ -138,7 +156,7 @@ func parseTerm(text string) ([]patWord, error) {
 		for i, tk := range toks {
 			w := patWord{form: tk.form}
 			if star && i == len(toks)-1 {
-				w = patWord{form: tk.stem, stem: true}
+				w = patWord{form: tk.stem, stem: true, word: tk.form}
 			}
 			out = append(out, w)
 		}
@@ -161,7 +179,7 @@ func starAll(text string) string {
 }
 
 // cues are words that make a negatable term not count when they come up to
-// cueWindow words before it in the same clause: negations ("I'm not bullied")
+// a few words (tolerance.cueWindow) before it in the same clause: negations ("I'm not bullied")
 // and hypotheticals ("if I got bullied I would tell").
 var cues = func() map[string]bool {
 	m := map[string]bool{}
@@ -173,9 +191,6 @@ var cues = func() map[string]bool {
 	}
 	return m
 }()
-
-// cueWindow is how many words before a match a cue reaches.
-const cueWindow = 3
 
 // hit is a match of a term over tokens [start, end).
 type hit struct {
@@ -206,7 +221,7 @@ func (m *Matcher) hits(toks []token) []hit {
 				continue
 			}
 			h := hit{p, i, end}
-			if p.negatable && cued(toks, i) || overlaps(toks, h, p.except) || overlaps(toks, h, m.exclude[p.theme]) {
+			if p.negatable && m.cued(toks, i) || overlaps(toks, h, p.except) || overlaps(toks, h, m.exclude[p.theme]) {
 				continue
 			}
 			out = append(out, h)
@@ -230,7 +245,7 @@ func (m *Matcher) tokenize(text string) []token {
 			toks[i].stem = stem(toks[i].form)
 		}
 	}
-	return toks
+	return m.normalize(toks)
 }
 
 // matchWords reports whether words match toks from i within one clause, and
@@ -261,14 +276,15 @@ func overlaps(toks []token, h hit, phrases []pattern) bool {
 	return false
 }
 
-// cued reports whether a negation or hypothetical comes within cueWindow
-// words before toks[start] without a clause break or "but" between.
-func cued(toks []token, start int) bool {
-	for j := start - 1; j >= 0 && j >= start-cueWindow; j-- {
+// cued reports whether a negation or hypothetical comes within the
+// tolerance's cueWindow words before toks[start] without a clause break or
+// "but" between.
+func (m *Matcher) cued(toks []token, start int) bool {
+	for j := start - 1; j >= 0 && j >= start-m.tol.cueWindow; j-- {
 		if toks[j+1].breakBefore || toks[j].form == "but" {
 			return false
 		}
-		if cues[toks[j].form] {
+		if cues[toks[j].form] || m.tol.cueSpellings && moreCues[toks[j].form] {
 			return true
 		}
 	}

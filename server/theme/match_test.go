@@ -79,6 +79,30 @@ func TestTag(t *testing.T) {
 		{"WelshSoft", "mae ei deulu yn bell", []string{"welsh"}},
 		{"WelshPhraseMutated", "fy ngweithiwr cymdeithasol", []string{"welsh"}},
 		{"WelshNoFalseMutation", "theatr", nil},
+		// How children type (tolerance).
+		{"TypoLetterMissed", "my brothr", []string{"family"}},
+		{"TypoLetterAdded", "my brotjher", []string{"family"}},
+		{"TypoLetterChanged", "my brotjer", []string{"family"}},
+		{"TypoLettersSwapped", "my borther", []string{"family"}},
+		{"TypoInPhrase", "my socail worker", []string{"social"}},
+		{"TypoKeepsException", "part of the famly", nil},
+		{"TypoNotShortWords", "my mun", nil},
+		{"TypoNotEnglishWords", "the other one", nil},
+		{"TypoNotEnglishWordLetterDoubled", "brooth", nil},
+		{"SplitWordNotBreakingPhrase", "my self esteem", []string{"leaving"}},
+		{"TypoNotTwoSlips", "my brtohr", nil},
+		{"TypoNotWelsh", "brawdd", nil},
+		{"RepeatedLetters", "my brotherrrr", []string{"family"}},
+		{"RepeatedLettersShortWord", "mummm", []string{"family"}},
+		{"JoinedPhrase", "my socialworker", []string{"social"}},
+		{"JoinedEnglishWordNotSplit", "socially", nil},
+		{"SplitWord", "my bro ther", []string{"family"}},
+		{"SplitWordNotAcrossClause", "my bro. ther", nil},
+		{"NegationNoApostrophe", "i dnt get bullied", nil},
+		{"NegationApostropheAsSpace", "i don t get bullied", nil},
+		{"NegationFourWordsBack", "never once was i bullied", nil},
+		{"NegationFiveWordsBack", "not once in the year bullied", []string{"bullying"}},
+		{"NoInflection", "they are listening now", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -163,6 +187,18 @@ func TestShippedCodebookTags(t *testing.T) {
 		{"Labelled", "teachers treat me differently because I'm in care", []string{"identity", "school_education"}, nil},
 		{"WelshFamily", "dw i eisiau gweld fy nheulu yn amlach", []string{"family_contact"}, nil},
 		{"WelshSocialWorker", "mae fy ngweithiwr cymdeithasol yn newid o hyd", []string{"social_workers"}, nil},
+		// Typed on a phone.
+		{"TypoSocialWorker", "my socail wroker never comes", []string{"social_workers"}, nil},
+		{"TypoBrother", "i miss my bruther", []string{"family_contact"}, nil},
+		{"TypoAnxious", "i get so anxoius", []string{"mental_health"}, nil},
+		{"RepeatedScared", "im sooo scareddd at night", []string{"feeling_safe"}, nil},
+		{"JoinedSocialWorker", "my socialworker is nice", []string{"social_workers"}, nil},
+		{"SplitSomeone", "i need some one to talk to", []string{"mental_health"}, nil},
+		{"NotNeeded", "there is no need to be worried", nil, []string{"mental_health"}},
+		{"CareersNotCarers", "careers advice at school", []string{"school_education"}, []string{"carers_home"}},
+		{"CareeIsCare", "when i was in caree", nil, []string{"leaving_care"}},
+		{"SafelyNotSafety", "i got there safely", nil, []string{"feeling_safe"}},
+		{"TableNotStable", "we eat at the table", nil, []string{"placement_moves"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -63,7 +63,7 @@ func Propose(name string, file []byte, reviews []Reviewed, limit int) ([]Proposa
 		return nil, err
 	}
 	m := cb.Compile()
-	ev := &evaluation{cb: cb, reviews: reviews, human: make([][]bool, len(reviews)), now: make([][]bool, len(reviews))}
+	ev := &evaluation{cb: cb, m: m, reviews: reviews, human: make([][]bool, len(reviews)), now: make([][]bool, len(reviews))}
 	toks := make([][]token, len(reviews))
 	// soleTerm[r][ti] is the one term that tags review r with theme ti, or -1
 	// when none or several do.
@@ -214,6 +214,7 @@ func Propose(name string, file []byte, reviews []Reviewed, limit int) ([]Proposa
 // evaluation holds the reviews and how the codebook tags them now.
 type evaluation struct {
 	cb      *Codebook
+	m       *Matcher // the codebook's
 	reviews []Reviewed
 	human   [][]bool // human[r][ti]: the reviewer gave review r theme ti
 	now     [][]bool // now[r][ti]: the codebook tags review r with theme ti
@@ -230,6 +231,7 @@ func (ev *evaluation) check(p *Proposal, affected []int, theme Theme) bool {
 		return false
 	}
 	m := (&Codebook{Themes: []Theme{theme}}).Compile()
+	m.shareVocabulary(ev.m)
 	for _, r := range affected {
 		after := len(m.Tag(ev.reviews[r].Text)) > 0
 		before := ev.now[r][ti]

@@ -96,10 +96,6 @@ type Services struct {
 	Retention chorus.RetentionService
 }
 
-// services is Services embedded under an unexported name: handlers read s.svc.Results;
-// only New sets them.
-type services = Services
-
 // Server serves every page and API route with the services it was built with.
 type Server struct {
 	app     *fiber.App
