@@ -75,6 +75,11 @@ func (s *server) start(ctx context.Context) error {
 		"PORT="+strconv.Itoa(s.port),
 		"CHORUS_DATA="+filepath.Join(s.dir, "data"),
 		"CHORUS_SUBMITS_PER_MINUTE=0",
+		// The aggregates check compares released figures with a recount's, so releases
+		// follow the counts (made on read whenever the step rule allows) instead of
+		// once an hour: an hourly release cut early in a run, by a re-tag job's recount
+		// on a fresh store say, would still be the one shown at the end.
+		"CHORUS_RELEASE_INTERVAL=0",
 	)
 	cmd.Env = append(cmd.Env, s.env...)
 	cmd.Stderr = logf
