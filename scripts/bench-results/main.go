@@ -153,7 +153,11 @@ func run(n, stored, requests int, surveysDir string) error {
 	client := &http.Client{Timeout: time.Minute}
 	get := func(q string) (time.Duration, error) {
 		req, _ := http.NewRequest(http.MethodGet, base+"/api/v1/surveys/"+sv.ID+"/results?"+q, nil)
-		req.Header.Set("Authorization", "Bearer "+token)
+		tok, err := token() // a fresh session each time: a long cold loop outlives one
+		if err != nil {
+			return 0, err
+		}
+		req.Header.Set("Authorization", "Bearer "+tok)
 		t := time.Now()
 		resp, err := client.Do(req)
 		if err != nil {
@@ -288,31 +292,31 @@ func run(n, stored, requests int, surveysDir string) error {
 }
 
 // serve starts the real web server with the results service and returns its address and
-// a facilitator's session token.
-func serve(ctx context.Context, db *mongodb.DB, catalog *intake.Catalog, svc *results.Service, log *slog.Logger) (string, string, func(), error) {
+// a way to get a facilitator's session token.
+func serve(ctx context.Context, db *mongodb.DB, catalog *intake.Catalog, svc *results.Service, log *slog.Logger) (string, func() (string, error), func(), error) {
 	secret := make([]byte, 32)
 	_, _ = rand.Read(secret)
 	built, err := app.Build(ctx, app.Config{SurveysDir: catalog.Dir(), Secret: secret, Hasher: auth.NewHasher(64, 1, 1, 4)}, db, nil, log)
 	if err != nil {
-		return "", "", nil, err
+		return "", nil, nil, err
 	}
 	h := built.Handlers
 	h.Surveys, h.Results, h.Releases = catalog, svc, svc.Releases // the aggregates loaded above
 	s, err := web.New(web.Config{RequestTimeout: time.Minute}, log, prometheus.NewRegistry(), web.Services(h))
 	if err != nil {
-		return "", "", nil, err
+		return "", nil, nil, err
 	}
 	u := &chorus.User{Email: "bench@example.org", Role: chorus.RoleFacilitator}
 	if _, err := h.Auth.CreateUser(ctx, auth.Actor{Via: "bench"}, u, "tangerine orbit lantern"); err != nil {
-		return "", "", nil, err
+		return "", nil, nil, err
 	}
-	token, _, err := h.Tokens.IssueSession(u.ID, nil)
-	if err != nil {
-		return "", "", nil, err
+	token := func() (string, error) {
+		t, _, err := h.Tokens.IssueSession(u.ID, nil)
+		return t, err
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return "", "", nil, err
+		return "", nil, nil, err
 	}
 	go func() { _ = s.Serve(ln) }()
 	return "http://" + ln.Addr().String(), token, func() { _ = s.Shutdown(context.Background()) }, nil

@@ -120,7 +120,11 @@ type Counter struct {
 	gens       map[string]int64     // snapshot generation each cube was loaded from
 	applied    map[string]time.Time // deltas in the cubes, for de-duplication, and when they were written
 	rebuilding map[string]*rebuild
-	dirty      map[string]bool // needs a rebuild
+	// recounted holds, per survey, the submission ids (hashed) the last recount read,
+	// for a while after it was swapped in: a response it read whose batch reaches
+	// OnBatch only afterwards is already counted.
+	recounted map[string]*recount
+	dirty     map[string]bool // needs a rebuild
 	lastPoll   time.Time
 	lastWrite  time.Time // last time deltas were written or read: a quiet store is checked
 
@@ -131,6 +135,39 @@ type Counter struct {
 // rebuild is a rebuild in progress: the responses of batches stored meanwhile.
 type rebuild struct {
 	batch []*chorus.Response
+}
+
+// recount is what a finished rebuild read: sorted hashes of submission ids.
+type recount struct {
+	seen  []uint64
+	until time.Time
+}
+
+// recountMemory is how long a recount's ids are kept. A response reaches OnBatch as
+// soon as its batch is stored, so a batch the recount read arrives within moments.
+const recountMemory = 10 * time.Minute
+
+// alreadyCounted returns which of stored the last recount of their survey read,
+// forgetting recounts older than recountMemory. The caller holds mu.
+func (a *Counter) alreadyCounted(stored []*chorus.Response) map[*chorus.Response]bool {
+	var out map[*chorus.Response]bool
+	for _, r := range stored {
+		rc := a.recounted[r.Survey]
+		if rc == nil {
+			continue
+		}
+		if time.Now().After(rc.until) {
+			delete(a.recounted, r.Survey)
+			continue
+		}
+		if _, found := slices.BinarySearch(rc.seen, idHash(r.SubmissionID)); found {
+			if out == nil {
+				out = map[*chorus.Response]bool{}
+			}
+			out[r] = true
+		}
+	}
+	return out
 }
 
 func idHash(id string) uint64 {
@@ -148,7 +185,7 @@ func NewCounter(store DeltaStore, surveys chorus.SurveyService, log *slog.Logger
 		store: store, log: log, Surveys: surveys,
 		cubes: map[string]*Cube{}, readers: map[string]*Cube{}, gens: map[string]int64{},
 		readAt: map[string]time.Time{}, stale: map[string]bool{},
-		applied: map[string]time.Time{}, rebuilding: map[string]*rebuild{}, dirty: map[string]bool{},
+		applied: map[string]time.Time{}, rebuilding: map[string]*rebuild{}, recounted: map[string]*recount{}, dirty: map[string]bool{},
 	}
 }
 
@@ -198,7 +235,18 @@ func (a *Counter) OnBatch(ctx context.Context, stored []*chorus.Response) error 
 			rb.batch = append(rb.batch, r)
 		}
 	}
+	counted := a.alreadyCounted(stored)
 	a.mu.Unlock()
+	if len(counted) > 0 { // a recount swapped in while this batch was on its way read some of it
+		var rest []*chorus.Response
+		for _, r := range stored {
+			if !counted[r] {
+				rest = append(rest, r)
+			}
+		}
+		deltas = map[string]*Delta{}
+		a.deltasOf(ctx, rest, 1, a.ThemesOf, deltas)
+	}
 	return a.write(ctx, deltas)
 }
 
@@ -697,6 +745,7 @@ func (a *Counter) rebuild(ctx context.Context, survey string) error {
 	}
 	a.mu.Lock()
 	a.cubes[survey] = c
+	a.recounted[survey] = &recount{seen: seen, until: time.Now().Add(recountMemory)}
 	a.gens[survey] = rec.Gen
 	for _, id := range covers {
 		a.applied[id] = rec.At

@@ -275,3 +275,40 @@ func TestAggregatesNotLoaded(t *testing.T) {
 		t.Errorf("Snapshot before Load: err = %v, want EUNAVAILABLE", err)
 	}
 }
+
+// TestBatchReachingCounterAfterRecount: a batch is stored, a recount reads it and is
+// swapped in, and only then does the batch reach OnBatch (the writer's hook runs after
+// the store has the batch). It is counted once, not twice.
+func TestBatchReachingCounterAfterRecount(t *testing.T) {
+	ctx := context.Background()
+	f := newAggFixture(t)
+	f.submit(t, 30)
+	late := []*chorus.Response{f.response(), f.response()}
+	quiet := f.db.NewResponseStore(0, 0) // stores without telling the counter yet
+	t.Cleanup(func() { _ = quiet.Close(ctx) })
+	for _, r := range late {
+		if err := quiet.InsertResponse(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := f.agg.Rebuild(ctx, f.s.ID); err != nil {
+		t.Fatal(err)
+	}
+	notRead := f.response() // stored after the recount: OnBatch must count it
+	if err := quiet.InsertResponse(ctx, notRead); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.agg.OnBatch(ctx, append(late, notRead)); err != nil {
+		t.Fatal(err)
+	}
+	c, err := f.agg.Snapshot(ctx, f.s.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Responses(); got != 33 {
+		t.Errorf("counted %d responses, want 33: the recount's two counted once, the later one once", got)
+	}
+	if d := f.recount(t); d.Responses() != c.Responses() {
+		t.Errorf("recount %d, kept %d", d.Responses(), c.Responses())
+	}
+}
