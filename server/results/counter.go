@@ -125,8 +125,8 @@ type Counter struct {
 	// OnBatch only afterwards is already counted.
 	recounted map[string]*recount
 	dirty     map[string]bool // needs a rebuild
-	lastPoll   time.Time
-	lastWrite  time.Time // last time deltas were written or read: a quiet store is checked
+	lastPoll  time.Time
+	lastWrite time.Time // last time deltas were written or read: a quiet store is checked
 
 	stop    context.CancelFunc
 	stopped chan struct{}
