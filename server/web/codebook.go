@@ -15,9 +15,6 @@ import (
 
 // handleCodebookChanges lists the suggested changes to a survey's codebook.
 func (s *Server) handleCodebookChanges(c *fiber.Ctx) error {
-	if err := s.freeText(); err != nil {
-		return err
-	}
 	ctx := c.UserContext()
 	sv, err := s.svc.Surveys.FindSurvey(ctx, c.Params("survey"))
 	if err != nil {
@@ -49,9 +46,6 @@ func (s *Server) handleCodebookChanges(c *fiber.Ctx) error {
 // handleCodebookChanged sends the codebook file with one suggested change made, to
 // save in place of the current file.
 func (s *Server) handleCodebookChanged(c *fiber.Ctx) error {
-	if err := s.freeText(); err != nil {
-		return err
-	}
 	sv, err := s.svc.Surveys.FindSurvey(c.UserContext(), c.Params("survey"))
 	if err != nil {
 		return err

@@ -30,9 +30,6 @@ func (s *Server) approvedQuotes(ctx context.Context, survey string) ([]report.Qu
 
 // handleQuoteApprove approves an answer or an excerpt of it as a quote.
 func (s *Server) handleQuoteApprove(c *fiber.Ctx) error {
-	if err := s.freeText(); err != nil {
-		return err
-	}
 	survey := c.Params("survey")
 	theme, page := formView(c)
 	q := &chorus.Quote{Survey: survey, ResponseID: c.FormValue("response"), Question: c.FormValue("question"),
@@ -69,9 +66,6 @@ type quotesPage struct {
 
 // handleQuotesPage lists a survey's quotes, approved and withdrawn.
 func (s *Server) handleQuotesPage(c *fiber.Ctx) error {
-	if err := s.freeText(); err != nil {
-		return err
-	}
 	ctx := c.UserContext()
 	sv, err := s.svc.Surveys.FindSurvey(ctx, c.Params("survey"))
 	if err != nil {

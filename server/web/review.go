@@ -29,11 +29,6 @@ func (s *Server) registerReviewRoutes() {
 // reviewPageSize is how many answers a review page shows.
 const reviewPageSize = 20
 
-// freeText checks that the free-text services are there.
-func (s *Server) freeText() error {
-	return nil
-}
-
 // reviewMessages are the notes shown after a change (post/redirect/get).
 var reviewMessages = map[string]string{
 	"confirmed": "Themes confirmed.",
@@ -105,9 +100,6 @@ func (s *Server) handleReviewIndex(c *fiber.Ctx) error {
 }
 
 func (s *Server) renderReviewIndex(c *fiber.Ctx, status int, reloadErr error) error {
-	if err := s.freeText(); err != nil {
-		return err
-	}
 	ctx := c.UserContext()
 	p := &reviewIndexPage{staffPage: s.staffPage(c, "Free text"), Done: reviewMessages[c.Query("done")]}
 	for _, sv := range s.surveysForStaff(ctx) {
@@ -294,9 +286,6 @@ func (s *Server) handleReviewPage(c *fiber.Ctx) error {
 // renderReview renders the review page; formErr (with the anchor of the answer whose
 // form failed) is shown with its fields.
 func (s *Server) renderReview(c *fiber.Ctx, status int, theme string, page int, formErr error, errAnchor string) error {
-	if err := s.freeText(); err != nil {
-		return err
-	}
 	ctx := c.UserContext()
 	sv, err := s.svc.Surveys.FindSurvey(ctx, c.Params("survey"))
 	if err != nil {
@@ -451,9 +440,6 @@ func formView(c *fiber.Ctx) (theme string, page int) {
 
 // handleReviewAnswer confirms, removes or adds a theme on one answer.
 func (s *Server) handleReviewAnswer(c *fiber.Ctx) error {
-	if err := s.freeText(); err != nil {
-		return err
-	}
 	survey := c.Params("survey")
 	theme, page := formView(c)
 	ch := chorus.ReviewChange{Survey: survey, ResponseID: c.FormValue("response"), Question: c.FormValue("question"),
