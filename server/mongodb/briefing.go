@@ -64,19 +64,7 @@ func (s *BriefingService) CreateBriefing(ctx context.Context, b *chorus.Briefing
 
 // FindBriefing returns ENOTFOUND if no briefing has that id.
 func (s *BriefingService) FindBriefing(ctx context.Context, id string) (*chorus.Briefing, error) {
-	notFound := chorus.Errorf(chorus.ENOTFOUND, "No such briefing.")
-	oid, err := bson.ObjectIDFromHex(id)
-	if err != nil {
-		return nil, notFound
-	}
-	var d briefingDoc
-	if err := s.coll().FindOne(ctx, bson.D{{Key: "_id", Value: oid}}).Decode(&d); err != nil {
-		if err := translate("find briefing", err); chorus.ErrorCode(err) != chorus.ENOTFOUND {
-			return nil, err
-		}
-		return nil, notFound
-	}
-	return d.briefing(), nil
+	return findByID(ctx, s.coll(), "briefing", id, "No such briefing.", (*briefingDoc).briefing)
 }
 
 // FindBriefings returns the briefings matching f, newest first.

@@ -2,7 +2,6 @@ package mongodb
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -80,19 +79,7 @@ func (s *BriefingBatches) CreateBatch(ctx context.Context, b *chorus.BriefingBat
 
 // FindBatch implements chorus.BriefingBatchService.
 func (s *BriefingBatches) FindBatch(ctx context.Context, id string) (*chorus.BriefingBatch, error) {
-	notFound := chorus.Errorf(chorus.ENOTFOUND, "No such batch of briefings.")
-	oid, err := bson.ObjectIDFromHex(id)
-	if err != nil {
-		return nil, notFound
-	}
-	var d batchDoc
-	if err := s.batches().FindOne(ctx, bson.D{{Key: "_id", Value: oid}}).Decode(&d); err != nil {
-		if errors.Is(err, mongo.ErrNoDocuments) {
-			return nil, notFound
-		}
-		return nil, translate("find briefing batch", err)
-	}
-	return d.domain(), nil
+	return findByID(ctx, s.batches(), "briefing batch", id, "No such batch of briefings.", (*batchDoc).domain)
 }
 
 // ClaimBatch implements chorus.BriefingBatchService.

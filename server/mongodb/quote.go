@@ -2,7 +2,6 @@ package mongodb
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -73,19 +72,8 @@ func (s *QuoteStore) FindQuoteRecords(ctx context.Context, survey string) ([]*ch
 
 // FindQuoteRecord implements chorus.QuoteStore.
 func (s *QuoteStore) FindQuoteRecord(ctx context.Context, survey, id string) (*chorus.QuoteRecord, error) {
-	notFound := chorus.Errorf(chorus.ENOTFOUND, "That quote does not exist in this survey.")
-	oid, err := bson.ObjectIDFromHex(id)
-	if err != nil {
-		return nil, notFound
-	}
-	var d quoteDoc
-	if err := s.coll.FindOne(ctx, bson.D{{Key: "_id", Value: oid}, {Key: "survey", Value: survey}}).Decode(&d); err != nil {
-		if errors.Is(err, mongo.ErrNoDocuments) {
-			return nil, notFound
-		}
-		return nil, translate("find quote", err)
-	}
-	return d.domain(), nil
+	return findByID(ctx, s.coll, "quote", id, "That quote does not exist in this survey.", (*quoteDoc).domain,
+		bson.E{Key: "survey", Value: survey})
 }
 
 // WithdrawQuoteRecord implements chorus.QuoteStore.

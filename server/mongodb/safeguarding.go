@@ -2,7 +2,6 @@ package mongodb
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -102,19 +101,7 @@ func (s *ConcernStore) FindConcernRecords(ctx context.Context, survey string, re
 
 // FindConcernRecord implements chorus.ConcernStore.
 func (s *ConcernStore) FindConcernRecord(ctx context.Context, id string) (*chorus.ConcernRecord, error) {
-	notFound := chorus.Errorf(chorus.ENOTFOUND, "That concern does not exist.")
-	oid, err := bson.ObjectIDFromHex(id)
-	if err != nil {
-		return nil, notFound
-	}
-	var d concernDoc
-	if err := s.coll.FindOne(ctx, bson.D{{Key: "_id", Value: oid}}).Decode(&d); err != nil {
-		if errors.Is(err, mongo.ErrNoDocuments) {
-			return nil, notFound
-		}
-		return nil, translate("find concern", err)
-	}
-	return d.domain(), nil
+	return findByID(ctx, s.coll, "concern", id, "That concern does not exist.", (*concernDoc).domain)
 }
 
 // MarkConcernReviewed implements chorus.ConcernStore: one conditional update, so two
