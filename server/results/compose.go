@@ -555,6 +555,16 @@ func clone(r *Report) *Report {
 // is as of, when that is earlier than at. A comparison with England is kept only where
 // both figures come from at.
 func (rd *released) settleMeasures(rep *Report, at *Release, req Request) {
+	// older is the figure for area as the older release r gives it (o: r's report of
+	// the measure, nil when hidden there).
+	older := func(cur *MeasureFigure, o *MeasureReport, r *Release) *MeasureFigure {
+		f := *cur
+		f.Share, f.Base, f.Release = disclosure.Share{}, disclosure.Value{}, r.ID
+		if o != nil && o.Of != nil && o.Of.Code == f.Code {
+			f.Share, f.Base = o.Share, o.Base
+		}
+		return &f
+	}
 	figure := func(code, id string) (*MeasureReport, *Release, bool) {
 		r := rd.asOf(AreaGroup(code))
 		if r.Seq >= at.Seq {
@@ -575,25 +585,16 @@ func (rd *released) settleMeasures(rep *Report, at *Release, req Request) {
 		mr := &rep.Measures[i]
 		if mr.Region != nil {
 			if o, r, old := figure(mr.Region.Code, mr.ID); old {
-				f := *mr.Region
-				f.Share, f.Base, f.Release = disclosure.Share{}, disclosure.Value{}, r.ID
-				if o != nil && o.Of != nil && o.Of.Code == f.Code {
-					f.Share, f.Base = o.Share, o.Base
-				}
+				f := older(mr.Region, o, r)
 				if mr.Of != nil && mr.Of.Code == f.Code {
 					mr.Share, mr.Base, mr.VersusEngland = f.Share, f.Base, ""
 				}
-				mr.Region = &f
+				mr.Region = f
 			}
 		}
 		if mr.England != nil {
 			if o, r, old := figure(mr.England.Code, mr.ID); old {
-				f := *mr.England
-				f.Share, f.Base, f.Release = disclosure.Share{}, disclosure.Value{}, r.ID
-				if o != nil && o.Of != nil && o.Of.Code == f.Code {
-					f.Share, f.Base = o.Share, o.Base
-				}
-				mr.England, mr.VersusEngland = &f, ""
+				mr.England, mr.VersusEngland = older(mr.England, o, r), ""
 			}
 		}
 	}

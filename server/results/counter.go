@@ -143,6 +143,12 @@ type recount struct {
 	until time.Time
 }
 
+// read reports whether the recount read the response with the submission id.
+func (rc *recount) read(submissionID string) bool {
+	_, found := slices.BinarySearch(rc.seen, idHash(submissionID))
+	return found
+}
+
 // recountMemory is how long a recount's ids are kept. A response reaches OnBatch as
 // soon as its batch is stored, so a batch the recount read arrives within moments.
 const recountMemory = 10 * time.Minute
@@ -160,7 +166,7 @@ func (a *Counter) alreadyCounted(stored []*chorus.Response) map[*chorus.Response
 			delete(a.recounted, r.Survey)
 			continue
 		}
-		if _, found := slices.BinarySearch(rc.seen, idHash(r.SubmissionID)); found {
+		if rc.read(r.SubmissionID) {
 			if out == nil {
 				out = map[*chorus.Response]bool{}
 			}
@@ -719,6 +725,7 @@ func (a *Counter) rebuild(ctx context.Context, survey string) error {
 		c.Merge(d)
 	}
 	slices.Sort(seen)
+	rc := &recount{seen: seen, until: time.Now().Add(recountMemory)}
 
 	// Swap, with batches held back.
 	a.batchMu.Lock()
@@ -729,7 +736,7 @@ func (a *Counter) rebuild(ctx context.Context, survey string) error {
 	if sv != nil {
 		d := NewDelta(survey)
 		for _, r := range late {
-			if _, found := slices.BinarySearch(seen, idHash(r.SubmissionID)); !found {
+			if !rc.read(r.SubmissionID) {
 				d.Add(sv, a.mapping(survey), r, 1, a.ThemesOf)
 			}
 		}
@@ -745,7 +752,7 @@ func (a *Counter) rebuild(ctx context.Context, survey string) error {
 	}
 	a.mu.Lock()
 	a.cubes[survey] = c
-	a.recounted[survey] = &recount{seen: seen, until: time.Now().Add(recountMemory)}
+	a.recounted[survey] = rc
 	a.gens[survey] = rec.Gen
 	for _, id := range covers {
 		a.applied[id] = rec.At

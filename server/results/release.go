@@ -270,6 +270,20 @@ func (r *Releaser) Get(ctx context.Context, id string) (*Release, error) {
 	return rel, nil
 }
 
+// currentWithOlder returns the survey's current release and every release its frozen
+// groups refer to (see older).
+func (r *Releaser) currentWithOlder(ctx context.Context, survey string) (*Release, map[string]*Release, error) {
+	rel, err := r.Current(ctx, survey)
+	if err != nil {
+		return nil, nil, err
+	}
+	rels, err := r.older(ctx, rel)
+	if err != nil {
+		return nil, nil, err
+	}
+	return rel, rels, nil
+}
+
 // older returns every release a release's frozen groups refer to, by id, with the
 // release itself.
 func (r *Releaser) older(ctx context.Context, rel *Release) (map[string]*Release, error) {
@@ -521,18 +535,7 @@ func (r *Releaser) freeze(sv *chorus.Survey, cur *Release, olds map[string]*Rele
 	// Check the whole survey's partitions once more: if freezing every member could not
 	// mend one, make no release.
 	for _, part := range gs.partitions() {
-		if !pinned[part.parent] {
-			continue
-		}
-		var sum int64
-		moved := false
-		for _, c := range part.kids {
-			if frozen[c] {
-				sum += delta[c]
-				moved = moved || delta[c] != 0
-			}
-		}
-		if moved && abs(sum) < k {
+		if pinned[part.parent] && !part.frozenSafe(frozen, delta, k) {
 			return nil, false
 		}
 	}
@@ -571,15 +574,7 @@ func (r *Releaser) splits(gs *groupSizes, delta map[GroupKey]int64, frozen, pinn
 			if frozen[part.parent] {
 				continue
 			}
-			var sum int64
-			moved := false
-			for _, c := range part.kids {
-				if frozen[c] {
-					sum += delta[c]
-					moved = moved || delta[c] != 0
-				}
-			}
-			if !moved || abs(sum) >= k {
+			if part.frozenSafe(frozen, delta, k) {
 				continue
 			}
 			if !pinned[part.parent] {
@@ -776,6 +771,20 @@ func (gs *groupSizes) n(c *Cube, g GroupKey) int64 {
 type partition struct {
 	parent GroupKey
 	kids   []GroupKey
+}
+
+// frozenSafe reports whether the frozen members of the partition changed together by 0
+// or by k or more: by 1 to k−1, their change could be worked out from the others'.
+func (part partition) frozenSafe(frozen map[GroupKey]bool, delta map[GroupKey]int64, k int64) bool {
+	var sum int64
+	moved := false
+	for _, c := range part.kids {
+		if frozen[c] {
+			sum += delta[c]
+			moved = moved || delta[c] != 0
+		}
+	}
+	return !moved || abs(sum) >= k
 }
 
 // partitions lists the ways the groups split each other.

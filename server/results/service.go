@@ -197,11 +197,7 @@ func (s *Service) CodeCounts(ctx context.Context, survey string, ids []string) (
 		}
 		return perCode, l.Options[len(ids)].Count, l.Base, nil, nil
 	}
-	rel, err := s.Releases.Current(ctx, survey)
-	if err != nil {
-		return nil, without, total, nil, err
-	}
-	rels, err := s.Releases.older(ctx, rel)
+	rel, rels, err := s.Releases.currentWithOlder(ctx, survey)
 	if err != nil {
 		return nil, without, total, nil, err
 	}
@@ -272,11 +268,7 @@ func (s *Service) Pin(ctx context.Context, survey string) (*Pinned, error) {
 	}
 	pin := &Pinned{sv: sv}
 	if s.Releases != nil {
-		rel, err := s.Releases.Current(ctx, survey)
-		if err != nil {
-			return nil, err
-		}
-		rels, err := s.Releases.older(ctx, rel)
+		rel, rels, err := s.Releases.currentWithOlder(ctx, survey)
 		if err != nil {
 			return nil, err
 		}
