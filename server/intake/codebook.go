@@ -55,7 +55,7 @@ func loadCodebooks(dir string, surveys map[string]*chorus.Survey, prev map[strin
 			out[cb.Survey] = p
 			continue
 		}
-		out[cb.Survey] = &loadedCodebook{book: cb, matcher: cb.Compile(), loadedAt: now, path: path, data: data}
+		out[cb.Survey] = &loadedCodebook{book: cb, matcher: cb.Compile().Ready(), loadedAt: now, path: path, data: data}
 	}
 	return out, errors.Join(errs...)
 }

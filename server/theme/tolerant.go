@@ -148,6 +148,19 @@ type nearIndex struct {
 	m    map[string][]string
 }
 
+// Ready builds now what the matcher would otherwise build on the first answer that
+// needs it (the English word list, the index of near spellings), so that no child's
+// submission waits for it. A matcher that serves submissions is readied when loaded.
+func (m *Matcher) Ready() *Matcher {
+	if m.tol.typos || m.tol.joins || m.tol.repeats {
+		englishWord()
+	}
+	if m.tol.typos {
+		m.vocab.nearWords(nil)
+	}
+	return m
+}
+
 func (v *vocabulary) nearWords(k []byte) []string {
 	v.near.once.Do(func() {
 		v.near.m = map[string][]string{}
