@@ -2,9 +2,8 @@
 // start page (a wrong one first), answers and sends. Every page is axe-clean at 360×740.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { startServer, launch, openPage, blockScript, axe, serverBinary, repo } from './helpers.mjs';
+import { startServer, launch, openPage, blockScript, axe, addUser, repo } from './helpers.mjs';
 
 const STAFF = { email: 'facilitator.tester@example.org', password: 'amber lighthouse ferry 17' };
 const SURVEY = 'group-voice'; // server/web/testdata/surveys: needs a group code
@@ -13,11 +12,7 @@ let srv, browser, code;
 before(async () => {
   srv = await startServer({ surveys: join(repo, 'server', 'web', 'testdata', 'surveys') });
   browser = await launch();
-  const m = /Embedded store \(FerretDB on SQLite in [^)]*\): (mongodb:\/\/\S+)/.exec(srv.output());
-  assert.ok(m, 'the server prints its store URI');
-  execFileSync(serverBinary(), ['user', 'add', '--email', STAFF.email, '--role', 'facilitator'], {
-    env: { ...process.env, MONGODB_URI: m[1] }, input: STAFF.password + '\n', stdio: ['pipe', 'pipe', 'inherit'],
-  });
+  addUser(srv, STAFF, 'facilitator');
 });
 after(async () => { await browser?.close(); await srv?.stop(); });
 

@@ -41,6 +41,16 @@ export function serverBinary() {
   return bin;
 }
 
+// addUser runs `chorus user add` against a running server's embedded store (its URI is
+// printed at start), piping the password in, as an operator would.
+export function addUser(srv, { email, password }, role) {
+  const m = /Embedded store \(FerretDB on SQLite in [^)]*\): (mongodb:\/\/\S+)/.exec(srv.output());
+  if (!m) throw new Error('no embedded store URI in the server output:\n' + srv.output());
+  execFileSync(serverBinary(), ['user', 'add', '--email', email, '--role', role], {
+    env: { ...process.env, MONGODB_URI: m[1] }, input: password + '\n', stdio: ['pipe', 'pipe', 'inherit'],
+  });
+}
+
 // openSurveys copies a survey directory into dir with every survey's closing date moved
 // to a year from today, so that no browser test depends on today's date (the shipped
 // example closes on a fixed day).

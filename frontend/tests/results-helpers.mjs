@@ -1,27 +1,16 @@
 // Setup for the results browser tests (dashboard, briefings, the young people's page),
 // on top of helpers.mjs: a facilitator account made with the `user add` command against
 // the running server's store, responses sent through the public API, and signing in.
-import { execFileSync } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { SURVEY } from './helpers.mjs';
-
-const here = dirname(fileURLToPath(import.meta.url));
+import { SURVEY, addUser } from './helpers.mjs';
 
 export const FACILITATOR = { email: 'facilitator@example.org', password: 'tangerine orbit lantern' };
 export const HARTLEPOOL = 'E06000001';
 export const MIDDLESBROUGH = 'E06000002';
 export const DARLINGTON = 'E06000005';
 
-// addFacilitator runs `chorus user add` against the server's embedded store (its URI is
-// printed at start), piping the password in.
+// addFacilitator makes the facilitator account the results tests sign in with.
 export function addFacilitator(srv) {
-  const m = /Embedded store \(FerretDB on SQLite in [^)]*\): (mongodb:\/\/\S+)/.exec(srv.output());
-  if (!m) throw new Error('no embedded store URI in the server output:\n' + srv.output());
-  const bin = process.env.CHORUS_BIN || join(here, '.chorus-test-server');
-  execFileSync(bin, ['user', 'add', '--email', FACILITATOR.email, '--role', 'facilitator'], {
-    env: { ...process.env, MONGODB_URI: m[1] }, input: FACILITATOR.password + '\n', stdio: ['pipe', 'pipe', 'inherit'],
-  });
+  addUser(srv, FACILITATOR, 'facilitator');
 }
 
 // A small deterministic random source, so every run sends the same answers.

@@ -2,8 +2,7 @@
 // at laptop width and on a phone.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { startServer, launch, openPage, axe, serverBinary } from './helpers.mjs';
+import { startServer, launch, openPage, axe, addUser } from './helpers.mjs';
 
 const ADMIN = { email: 'admin.tester@example.org', password: 'violet harbour compass 42' };
 let srv, browser;
@@ -11,11 +10,7 @@ let srv, browser;
 before(async () => {
   srv = await startServer();
   browser = await launch();
-  const m = /Embedded store \(FerretDB on SQLite in [^)]*\): (mongodb:\/\/\S+)/.exec(srv.output());
-  assert.ok(m, 'the server prints its store URI');
-  execFileSync(serverBinary(), ['user', 'add', '--email', ADMIN.email, '--role', 'admin'], {
-    env: { ...process.env, MONGODB_URI: m[1] }, input: ADMIN.password + '\n', stdio: ['pipe', 'pipe', 'inherit'],
-  });
+  addUser(srv, ADMIN, 'admin');
 });
 after(async () => { await browser?.close(); await srv?.stop(); });
 

@@ -2,8 +2,7 @@
 // scroll inside their own labelled region (role=region, aria-label, tabindex=0) instead.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { startServer, launch, openPage, axe, serverBinary, SURVEY } from './helpers.mjs';
+import { startServer, launch, openPage, axe, addUser, SURVEY } from './helpers.mjs';
 import { seed, HARTLEPOOL, MIDDLESBROUGH, DARLINGTON } from './results-helpers.mjs';
 
 const ADMIN = { email: 'admin.width@example.org', password: 'violet harbour compass 42' };
@@ -12,11 +11,7 @@ let srv, browser;
 before(async () => {
   srv = await startServer();
   browser = await launch();
-  const m = /Embedded store \(FerretDB on SQLite in [^)]*\): (mongodb:\/\/\S+)/.exec(srv.output());
-  assert.ok(m, 'the server prints its store URI');
-  execFileSync(serverBinary(), ['user', 'add', '--email', ADMIN.email, '--role', 'admin'], {
-    env: { ...process.env, MONGODB_URI: m[1] }, input: ADMIN.password + '\n', stdio: ['pipe', 'pipe', 'inherit'],
-  });
+  addUser(srv, ADMIN, 'admin');
   await seed(srv.base, { [HARTLEPOOL]: 40, [MIDDLESBROUGH]: 30, [DARLINGTON]: 30 });
   // An answer for the safeguarding queue, so that page has a concern to lay out.
   const resp = await fetch(srv.base + '/api/v1/responses', {
